@@ -1,0 +1,20 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Generated bindings import the runtime by package name; in tests that must be the
+    // source runtime (one module instance), not the built copy in dist/.
+    alias: [
+      { find: /^qmpkit$/, replacement: here("./runtime/index.ts") },
+      { find: /^qmpkit\/testing$/, replacement: here("./runtime/testing/index.ts") },
+    ],
+  },
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+  },
+});
