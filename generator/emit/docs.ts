@@ -1,0 +1,52 @@
+/**
+ * TSDoc for generated declarations, from IR docs, features and conditions.
+ * @module
+ */
+import { StructureKind, type JSDocStructure, type JSDocTagStructure } from "ts-morph";
+import type { Annotated, Docs } from "../ir.js";
+import { docCode, docText } from "./identifiers.js";
+
+/** Input for one doc comment. */
+export interface DocInput extends Annotated {
+  readonly docs?: Docs | undefined;
+  /** Member-level doc text (members, enum values). */
+  readonly doc?: string | undefined;
+  /** Extra lines added by the emitter (e.g. the integer precision note). */
+  readonly notes?: readonly string[] | undefined;
+}
+
+/**
+ * Builds the doc comment, or returns `[]` when there is nothing to say (no empty comments).
+ */
+export function buildDocs(input: DocInput): JSDocStructure[] {
+  const { docs } = input;
+  const lines: string[] = [];
+  if (docs?.summary) lines.push(docText(docs.summary));
+  if (input.doc) lines.push(docText(input.doc));
+  if (input.condition) lines.push(`Only when: ${docText(input.condition)}`);
+  const others = input.features.filter((f) => f !== "deprecated" && f !== "unstable");
+  if (others.length > 0) {
+    lines.push(`Features: ${others.map((f) => (docs?.features?.[f] ? `${docCode(f)} (${docText(docs.features[f])})` : docCode(f))).join(", ")}`);
+  }
+  for (const note of input.notes ?? []) lines.push(docText(note));
+
+  const tags: JSDocTagStructure[] = [];
+  const tag = (tagName: string, text?: string): void => {
+    tags.push({ kind: StructureKind.JSDocTag, tagName, ...(text ? { text: docText(text) } : {}) });
+  };
+  if (docs?.returns) tag("returns", docs.returns);
+  if (docs?.errors) tag("throws", docs.errors);
+  for (const remark of docs?.remarks ?? []) tag("remarks", remark);
+  for (const example of docs?.examples ?? []) tag("example", `\n${example}`);
+  if (docs?.since) tag("since", docs.since);
+  if (input.features.includes("unstable")) tag("experimental", docs?.unstable ?? "");
+  if (input.features.includes("deprecated")) tag("deprecated", docs?.deprecation ?? "");
+
+  if (lines.length === 0 && tags.length === 0) return [];
+  // A leading newline makes ts-morph write the comment on several lines, which reads better.
+  const description = lines.length > 0 ? `\n${lines.join("\n\n")}` : undefined;
+  return [{ kind: StructureKind.JSDoc, ...(description ? { description } : {}), tags }];
+}
+
+/** Doc input for something that only has features. */
+export const featuresOnly = (features: readonly string[]): DocInput => ({ features });

@@ -1,0 +1,59 @@
+/**
+ * TypeScript text for IR type references: built-ins, named types and arrays.
+ * @module
+ */
+import type { BuiltinName, IntegerBuiltin, TypeRef } from "../ir.js";
+import type { FileBuilder } from "./context.js";
+
+const INTEGERS: ReadonlySet<BuiltinName> = new Set<IntegerBuiltin>([
+  "int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size",
+]);
+
+// Widths that fit a double exactly; everything else may exceed 2^53.
+const SAFE_INTEGERS: ReadonlySet<BuiltinName> = new Set(["int8", "int16", "int32", "uint8", "uint16", "uint32"]);
+
+const QTYPE = '"none" | "qnull" | "qnum" | "qstring" | "qdict" | "qlist" | "qbool"';
+
+function builtinText(name: BuiltinName): string {
+  if (INTEGERS.has(name) || name === "number") return "number";
+  switch (name) {
+    case "str":
+      return "string";
+    case "bool":
+      return "boolean";
+    case "null":
+      return "null";
+    case "QType":
+      return QTYPE;
+    default:
+      return "unknown";
+  }
+}
+
+/** The TypeScript type for a reference, importing named types as needed. */
+export function typeText(ref: TypeRef, file: FileBuilder): string {
+  switch (ref.kind) {
+    case "builtin":
+      return builtinText(ref.name);
+    case "named":
+      return file.useType(ref.name);
+    case "array": {
+      const element = typeText(ref.element, file);
+      return /^[A-Za-z0-9_]+(\[\])*$/.test(element) ? `${element}[]` : `(${element})[]`;
+    }
+  }
+}
+
+/** The integer kind inside a reference (through arrays), if it may exceed 2^53. */
+export function wideInteger(ref: TypeRef): IntegerBuiltin | undefined {
+  if (ref.kind === "array") return wideInteger(ref.element);
+  if (ref.kind === "builtin" && INTEGERS.has(ref.name) && !SAFE_INTEGERS.has(ref.name)) return ref.name as IntegerBuiltin;
+  return undefined;
+}
+
+/** The doc note for members holding integers that may not fit a JavaScript number. */
+export function precisionNote(ref: TypeRef): string | undefined {
+  const kind = wideInteger(ref);
+  if (kind === undefined) return undefined;
+  return `QAPI \`${kind}\`: values above 2^53 lose precision as a JavaScript number.`;
+}

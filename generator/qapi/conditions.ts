@@ -1,0 +1,115 @@
+/**
+ * Conditions (`'if'`): parse, evaluate against a set of defined symbols, render as text.
+ * @module
+ */
+import { fail } from "./errors.js";
+import type { QValue } from "./parser.js";
+
+/** A condition: a config symbol, or all/any/not of conditions. */
+export type Cond =
+  | { readonly kind: "sym"; readonly name: string }
+  | { readonly kind: "all"; readonly items: readonly Cond[] }
+  | { readonly kind: "any"; readonly items: readonly Cond[] }
+  | { readonly kind: "not"; readonly item: Cond };
+
+const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Checks and converts the value of an `'if'` key.
+ * @param what - what the condition belongs to, for messages (e.g. "member 'foo'").
+ * @throws QapiError when the condition is malformed.
+ */
+export function parseCond(value: QValue, what: string): Cond {
+  if (value.kind === "string") {
+    if (!SYMBOL.test(value.value))
+      fail(
+        value.loc,
+        `'if' condition '${value.value}' of ${what} is not a valid symbol`,
+      );
+    return { kind: "sym", name: value.value };
+  }
+  if (value.kind !== "object")
+    fail(value.loc, `'if' condition of ${what} must be a string or an object`);
+  const entries = [...value.entries.values()];
+  const [entry] = entries;
+  if (entry === undefined || entries.length !== 1) {
+    fail(
+      value.loc,
+      `'if' condition of ${what} must have exactly one key: 'all', 'any' or 'not'`,
+    );
+  }
+  if (entry.key === "not")
+    return { kind: "not", item: parseCond(entry.value, what) };
+  if (entry.key !== "all" && entry.key !== "any") {
+    fail(
+      entry.keyLoc,
+      `'if' condition of ${what} has unknown operator '${entry.key}'`,
+    );
+  }
+  if (entry.value.kind !== "array")
+    fail(
+      entry.value.loc,
+      `'${entry.key}' condition of ${what} must be an array`,
+    );
+  if (entry.value.items.length === 0)
+    fail(
+      entry.value.loc,
+      `'${entry.key}' condition of ${what} must not be empty`,
+    );
+  return {
+    kind: entry.key,
+    items: entry.value.items.map((item) => parseCond(item, what)),
+  };
+}
+
+/** Whether `cond` holds when exactly the symbols in `defines` are defined. */
+export function evalCond(
+  cond: Cond | undefined,
+  defines: ReadonlySet<string>,
+): boolean {
+  if (cond === undefined) return true;
+  switch (cond.kind) {
+    case "sym":
+      return defines.has(cond.name);
+    case "not":
+      return !evalCond(cond.item, defines);
+    case "all":
+      return cond.items.every((c) => evalCond(c, defines));
+    case "any":
+      return cond.items.some((c) => evalCond(c, defines));
+  }
+}
+
+/** Renders a condition for humans: `CONFIG_SPICE and not (TARGET_S390X or TARGET_PPC)`. */
+export function renderCond(cond: Cond): string {
+  switch (cond.kind) {
+    case "sym":
+      return cond.name;
+    case "not":
+      return `not ${renderOperand(cond.item)}`;
+    case "all":
+    case "any":
+      return cond.items.length === 1 && cond.items[0] !== undefined
+        ? renderCond(cond.items[0])
+        : cond.items
+            .map(renderOperand)
+            .join(cond.kind === "all" ? " and " : " or ");
+  }
+}
+
+function renderOperand(cond: Cond): string {
+  const text = renderCond(cond);
+  return (cond.kind === "all" || cond.kind === "any") && cond.items.length > 1
+    ? `(${text})`
+    : text;
+}
+
+/** The conjunction of two optional conditions. */
+export function andCond(
+  a: Cond | undefined,
+  b: Cond | undefined,
+): Cond | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return { kind: "all", items: [a, b] };
+}

@@ -1,0 +1,209 @@
+/**
+ * Reads a schema and its includes: directives (`include`, `pragma`), doc comment
+ * attachment and heading nesting, then per-kind definition checks.
+ * @module
+ */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { DEFINITION_KEYS, checkDefinition } from "./definitions.js";
+import { parseDocComment, type DocComment } from "./doc-comment.js";
+import { fail, q, type SourceLocation } from "./errors.js";
+import type { Pragma, SrcDef, SrcSchema } from "./model.js";
+import { parseSchemaText, type QObject } from "./parser.js";
+import { checkKeys, expectString } from "./shape.js";
+
+/** Reads a file as text; throws (any error) when it cannot. */
+export type ReadFile = (file: string) => string;
+
+/** Options of {@link loadSourceSchema}. */
+export interface LoadOptions {
+  /** Replaces `fs.readFileSync(file, "utf8")` (tests use an in-memory file map). */
+  readonly readFile?: ReadFile | undefined;
+}
+
+interface MutablePragma {
+  docRequired: boolean;
+  commandNameExceptions: Set<string>;
+  commandReturnsExceptions: Set<string>;
+  memberNameExceptions: Set<string>;
+  documentationExceptions: Set<string>;
+}
+
+const PRAGMA_LISTS = {
+  "command-name-exceptions": "commandNameExceptions",
+  "command-returns-exceptions": "commandReturnsExceptions",
+  "member-name-exceptions": "memberNameExceptions",
+  "documentation-exceptions": "documentationExceptions",
+} as const;
+
+interface Pending {
+  readonly expr: QObject;
+  readonly meta: (typeof DEFINITION_KEYS)[number];
+  readonly doc: DocComment | undefined;
+}
+
+function readSource(
+  read: ReadFile,
+  file: string,
+  at: SourceLocation,
+  what: string,
+): string {
+  try {
+    return read(file);
+  } catch (err: unknown) {
+    const code =
+      err instanceof Error && "code" in err && typeof err.code === "string"
+        ? err.code
+        : String(err);
+    return fail(at, `can't read ${what} ${q(file)}: ${code}`);
+  }
+}
+
+/**
+ * Loads `file` and everything it includes into the (unresolved) source model.
+ * @throws QapiError on any lexical, syntax, directive, doc-structure, shape or naming error.
+ */
+export function loadSourceSchema(
+  file: string,
+  options: LoadOptions = {},
+): SrcSchema {
+  const read = options.readFile ?? ((f: string) => readFileSync(f, "utf8"));
+  const pragma: MutablePragma = {
+    docRequired: false,
+    commandNameExceptions: new Set(),
+    commandReturnsExceptions: new Set(),
+    memberNameExceptions: new Set(),
+    documentationExceptions: new Set(),
+  };
+  const pending: Pending[] = [];
+  const loaded = new Set<string>();
+  const files: string[] = [];
+  const stack: { readonly key: string; readonly display: string }[] = [];
+  let headingLevel = 0;
+
+  const visit = (display: string, at: SourceLocation, what: string): void => {
+    const key = path.resolve(display);
+    if (stack.some((s) => s.key === key)) {
+      fail(
+        at,
+        `inclusion loop: ${[...stack.map((s) => s.display), display].join(" -> ")}`,
+      );
+    }
+    if (loaded.has(key)) return;
+    loaded.add(key);
+    files.push(display);
+    stack.push({ key, display });
+    const items = parseSchemaText(display, readSource(read, display, at, what));
+    let doc: DocComment | undefined;
+    const orphan = (d: DocComment): never =>
+      fail(
+        d.loc,
+        `documentation for ${q(d.symbol ?? "")} is not followed by its definition`,
+      );
+    for (const item of items) {
+      if (item.kind === "doc") {
+        if (doc !== undefined) orphan(doc);
+        const parsed = parseDocComment(item.doc);
+        if (parsed.symbol !== undefined) doc = parsed;
+        else if (parsed.heading !== undefined) {
+          if (parsed.heading.level > headingLevel + 1) {
+            fail(
+              parsed.loc,
+              `heading level ${parsed.heading.level} follows level ${headingLevel}: headings must nest`,
+            );
+          }
+          headingLevel = parsed.heading.level;
+        }
+        continue;
+      }
+      const expr = item.expr;
+      const include = expr.entries.get("include");
+      const pragmaEntry = expr.entries.get("pragma");
+      if (include !== undefined || pragmaEntry !== undefined) {
+        if (doc !== undefined) orphan(doc);
+        if (include !== undefined) {
+          checkKeys(expr, "'include' directive", ["include"], []);
+          const target = expectString(include.value, "value of 'include'");
+          visit(
+            path.join(path.dirname(display), target.value),
+            target.loc,
+            "include file",
+          );
+        } else if (pragmaEntry !== undefined) {
+          checkKeys(expr, "'pragma' directive", ["pragma"], []);
+          applyPragma(
+            pragmaEntry.value.kind === "object"
+              ? pragmaEntry.value
+              : fail(
+                  pragmaEntry.value.loc,
+                  "value of 'pragma' must be an object",
+                ),
+            pragma,
+          );
+        }
+        continue;
+      }
+      const metas = DEFINITION_KEYS.filter((k) => expr.entries.has(k));
+      const [meta, second] = metas;
+      if (meta === undefined)
+        fail(
+          expr.loc,
+          `expression is not a definition or directive (expected one of ${DEFINITION_KEYS.map(q).join(", ")})`,
+        );
+      if (second !== undefined)
+        fail(
+          expr.loc,
+          `expression has conflicting keys ${q(meta)} and ${q(second)}`,
+        );
+      const name = expr.entries.get(meta)?.value;
+      if (
+        doc !== undefined &&
+        name?.kind === "string" &&
+        doc.symbol !== name.value
+      ) {
+        fail(
+          doc.loc,
+          `documentation comment is for ${q(doc.symbol ?? "")}, but the definition that follows is ${q(name.value)}`,
+        );
+      }
+      pending.push({ expr, meta, doc });
+      doc = undefined;
+    }
+    if (doc !== undefined) orphan(doc);
+    stack.pop();
+  };
+
+  visit(file, { file, line: 1, col: 1 }, "schema file");
+  const frozen: Pragma = pragma;
+  const defs: SrcDef[] = pending.map((p) =>
+    checkDefinition(p.expr, p.meta, frozen, p.doc),
+  );
+  if (frozen.docRequired) {
+    for (const def of defs)
+      if (def.doc === undefined)
+        fail(def.loc, `documentation required for ${q(def.name)}`);
+  }
+  return { defs, pragma: frozen, files };
+}
+
+function applyPragma(obj: QObject, pragma: MutablePragma): void {
+  for (const entry of obj.entries.values()) {
+    if (entry.key === "doc-required") {
+      if (entry.value.kind !== "bool")
+        fail(entry.value.loc, "pragma 'doc-required' must be true or false");
+      pragma.docRequired = entry.value.value;
+      continue;
+    }
+    if (!(entry.key in PRAGMA_LISTS))
+      fail(entry.keyLoc, `unknown pragma ${q(entry.key)}`);
+    const field = PRAGMA_LISTS[entry.key as keyof typeof PRAGMA_LISTS];
+    const value = entry.value;
+    if (value.kind !== "array")
+      fail(value.loc, `pragma ${q(entry.key)} must be a list of strings`);
+    for (const item of value.items) {
+      if (item.kind !== "string")
+        fail(item.loc, `pragma ${q(entry.key)} must be a list of strings`);
+      pragma[field].add(item.value);
+    }
+  }
+}

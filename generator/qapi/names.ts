@@ -1,0 +1,82 @@
+/**
+ * Naming rules for QAPI names: valid characters, downstream `__RFQDN_` prefixes, case
+ * conventions per kind, reserved names, and the C-name mapping used for clash checks.
+ * @module
+ */
+import { fail, type SourceLocation } from "./errors.js";
+
+/** What a name names; decides the case convention. */
+export type NameRole =
+  "type" | "command" | "event" | "member" | "enum-value" | "branch" | "feature";
+
+/** Options relaxing the lower-case rules (pragma exceptions). */
+export interface NameOptions {
+  /** `_` allowed instead of `-` (command-name-exceptions, member-name-exceptions). */
+  readonly permitUnderscore?: boolean;
+  /** Upper case allowed (member-name-exceptions). */
+  readonly permitUpper?: boolean;
+}
+
+const VALID = /^(__[A-Za-z0-9.-]+_)?([A-Za-z][A-Za-z0-9_-]*)$/;
+const VALID_ENUM_VALUE = /^(__[A-Za-z0-9.-]+_)?([A-Za-z0-9][A-Za-z0-9_-]*)$/;
+const CAMEL = /^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/;
+
+/** Maps a name the way C does for clash detection: `-` and `.` become `_`. */
+export function cName(name: string): string {
+  return name.replace(/[-.]/g, "_");
+}
+
+/** Strips a downstream `__RFQDN_` prefix. */
+export function stem(name: string): string {
+  return VALID.exec(name)?.[2] ?? VALID_ENUM_VALUE.exec(name)?.[2] ?? name;
+}
+
+/**
+ * Checks `name` against the rules for `role`.
+ * @param what - description for messages, e.g. "member 'foo' of 'Bar'".
+ * @throws QapiError at `loc` on a violation.
+ */
+export function checkName(
+  name: string,
+  role: NameRole,
+  loc: SourceLocation,
+  what: string,
+  opts: NameOptions = {},
+): void {
+  const match = (role === "enum-value" ? VALID_ENUM_VALUE : VALID).exec(name);
+  const base = match?.[2];
+  if (base === undefined)
+    fail(
+      loc,
+      `${what} has an invalid name: use letters, digits, '-' and '_', starting with a letter`,
+    );
+  if (base.startsWith("q_")) fail(loc, `${what} uses the reserved prefix 'q_'`);
+  switch (role) {
+    case "type":
+      if (!CAMEL.test(base)) fail(loc, `${what} must use CamelCase`);
+      if (base.endsWith("List"))
+        fail(loc, `${what} must not end in 'List' (reserved for array types)`);
+      return;
+    case "event":
+      if (/[a-z-]/.test(base))
+        fail(
+          loc,
+          `${what} must use upper case and '_' (no lower case, no '-')`,
+        );
+      return;
+    case "member":
+    case "branch":
+      if (base === "u" || /^has[-_]/.test(base))
+        fail(
+          loc,
+          `${what} uses a reserved name ('u' and 'has-*' are reserved)`,
+        );
+      break;
+    default:
+      break;
+  }
+  if (!opts.permitUpper && /[A-Z]/.test(base))
+    fail(loc, `${what} must not use upper case`);
+  if (!opts.permitUnderscore && base.includes("_"))
+    fail(loc, `${what} must use '-', not '_'`);
+}

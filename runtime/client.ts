@@ -1,0 +1,371 @@
+/**
+ * The QMP client: connection lifecycle, negotiation, command execution and events.
+ * @module
+ */
+import type { AddressInfo } from "node:net";
+import type {
+  CommandArgs,
+  CommandName,
+  CommandReturn,
+  EventName,
+  ExecuteOptions,
+  ExecuteRest,
+  QmpApi,
+  QmpEvent,
+  QmpEventOf,
+  UntypedApi,
+} from "./api.js";
+import { ConnectError, DisconnectedError, ExecuteError, StateError } from "./errors.js";
+import { EventHub, type EventCallback } from "./event-hub.js";
+import { EventListener, type EventMatch, type ListenOptions } from "./event-listener.js";
+import type { EventEnvelope, QmpGreeting } from "./envelopes.js";
+import { debugFromEnv, defaultLogger, type QmpLogger } from "./logger.js";
+import { Session, type MessageHooks } from "./session.js";
+import { acceptTransport, openTransport, type AcceptTarget, type ConnectTarget, type OpenTransport } from "./transport.js";
+
+/** Connection state. `idle` covers both "never connected" and "disconnected". */
+export type QmpState = "idle" | "connecting" | "running" | "disconnecting";
+
+/** Options for {@link QmpClient}. */
+export interface QmpClientOptions {
+  /** A name used in log lines, to tell clients apart. */
+  name?: string | undefined;
+  /** Send `qmp_capabilities` after the greeting (default true). False for qemu-ga or manual negotiation. */
+  negotiate?: boolean | undefined;
+  /** Wait for the `{"QMP": ...}` greeting before anything else (default true). False for qemu-ga. */
+  awaitGreeting?: boolean | undefined;
+  /** Enable out-of-band execution when the server offers it (default true). */
+  oob?: boolean | undefined;
+  /** Largest accepted inbound message; larger ones end the session with a ProtocolError (default 64 MiB). */
+  maxMessageBytes?: number | undefined;
+  /**
+   * With oob negotiated, the most in-band commands sent before their replies (default 8):
+   * QEMU stops reading its socket beyond that, which would also hold back `exec-oob`.
+   */
+  maxInFlight?: number | undefined;
+  /** Where debug lines and warnings go (default: silent unless `DEBUG=qmpkit` or `NODE_DEBUG=qmpkit`). */
+  logger?: QmpLogger | undefined;
+  /** Traffic hooks for logging or filtering. */
+  hooks?: MessageHooks | undefined;
+}
+
+/** Options for {@link QmpClient.connect} and {@link QmpClient.accept}. */
+export interface ConnectOptions {
+  signal?: AbortSignal | undefined;
+  /** Milliseconds for the whole handshake (transport, greeting, negotiation). */
+  timeout?: number | undefined;
+}
+
+/** Options for {@link QmpClient.accept}. */
+export interface AcceptOptions extends ConnectOptions {
+  /** Called once listening, with the socket path or TCP address: start QEMU now. */
+  onListening?: ((address: string | AddressInfo) => void) | undefined;
+}
+
+/** A command message built by the caller, for {@link QmpClient.executeMessage}. */
+export type QmpCommandMessage =
+  | { execute: string; arguments?: Record<string, unknown>; id?: string | number; [extra: string]: unknown }
+  | { "exec-oob": string; arguments?: Record<string, unknown>; id?: string | number; [extra: string]: unknown };
+
+/** Options for {@link QmpClient.executeUntil}. */
+export type ExecuteUntilOptions = Omit<ExecuteOptions, "oob">;
+
+/**
+ * An async QMP client. Generic over an API description (see `qmpkit/qemu`'s `QemuApi`);
+ * untyped by default.
+ *
+ * @example
+ * ```ts
+ * await using qmp = new QmpClient();
+ * await qmp.connect("/run/vm.qmp");
+ * const status = await qmp.execute("query-status");
+ * ```
+ */
+export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposable {
+  private currentState: QmpState = "idle";
+  private session: Session | undefined;
+  private lastGreeting: QmpGreeting | undefined;
+  private readonly stateCallbacks = new Set<(state: QmpState, previous: QmpState, error?: Error) => void>();
+  private readonly events: EventHub;
+  private readonly options: {
+    name: string;
+    negotiate: boolean;
+    awaitGreeting: boolean;
+    oob: boolean;
+    maxMessageBytes: number;
+    maxInFlight: number;
+    logger: QmpLogger;
+    hooks: MessageHooks;
+    debug: boolean;
+  };
+  private handshake: { greeting(greeting: QmpGreeting): void; ended(error: Error | undefined): void } | undefined;
+  private connectAbort: AbortController | undefined;
+  private connecting: Promise<void> | undefined;
+  private disconnecting: Promise<void> | undefined;
+
+  constructor(options: QmpClientOptions = {}) {
+    const logger = options.logger ?? defaultLogger;
+    this.options = {
+      name: options.name ?? "qmp",
+      negotiate: options.negotiate ?? true,
+      awaitGreeting: options.awaitGreeting ?? true,
+      oob: options.oob ?? true,
+      maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
+      maxInFlight: options.maxInFlight ?? 8,
+      logger,
+      hooks: options.hooks ?? {},
+      debug: options.logger !== undefined || debugFromEnv,
+    };
+    this.events = new EventHub(logger);
+  }
+
+  /** The current connection state. */
+  get state(): QmpState {
+    return this.currentState;
+  }
+
+  /** The greeting of the current (or last) connection; undefined before the first one. */
+  get greeting(): QmpGreeting | undefined {
+    return this.lastGreeting;
+  }
+
+  /** True when out-of-band execution was negotiated on the current connection. */
+  get oobEnabled(): boolean {
+    return this.session?.oob ?? false;
+  }
+
+  /** The transport of the current connection (`"unix"`, `"tcp"`, `"tls"`, `"duplex"`). */
+  get transport(): OpenTransport["kind"] | undefined {
+    return this.session?.kind;
+  }
+
+  /** Observes state changes; `error` is set when a connection was lost. Returns an unsubscribe function. */
+  onStateChange(callback: (state: QmpState, previous: QmpState, error?: Error) => void): () => void {
+    this.stateCallbacks.add(callback);
+    return () => this.stateCallbacks.delete(callback);
+  }
+
+  /** Connects, waits for the greeting and negotiates capabilities. Rejects with {@link ConnectError}. */
+  connect(target: ConnectTarget, options: ConnectOptions = {}): Promise<void> {
+    return this.track(this.establish((signal) => openTransport(target, signal), options));
+  }
+
+  /**
+   * Listens on a unix path or TCP endpoint, takes exactly one connection from QEMU (started
+   * with `-qmp unix:PATH` without `server`), stops listening, then greets and negotiates.
+   */
+  accept(target: AcceptTarget, options: AcceptOptions = {}): Promise<void> {
+    return this.track(this.establish((signal) => acceptTransport(target, signal, options.onListening), options));
+  }
+
+  private track(connecting: Promise<void>): Promise<void> {
+    if (this.currentState === "connecting") this.connecting = connecting;
+    return connecting;
+  }
+
+  /**
+   * Executes a command and resolves with its `return` value. Rejects with
+   * {@link ExecuteError} when QEMU reports an error, {@link DisconnectedError} when the
+   * connection ends first, `signal.reason` on abort, and a `TimeoutError` on timeout.
+   */
+  execute<K extends CommandName<Api>>(command: K, ...rest: ExecuteRest<CommandArgs<Api, K>>): Promise<CommandReturn<Api, K>> {
+    const [args, options] = rest as unknown as [Record<string, unknown> | undefined, ExecuteOptions | undefined];
+    const oob = options?.oob === true;
+    const message: Record<string, unknown> = oob ? { "exec-oob": command } : { execute: command };
+    if (args !== undefined) message["arguments"] = args;
+    return this.sendCommand(message, command, args, options) as Promise<CommandReturn<Api, K>>;
+  }
+
+  /** Sends a caller-built command message (an `id` is added unless present) and resolves with its `return`. */
+  executeMessage(message: QmpCommandMessage, options: Omit<ExecuteOptions, "oob"> = {}): Promise<unknown> {
+    const copy: Record<string, unknown> = { ...message };
+    const command = copy["exec-oob"] ?? copy["execute"];
+    if (typeof command !== "string") return Promise.reject(new TypeError('message needs an "execute" or "exec-oob" string'));
+    return this.sendCommand(copy, command, copy["arguments"], { ...options, oob: copy["exec-oob"] !== undefined });
+  }
+
+  /**
+   * Starts buffering events now. `names`: one name, a list, or undefined / `"*"` for all.
+   * See {@link EventListener}.
+   */
+  listen<N extends EventName<Api> = EventName<Api>>(
+    names?: N | readonly N[] | "*",
+    options: ListenOptions<QmpEventOf<Api, N>> = {},
+  ): EventListener<QmpEventOf<Api, N>> {
+    return this.events.listen(names, options);
+  }
+
+  /** Calls `callback` for every matching event; returns an unsubscribe function. Callback errors are reported, not propagated. */
+  on<N extends EventName<Api>>(names: N | readonly N[] | "*", callback: (event: QmpEventOf<Api, N>) => void): () => void {
+    return this.events.on(names, callback as EventCallback);
+  }
+
+  /**
+   * Subscribes to `names`, executes the command, and waits for the first event matching
+   * `match` — also when QEMU sends it before the command's reply.
+   */
+  async executeUntil<K extends CommandName<Api>, N extends EventName<Api>>(
+    command: K,
+    args: CommandArgs<Api, K>,
+    names: N | readonly N[],
+    match?: EventMatch<QmpEventOf<Api, N>>,
+    options: ExecuteUntilOptions = {},
+  ): Promise<{ result: CommandReturn<Api, K>; event: QmpEventOf<Api, N> }> {
+    const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
+    using listener = this.listen(names);
+    const run = this.execute as (command: string, args?: unknown, options?: ExecuteOptions) => Promise<unknown>;
+    const result = (await run.call(this, command, args, options)) as CommandReturn<Api, K>;
+    const remaining = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+    const event = await listener.wait(match, { signal: options.signal, timeout: remaining });
+    return { result, event };
+  }
+
+  /** Closes the connection; pending commands reject with {@link DisconnectedError}. Idempotent. */
+  disconnect(): Promise<void> {
+    if (this.disconnecting !== undefined) return this.disconnecting;
+    if (this.currentState === "idle") return Promise.resolve();
+    if (this.currentState === "connecting") {
+      this.connectAbort?.abort(new DisconnectedError("disconnect() called while connecting"));
+      return this.connecting?.then(
+        () => this.disconnect(),
+        () => {},
+      ) ?? Promise.resolve();
+    }
+    const session = this.session;
+    this.setState("disconnecting");
+    this.disconnecting = (session?.close() ?? Promise.resolve()).finally(() => {
+      this.disconnecting = undefined;
+    });
+    return this.disconnecting;
+  }
+
+  /** Same as {@link disconnect}; enables `await using qmp = new QmpClient()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.disconnect();
+  }
+
+  private sendCommand(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions | undefined): Promise<unknown> {
+    const session = this.session;
+    if (this.currentState !== "running" || session === undefined) {
+      return Promise.reject(new StateError(`cannot execute ${command}: client is ${this.currentState}, not running`));
+    }
+    if (options?.oob === true && !session.oob) {
+      return Promise.reject(new StateError(`cannot exec-oob ${command}: out-of-band was not negotiated on this connection`));
+    }
+    return session.send(message, command, args, options?.signal, options?.timeout);
+  }
+
+  private async establish(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {
+    if (this.currentState !== "idle") throw new StateError(`cannot connect: client is ${this.currentState}`);
+    const controller = new AbortController();
+    this.connectAbort = controller;
+    const { signal: userSignal, timeout } = options;
+    const onUserAbort = () => controller.abort(userSignal?.reason);
+    userSignal?.addEventListener("abort", onUserAbort, { once: true });
+    const timer =
+      timeout === undefined
+        ? undefined
+        : setTimeout(() => controller.abort(new DOMException(`connect timed out after ${timeout} ms`, "TimeoutError")), timeout);
+    this.setState("connecting");
+    try {
+      userSignal?.throwIfAborted();
+      const transport = await open(controller.signal);
+      await this.handshake_(transport, controller.signal);
+      this.setState("running");
+    } catch (error) {
+      void this.session?.close();
+      this.session = undefined;
+      if (this.currentState !== "idle") this.setState("idle");
+      if (userSignal?.aborted && error === userSignal.reason) throw error;
+      throw error instanceof ConnectError ? error : new ConnectError(`QMP connect failed: ${describe(error)}`, { cause: error });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+      userSignal?.removeEventListener("abort", onUserAbort);
+      this.connectAbort = undefined;
+      this.handshake = undefined;
+    }
+  }
+
+  // Greeting and negotiation on a fresh transport; rejects on abort or a lost connection.
+  private async handshake_(transport: OpenTransport, signal: AbortSignal): Promise<void> {
+    let greeted: (greeting: QmpGreeting) => void = () => {};
+    let lost: (error: unknown) => void = () => {};
+    const progress = new Promise<QmpGreeting>((resolve, reject) => {
+      greeted = resolve;
+      lost = reject;
+    });
+    progress.catch(() => {}); // observed below; avoid an unhandled rejection if never awaited
+    const onAbort = () => lost(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.handshake = {
+      greeting: (greeting) => greeted(greeting),
+      // Report the root cause (a bad greeting, ECONNRESET), not the wrapper.
+      ended: (error) => lost(error?.cause ?? error ?? new DisconnectedError("connection closed during the handshake")),
+    };
+    const session = this.attach(transport);
+    try {
+      signal.throwIfAborted();
+      if (this.options.awaitGreeting) this.lastGreeting = await progress;
+      if (!this.options.negotiate) return;
+      const offered = this.lastGreeting?.capabilities ?? [];
+      const enable = this.options.oob && offered.includes("oob") ? ["oob"] : [];
+      const negotiation = session.send(
+        enable.length > 0 ? { execute: "qmp_capabilities", arguments: { enable } } : { execute: "qmp_capabilities" },
+        "qmp_capabilities",
+        enable.length > 0 ? { enable } : undefined,
+      );
+      await Promise.race([negotiation, progress.then(() => new Promise(() => {}))]).catch((error: unknown) => {
+        throw error instanceof ExecuteError ? new ConnectError(`capabilities negotiation failed: ${error.desc}`, { cause: error }) : error;
+      });
+      session.oob = enable.length > 0;
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private attach(transport: OpenTransport): Session {
+    const session: Session = new Session(
+      transport.stream,
+      transport.kind,
+      transport.path,
+      {
+        greeting: (greeting) => {
+          if (this.handshake !== undefined) this.handshake.greeting(greeting);
+          else this.lastGreeting = greeting;
+        },
+        event: (event) => this.events.dispatch(event as EventEnvelope & QmpEvent),
+        ended: (error) => this.onSessionEnded(session, error),
+      },
+      this.options,
+    );
+    this.session = session;
+    this.events.sessionStarted();
+    return session;
+  }
+
+  private onSessionEnded(session: Session, error: Error | undefined): void {
+    if (this.session !== session) return;
+    this.session = undefined;
+    this.handshake?.ended(error);
+    this.events.sessionEnded(error instanceof DisconnectedError ? error : undefined);
+    if (this.currentState !== "connecting") this.setState("idle", error);
+  }
+
+  private setState(next: QmpState, error?: Error): void {
+    const previous = this.currentState;
+    if (previous === next) return;
+    this.currentState = next;
+    if (this.options.debug) this.options.logger.debug(`${this.options.name}: ${previous} -> ${next}${error ? ` (${error.message})` : ""}`);
+    for (const callback of this.stateCallbacks) {
+      try {
+        callback(next, previous, error);
+      } catch (callbackError) {
+        this.options.logger.warn(`state-change callback threw: ${describe(callbackError)}`);
+      }
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,30 @@
+/**
+ * qmpkit: an async client for QEMU's machine protocol (QMP).
+ * @module
+ */
+export { QmpClient } from "./client.js";
+export type { QmpState, QmpClientOptions, ConnectOptions, AcceptOptions, QmpCommandMessage, ExecuteUntilOptions } from "./client.js";
+export { QmpError, ConnectError, ExecuteError, DisconnectedError, ProtocolError, StateError } from "./errors.js";
+export type { QmpErrorCode } from "./errors.js";
+export { EventListener, matchesPattern } from "./event-listener.js";
+export type { ListenOptions, WaitOptions, OverflowPolicy, EventMatch } from "./event-listener.js";
+export type { QmpGreeting } from "./envelopes.js";
+export type { QmpLogger } from "./logger.js";
+export type { MessageHooks } from "./session.js";
+export type { ConnectTarget, AcceptTarget, TransportKind } from "./transport.js";
+export type {
+  ExecuteOptions,
+  QmpApi,
+  UntypedApi,
+  CommandName,
+  CommandArgs,
+  CommandReturn,
+  ExecuteRest,
+  EventName,
+  QmpEvent,
+  QmpEventOf,
+  QmpTimestamp,
+  QmpExecutor,
+} from "./api.js";
+export { launchQemu } from "./launch.js";
+export type { LaunchOptions, LaunchedQemu } from "./launch.js";

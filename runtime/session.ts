@@ -1,0 +1,244 @@
+/**
+ * One connection's worth of state: the reader loop (framing → parse → route), the writer
+ * path, the pending-reply map and the in-band window. The client owns at most one.
+ * @module
+ */
+import type { Duplex } from "node:stream";
+import { DisconnectedError, ExecuteError, ProtocolError } from "./errors.js";
+import { isEvent, isGreeting, isReply, lastValidationError, type EventEnvelope, type QmpGreeting } from "./envelopes.js";
+import { MessageFramer } from "./framing.js";
+import type { QmpLogger } from "./logger.js";
+import type { TransportKind } from "./transport.js";
+
+/** Traffic hooks: observe (and, inbound, filter) every message. */
+export interface MessageHooks {
+  /** Called with each parsed inbound message; return `false` to drop it. */
+  inbound?: ((message: Record<string, unknown>) => boolean | void) | undefined;
+  /** Called with each outbound message just before it is written. */
+  outbound?: ((message: Record<string, unknown>) => void) | undefined;
+}
+
+/** What a session tells its owner. */
+export interface SessionEvents {
+  greeting(greeting: QmpGreeting): void;
+  event(event: EventEnvelope): void;
+  /** `error` is undefined for an expected end (user disconnect, or EOF after `quit`). */
+  ended(error: Error | undefined): void;
+}
+
+interface Pending {
+  id: number | string;
+  command: string;
+  args: unknown;
+  message: Record<string, unknown>;
+  inBand: boolean;
+  written: boolean;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+type Id = number | string;
+
+/** @internal */
+export class Session {
+  readonly framer: MessageFramer;
+  /** True once oob was negotiated on this connection. */
+  oob = false;
+  /** Set when we sent `quit`: the end of the stream is then expected. */
+  private quitSent = false;
+  private closing = false;
+  private done = false;
+  private lastId = 0;
+  private readonly pending = new Map<Id, Pending>();
+  // In-band messages held back while QEMU's request queue would be full (oob only).
+  private readonly held: Pending[] = [];
+  private inBandInFlight = 0;
+  // Ids we stopped waiting for (timeout/abort) whose replies QEMU still owes us.
+  private readonly abandonedInBand = new Set<Id>();
+  private socketError: Error | undefined;
+
+  constructor(
+    readonly stream: Duplex,
+    readonly kind: TransportKind,
+    readonly path: string | undefined,
+    private readonly owner: SessionEvents,
+    private readonly options: { maxMessageBytes: number; maxInFlight: number; logger: QmpLogger; debug: boolean; hooks: MessageHooks },
+  ) {
+    this.framer = new MessageFramer(options.maxMessageBytes);
+    const sink = { message: (text: string) => this.onMessage(text), delimiter: () => {} };
+    stream.on("data", (chunk: Buffer | string) => {
+      if (this.done) return;
+      try {
+        this.framer.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, sink);
+      } catch (error) {
+        this.fail(error instanceof ProtocolError ? error : new ProtocolError(String(error), "", { cause: error }));
+      }
+    });
+    stream.on("error", (error: Error) => {
+      this.socketError ??= error;
+      stream.destroy();
+    });
+    stream.on("end", () => this.finish());
+    stream.on("close", () => this.finish());
+  }
+
+  /** Number of commands awaiting a reply or a send slot. */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Sends a command and resolves with its `return`. The message gets an id unless it has one. */
+  send(message: Record<string, unknown>, command: string, args: unknown, signal?: AbortSignal, timeout?: number): Promise<unknown> {
+    if (this.done) return Promise.reject(new DisconnectedError("connection closed"));
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    let id = message["id"] as Id | undefined;
+    if (id === undefined) {
+      do id = ++this.lastId;
+      while (this.pending.has(id));
+      message["id"] = id;
+    } else if ((typeof id !== "string" && typeof id !== "number") || this.pending.has(id)) {
+      return Promise.reject(new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`));
+    }
+    const inBand = message["exec-oob"] === undefined;
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = () => this.abandon(entry, signal?.reason);
+      const settle = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const entry: Pending = {
+        id: id as Id,
+        command,
+        args,
+        message,
+        inBand,
+        written: false,
+        resolve: (value) => (settle(), resolve(value)),
+        reject: (error) => (settle(), reject(error)),
+      };
+      if (signal !== undefined) signal.addEventListener("abort", onAbort, { once: true });
+      if (timeout !== undefined) {
+        timer = setTimeout(
+          () => this.abandon(entry, new DOMException(`${command} timed out after ${timeout} ms`, "TimeoutError")),
+          timeout,
+        );
+      }
+      this.pending.set(entry.id, entry);
+      if (command === "quit") this.quitSent = true;
+      if (inBand && this.oob && this.inBandInFlight >= this.options.maxInFlight) this.held.push(entry);
+      else this.write(entry);
+    });
+  }
+
+  /** Closes the connection; pending commands reject with {@link DisconnectedError}. Resolves once closed. */
+  close(): Promise<void> {
+    this.closing = true;
+    const closed = this.stream.closed || this.stream.destroyed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => this.stream.once("close", () => resolve()));
+    this.finish();
+    // Streams with emitClose: false never emit "close"; destroy() has finished them anyway.
+    return Promise.race([closed, new Promise<void>((resolve) => setImmediate(resolve))]);
+  }
+
+  /** Ends the connection because of a protocol error. */
+  fail(error: ProtocolError): void {
+    this.socketError = error;
+    this.options.logger.debug(`protocol error: ${error.message}`);
+    this.stream.destroy();
+    this.finish();
+  }
+
+  private write(entry: Pending): void {
+    entry.written = true;
+    if (entry.inBand) this.inBandInFlight++;
+    this.options.hooks.outbound?.(entry.message);
+    const text = JSON.stringify(entry.message);
+    if (this.options.debug) this.options.logger.debug(`-> ${text.length > 1000 ? text.slice(0, 1000) + "…" : text}`);
+    this.stream.write(text);
+  }
+
+  private abandon(entry: Pending, reason: unknown): void {
+    if (this.pending.get(entry.id) !== entry) return;
+    this.pending.delete(entry.id);
+    if (!entry.written) this.held.splice(this.held.indexOf(entry), 1);
+    else if (entry.inBand) this.abandonedInBand.add(entry.id);
+    entry.reject(reason);
+  }
+
+  private onMessage(text: string): void {
+    if (this.options.debug) this.options.logger.debug(`<- ${text.length > 1000 ? text.slice(0, 1000) + "…" : text}`);
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch (error) {
+      return this.fail(new ProtocolError(`malformed JSON from server: ${(error as Error).message}`, text));
+    }
+    if (typeof message !== "object" || message === null || Array.isArray(message)) {
+      return this.fail(new ProtocolError("server message is not a JSON object", text));
+    }
+    const record = message as Record<string, unknown>;
+    if (this.options.hooks.inbound?.(record) === false) return;
+    if ("return" in record || "error" in record) {
+      if (!isReply(record)) return this.fail(new ProtocolError(`malformed reply: ${lastValidationError("isReply")}`, text));
+      return this.onReply(record.id, record, text);
+    }
+    if ("event" in record) {
+      if (!isEvent(record)) return this.fail(new ProtocolError(`malformed event: ${lastValidationError("isEvent")}`, text));
+      return this.owner.event(record);
+    }
+    if ("QMP" in record) {
+      if (!isGreeting(record)) return this.fail(new ProtocolError(`malformed greeting: ${lastValidationError("isGreeting")}`, text));
+      return this.owner.greeting(record.QMP);
+    }
+    this.fail(new ProtocolError("server message is neither a reply, an event nor a greeting", text));
+  }
+
+  private onReply(id: unknown, reply: { return?: unknown; error?: { class: string; desc: string } }, text: string): void {
+    if (id === undefined && reply.error !== undefined) {
+      // QEMU could not parse something it was sent, so it cannot say which command failed:
+      // we no longer know which reply belongs to which command. End the session.
+      return this.fail(new ProtocolError(`QEMU reported an error without an id: ${reply.error.class}: ${reply.error.desc}`, text));
+    }
+    const entry = this.pending.get(id as Id);
+    if (entry === undefined) {
+      if (this.abandonedInBand.delete(id as Id)) this.releaseSlot();
+      if (this.options.debug) this.options.logger.debug(`dropping reply with unknown id ${JSON.stringify(id)}`);
+      return;
+    }
+    this.pending.delete(entry.id);
+    if (entry.inBand) this.releaseSlot();
+    if (reply.error !== undefined) {
+      entry.reject(
+        new ExecuteError({ errorClass: reply.error.class, desc: reply.error.desc, command: entry.command, arguments: entry.args, id: entry.id }),
+      );
+    } else {
+      entry.resolve(reply.return);
+    }
+  }
+
+  private releaseSlot(): void {
+    this.inBandInFlight--;
+    const next = this.held.shift();
+    if (next !== undefined) this.write(next);
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.stream.destroy();
+    const expected = this.closing || (this.quitSent && !(this.socketError instanceof ProtocolError));
+    const cause = this.socketError;
+    const error = expected ? undefined : new DisconnectedError(cause ? `connection lost: ${cause.message}` : "connection closed by peer", { cause });
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    this.held.length = 0;
+    for (const entry of pending) {
+      // EOF after our own quit is its success: QEMU may close before the reply is read.
+      if (entry.command === "quit" && this.quitSent && error === undefined) entry.resolve({});
+      else entry.reject(error ?? new DisconnectedError(this.closing ? "disconnected by the client" : "connection closed after quit", { cause }));
+    }
+    this.owner.ended(error);
+  }
+}

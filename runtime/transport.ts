@@ -1,0 +1,133 @@
+/**
+ * Opening the byte stream a client talks over: connecting to a unix socket, TCP or TLS
+ * endpoint, adopting a caller's Duplex, or listening for exactly one connection from QEMU.
+ * @module
+ */
+import { chmod, lstat, unlink } from "node:fs/promises";
+import net from "node:net";
+import type { Duplex } from "node:stream";
+import tls from "node:tls";
+
+/** Where to connect: a unix socket path, `{ path }`, `{ host, port, tls? }`, or an open Duplex. */
+export type ConnectTarget = string | { path: string } | { host: string; port: number; tls?: tls.ConnectionOptions } | Duplex;
+
+/** Where to listen for QEMU (client-mode QMP): a unix socket path or a TCP endpoint. */
+export type AcceptTarget = string | { path: string } | { host?: string; port: number };
+
+/** How the stream was obtained; fd passing needs a unix socket. */
+export type TransportKind = "unix" | "tcp" | "tls" | "duplex";
+
+/** An open stream plus what kind it is. */
+export interface OpenTransport {
+  stream: Duplex;
+  kind: TransportKind;
+  /** Unix socket path, when there is one. */
+  path?: string;
+}
+
+function isDuplex(target: unknown): target is Duplex {
+  return typeof target === "object" && target !== null && typeof (target as Duplex).pipe === "function";
+}
+
+/** Opens a connection; rejects with the OS error (e.g. ECONNREFUSED) or `signal.reason`. */
+export function openTransport(target: ConnectTarget, signal: AbortSignal): Promise<OpenTransport> {
+  if (isDuplex(target)) return Promise.resolve({ stream: target, kind: "duplex" });
+  const path = typeof target === "string" ? target : "path" in target ? target.path : undefined;
+  return new Promise((resolve, reject) => {
+    let socket: net.Socket;
+    let kind: TransportKind;
+    if (path !== undefined) {
+      kind = "unix";
+      socket = net.connect({ path });
+    } else if (typeof target === "object" && "host" in target && target.tls) {
+      kind = "tls";
+      socket = tls.connect({ ...target.tls, host: target.host, port: target.port });
+    } else {
+      kind = "tcp";
+      const { host, port } = target as { host: string; port: number };
+      socket = net.connect({ host, port });
+    }
+    const readyEvent = kind === "tls" ? "secureConnect" : "connect";
+    const cleanup = () => {
+      socket.off(readyEvent, onReady);
+      socket.off("error", onError);
+      signal.removeEventListener("abort", onAbort);
+    };
+    const onReady = () => {
+      cleanup();
+      resolve(path === undefined ? { stream: socket, kind } : { stream: socket, kind, path });
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      socket.destroy();
+      reject(error);
+    };
+    const onAbort = () => onError(signal.reason as Error);
+    socket.once(readyEvent, onReady);
+    socket.once("error", onError);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Removes a stale unix socket file (but never a regular file someone put there). */
+async function removeStaleSocket(path: string): Promise<void> {
+  const info = await lstat(path).catch(() => undefined);
+  if (info === undefined) return;
+  if (!info.isSocket()) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
+  await unlink(path);
+}
+
+/**
+ * Listens, takes exactly one connection, and stops listening. A unix socket is created
+ * with mode 0600 and removed again when listening stops; the listener is closed on every
+ * path, including failure and abort.
+ */
+export async function acceptTransport(
+  target: AcceptTarget,
+  signal: AbortSignal,
+  onListening?: (address: string | net.AddressInfo) => void,
+): Promise<OpenTransport> {
+  const path = typeof target === "string" ? target : "path" in target ? target.path : undefined;
+  signal.throwIfAborted();
+  if (path !== undefined) await removeStaleSocket(path);
+  const server = net.createServer({ pauseOnConnect: true });
+  const stopListening = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (path !== undefined) await unlink(path).catch(() => undefined);
+  };
+  try {
+    const connection = await new Promise<net.Socket>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      server.once("error", (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      });
+      server.once("connection", (socket) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(socket);
+      });
+      const listening = () => {
+        const address = server.address();
+        if (path === undefined) {
+          if (address !== null) onListening?.(address);
+          return;
+        }
+        // Owner-only: the socket controls a VM. QEMU connects only after the caller learns
+        // (through onListening) that we listen, so chmod before announcing is early enough.
+        chmod(path, 0o600).then(() => onListening?.(path), reject);
+      };
+      if (path !== undefined) server.listen({ path }, listening);
+      else {
+        const tcp = target as { host?: string; port: number };
+        server.listen({ host: tcp.host ?? "127.0.0.1", port: tcp.port }, listening);
+      }
+    });
+    connection.resume();
+    const kind: TransportKind = path === undefined ? "tcp" : "unix";
+    return path === undefined ? { stream: connection, kind } : { stream: connection, kind, path };
+  } finally {
+    await stopListening();
+  }
+}
