@@ -80,6 +80,7 @@ export class Session {
     });
     stream.on("end", () => this.finish());
     stream.on("close", () => this.finish());
+    stream.resume(); // accepted sockets start paused so that no greeting byte is lost
   }
 
   /** Number of commands awaiting a reply or a send slot. */

@@ -93,7 +93,8 @@ export async function acceptTransport(
   if (path !== undefined) await removeStaleSocket(path);
   const server = net.createServer({ pauseOnConnect: true });
   const stopListening = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // close() stops accepting at once; its callback would wait for the accepted connection to end.
+    server.close();
     if (path !== undefined) await unlink(path).catch(() => undefined);
   };
   try {
@@ -124,7 +125,7 @@ export async function acceptTransport(
         server.listen({ host: tcp.host ?? "127.0.0.1", port: tcp.port }, listening);
       }
     });
-    connection.resume();
+    // Still paused (pauseOnConnect): the session resumes it once its reader is attached.
     const kind: TransportKind = path === undefined ? "tcp" : "unix";
     return path === undefined ? { stream: connection, kind } : { stream: connection, kind, path };
   } finally {

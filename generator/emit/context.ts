@@ -15,6 +15,8 @@ export interface EmitModel {
   readonly options: EmitOptions;
   /** IR type name → definition. */
   readonly typesByName: ReadonlyMap<string, NamedType>;
+  /** IR type name → where commands and events use it directly, for docs. */
+  readonly usage: ReadonlyMap<string, readonly string[]>;
 }
 
 /** One output file under construction. */

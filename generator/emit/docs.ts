@@ -43,8 +43,9 @@ export function buildDocs(input: DocInput): JSDocStructure[] {
   if (input.features.includes("deprecated")) tag("deprecated", docs?.deprecation ?? "");
 
   if (lines.length === 0 && tags.length === 0) return [];
-  // A leading newline makes ts-morph write the comment on several lines, which reads better.
-  const description = lines.length > 0 ? `\n${lines.join("\n\n")}` : undefined;
+  // One short line stays a one-line comment; a leading newline makes ts-morph write a block.
+  const text = lines.join("\n\n");
+  const description = lines.length === 0 ? undefined : tags.length === 0 && !text.includes("\n") ? text : `\n${text}`;
   return [{ kind: StructureKind.JSDoc, ...(description ? { description } : {}), tags }];
 }
 

@@ -66,7 +66,7 @@ export function deriveNames(table: EntryTable, reserved: Iterable<string> = []):
     const name = uniqueName(item.proposal, taken);
     names.set(item.type, name);
     const entry = table.byName.get(item.type);
-    if (entry?.["meta-type"] === "object") enqueueObjectChildren(entry, name, enqueue);
+    if (entry?.["meta-type"] === "object") enqueueObjectChildren(entry, name, table, enqueue);
     if (entry?.["meta-type"] === "alternate") {
       for (const m of entry.members) enqueue(m.type, `${name}${kindWord(table.byName.get(m.type), table)}`);
     }
@@ -74,9 +74,15 @@ export function deriveNames(table: EntryTable, reserved: Iterable<string> = []):
   return names;
 }
 
-function enqueueObjectChildren(entry: RawObject, name: string, enqueue: (type: string, proposal: string) => void): void {
+function enqueueObjectChildren(
+  entry: RawObject,
+  name: string,
+  table: EntryTable,
+  enqueue: (type: string, proposal: string) => void,
+): void {
   for (const m of entry.members) enqueue(m.type, `${name}${pascalCase(m.name) || "Member"}`);
-  for (const v of entry.variants ?? []) enqueue(v.type, `${name}${pascalCase(v.case) || "Case"}`);
+  // An empty branch adds nothing: it becomes a case without a type, so it needs no name.
+  for (const v of entry.variants ?? []) if (!isEmptyObject(table.byName.get(v.type))) enqueue(v.type, `${name}${pascalCase(v.case) || "Case"}`);
 }
 
 // Alternate branches have no names in introspection; name them by what they are.

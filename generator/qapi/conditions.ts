@@ -21,41 +21,21 @@ const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function parseCond(value: QValue, what: string): Cond {
   if (value.kind === "string") {
-    if (!SYMBOL.test(value.value))
-      fail(
-        value.loc,
-        `'if' condition '${value.value}' of ${what} is not a valid symbol`,
-      );
+    if (!SYMBOL.test(value.value)) fail(value.loc, `'if' condition '${value.value}' of ${what} is not a valid symbol`);
     return { kind: "sym", name: value.value };
   }
-  if (value.kind !== "object")
-    fail(value.loc, `'if' condition of ${what} must be a string or an object`);
+  if (value.kind !== "object") fail(value.loc, `'if' condition of ${what} must be a string or an object`);
   const entries = [...value.entries.values()];
   const [entry] = entries;
   if (entry === undefined || entries.length !== 1) {
-    fail(
-      value.loc,
-      `'if' condition of ${what} must have exactly one key: 'all', 'any' or 'not'`,
-    );
+    fail(value.loc, `'if' condition of ${what} must have exactly one key: 'all', 'any' or 'not'`);
   }
-  if (entry.key === "not")
-    return { kind: "not", item: parseCond(entry.value, what) };
+  if (entry.key === "not") return { kind: "not", item: parseCond(entry.value, what) };
   if (entry.key !== "all" && entry.key !== "any") {
-    fail(
-      entry.keyLoc,
-      `'if' condition of ${what} has unknown operator '${entry.key}'`,
-    );
+    fail(entry.keyLoc, `'if' condition of ${what} has unknown operator '${entry.key}'`);
   }
-  if (entry.value.kind !== "array")
-    fail(
-      entry.value.loc,
-      `'${entry.key}' condition of ${what} must be an array`,
-    );
-  if (entry.value.items.length === 0)
-    fail(
-      entry.value.loc,
-      `'${entry.key}' condition of ${what} must not be empty`,
-    );
+  if (entry.value.kind !== "array") fail(entry.value.loc, `'${entry.key}' condition of ${what} must be an array`);
+  if (entry.value.items.length === 0) fail(entry.value.loc, `'${entry.key}' condition of ${what} must not be empty`);
   return {
     kind: entry.key,
     items: entry.value.items.map((item) => parseCond(item, what)),
@@ -63,10 +43,7 @@ export function parseCond(value: QValue, what: string): Cond {
 }
 
 /** Whether `cond` holds when exactly the symbols in `defines` are defined. */
-export function evalCond(
-  cond: Cond | undefined,
-  defines: ReadonlySet<string>,
-): boolean {
+export function evalCond(cond: Cond | undefined, defines: ReadonlySet<string>): boolean {
   if (cond === undefined) return true;
   switch (cond.kind) {
     case "sym":
@@ -91,25 +68,18 @@ export function renderCond(cond: Cond): string {
     case "any":
       return cond.items.length === 1 && cond.items[0] !== undefined
         ? renderCond(cond.items[0])
-        : cond.items
-            .map(renderOperand)
-            .join(cond.kind === "all" ? " and " : " or ");
+        : cond.items.map(renderOperand).join(cond.kind === "all" ? " and " : " or ");
   }
 }
 
 function renderOperand(cond: Cond): string {
   const text = renderCond(cond);
-  return (cond.kind === "all" || cond.kind === "any") && cond.items.length > 1
-    ? `(${text})`
-    : text;
+  return (cond.kind === "all" || cond.kind === "any") && cond.items.length > 1 ? `(${text})` : text;
 }
 
 /** The conjunction of two optional conditions. */
-export function andCond(
-  a: Cond | undefined,
-  b: Cond | undefined,
-): Cond | undefined {
+export function andCond(a: Cond | undefined, b: Cond | undefined): Cond | undefined {
   if (a === undefined) return b;
-  if (b === undefined) return a;
+  if (b === undefined || JSON.stringify(a) === JSON.stringify(b)) return a;
   return { kind: "all", items: [a, b] };
 }

@@ -8,16 +8,7 @@ import { fail, type SourceLocation } from "./errors.js";
 import type { DocBlock, DocLine } from "./parser.js";
 
 /** Section tags, as written before the colon. */
-export const SECTION_TAGS = [
-  "Returns",
-  "Errors",
-  "Since",
-  "Note",
-  "Notes",
-  "Example",
-  "Examples",
-  "TODO",
-] as const;
+export const SECTION_TAGS = ["Returns", "Errors", "Since", "Note", "Notes", "Example", "Examples", "TODO"] as const;
 
 /** A section tag. */
 export type SectionTag = (typeof SECTION_TAGS)[number];
@@ -39,8 +30,7 @@ export interface DocComment {
   /** The documented definition (`@NAME:` first line); absent for free-form comments. */
   readonly symbol?: string | undefined;
   /** `= Heading` first line of a free-form comment: level = number of `=`. */
-  readonly heading?:
-    { readonly level: number; readonly text: string } | undefined;
+  readonly heading?: { readonly level: number; readonly text: string } | undefined;
   readonly body: string;
   /** `@member:` descriptions in order (members, arguments, enum values, branches). */
   readonly args: ReadonlyMap<string, DocText>;
@@ -52,11 +42,7 @@ export interface DocComment {
 const SYMBOL_LINE = /^@([^\s:]+):(.*)$/;
 const TAG_LINE = new RegExp(`^(${SECTION_TAGS.join("|")}):(.*)$`);
 const HEADING = /^(=+) +(\S.*)$/;
-const UNIQUE_TAGS: ReadonlySet<string> = new Set([
-  "Returns",
-  "Errors",
-  "Since",
-]);
+const UNIQUE_TAGS: ReadonlySet<string> = new Set(["Returns", "Errors", "Since"]);
 
 interface Part {
   readonly kind: "body" | "arg" | "feature" | "section";
@@ -68,9 +54,7 @@ interface Part {
 
 /** Removes common indentation of `lines` and trims blank lines at both ends. */
 export function dedent(lines: readonly string[]): string {
-  const indents = lines
-    .filter((l) => l.trim() !== "")
-    .map((l) => l.length - l.trimStart().length);
+  const indents = lines.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length);
   const cut = indents.length === 0 ? 0 : Math.min(...indents);
   const out = lines.map((l) => l.slice(cut).trimEnd());
   while (out.length > 0 && out[0] === "") out.shift();
@@ -102,10 +86,7 @@ export function parseDocComment(block: DocBlock): DocComment {
   const symbolMatch = SYMBOL_LINE.exec(firstLine.text);
   if (symbolMatch === null) return freeForm(block, firstLine, lines);
   if ((symbolMatch[2] ?? "").trim() !== "") {
-    fail(
-      firstLine.loc,
-      `text after '@${symbolMatch[1] ?? ""}:' in the first line of a documentation comment`,
-    );
+    fail(firstLine.loc, `text after '@${symbolMatch[1] ?? ""}:' in the first line of a documentation comment`);
   }
 
   const args = new Map<string, DocText>();
@@ -120,10 +101,8 @@ export function parseDocComment(block: DocBlock): DocComment {
   const finish = (): void => {
     if (current === undefined || current.kind === "body") return;
     const text = partText(current);
-    if (current.kind === "arg")
-      args.set(current.name, { text, loc: current.loc });
-    else if (current.kind === "feature")
-      features.set(current.name, { text, loc: current.loc });
+    if (current.kind === "arg") args.set(current.name, { text, loc: current.loc });
+    else if (current.kind === "feature") features.set(current.name, { text, loc: current.loc });
     else {
       if (text === "" && current.name !== "TODO" && current.name !== "plain") {
         fail(current.loc, `text required after '${current.name}:'`);
@@ -153,15 +132,10 @@ export function parseDocComment(block: DocBlock): DocComment {
     const tag = indented ? null : TAG_LINE.exec(text);
     if (member !== null) {
       const name = member[1] ?? "";
-      if (phase === "sections")
-        fail(loc, `description of '@${name}' must come before tagged sections`);
+      if (phase === "sections") fail(loc, `description of '@${name}' must come before tagged sections`);
       const isFeature = phase === "features";
       const map = isFeature ? features : args;
-      if (
-        map.has(name) ||
-        (current?.kind === (isFeature ? "feature" : "arg") &&
-          current.name === name)
-      ) {
+      if (map.has(name) || (current?.kind === (isFeature ? "feature" : "arg") && current.name === name)) {
         fail(loc, `'@${name}' is documented twice`);
       }
       if (phase === "body") phase = "args";
@@ -173,25 +147,19 @@ export function parseDocComment(block: DocBlock): DocComment {
         rest: [],
       });
     } else if (!indented && text.trimEnd() === "Features:") {
-      if (phase === "sections")
-        fail(loc, "'Features:' must come before tagged sections");
+      if (phase === "sections") fail(loc, "'Features:' must come before tagged sections");
       if (phase === "features") fail(loc, "duplicate 'Features:' line");
       finish();
       current = undefined;
       phase = "features";
     } else if (tag !== null) {
       const name = tag[1] ?? "";
-      if (UNIQUE_TAGS.has(name) && seenTags.has(name))
-        fail(loc, `duplicate '${name}:' section`);
+      if (UNIQUE_TAGS.has(name) && seenTags.has(name)) fail(loc, `duplicate '${name}:' section`);
       seenTags.add(name);
       phase = "sections";
       start({ kind: "section", name, loc, first: tag[2] ?? "", rest: [] });
     } else if (current === undefined && phase === "body") {
-      if (HEADING.test(text))
-        fail(
-          loc,
-          "a heading is only allowed in a free-form documentation comment",
-        );
+      if (HEADING.test(text)) fail(loc, "a heading is only allowed in a free-form documentation comment");
       body.push(text);
     } else if (current === undefined || current.kind === "body") {
       // Text after `Features:` that is not a feature description.
@@ -200,14 +168,8 @@ export function parseDocComment(block: DocBlock): DocComment {
     } else if (indented || current.name === "plain") {
       current.rest.push(text);
     } else if (!afterBlank) {
-      const what =
-        current.kind === "section"
-          ? `'${current.name}:'`
-          : `'@${current.name}:'`;
-      fail(
-        loc,
-        `unexpected de-indent: continuation lines of ${what} must be indented`,
-      );
+      const what = current.kind === "section" ? `'${current.name}:'` : `'@${current.name}:'`;
+      fail(loc, `unexpected de-indent: continuation lines of ${what} must be indented`);
     } else {
       phase = "sections";
       start({ kind: "section", name: "plain", loc, first: "", rest: [text] });
@@ -225,26 +187,15 @@ export function parseDocComment(block: DocBlock): DocComment {
   };
 }
 
-function freeForm(
-  block: DocBlock,
-  firstLine: DocLine,
-  lines: readonly DocLine[],
-): DocComment {
+function freeForm(block: DocBlock, firstLine: DocLine, lines: readonly DocLine[]): DocComment {
   const heading = HEADING.exec(firstLine.text);
   for (const line of lines) {
-    if (HEADING.test(line.text))
-      fail(
-        line.loc,
-        "a heading must be the first line of a documentation comment",
-      );
+    if (HEADING.test(line.text)) fail(line.loc, "a heading must be the first line of a documentation comment");
   }
   const bodyLines = heading === null ? [firstLine, ...lines] : lines;
   return {
     loc: block.loc,
-    heading:
-      heading === null
-        ? undefined
-        : { level: (heading[1] ?? "").length, text: (heading[2] ?? "").trim() },
+    heading: heading === null ? undefined : { level: (heading[1] ?? "").length, text: (heading[2] ?? "").trim() },
     body: dedent(bodyLines.map((l) => l.text)),
     args: new Map(),
     features: new Map(),

@@ -2,6 +2,7 @@
  * Located errors of the QAPI source frontend.
  * @module
  */
+import { GeneratorError } from "../errors.js";
 
 /** A position in a schema file: 1-based line and column. */
 export interface SourceLocation {
@@ -13,19 +14,17 @@ export interface SourceLocation {
 /**
  * An invalid schema (or an unreadable schema file). `message` is the whole
  * `file:line:col: reason` line; `reason` is the text after the location.
+ *
+ * It is a {@link GeneratorError}, so the CLI reports it as one line without a stack trace.
+ * (Its `name` stays `GeneratorError`; test identity with `instanceof QapiError`.)
  */
-export class QapiError extends Error {
-  override readonly name = "QapiError";
+export class QapiError extends GeneratorError {
   readonly file: string;
   readonly line: number;
   readonly col: number;
   readonly reason: string;
 
-  constructor(
-    loc: SourceLocation,
-    reason: string,
-    options?: { cause?: unknown },
-  ) {
+  constructor(loc: SourceLocation, reason: string, options?: { cause?: unknown }) {
     super(`${loc.file}:${loc.line}:${loc.col}: ${reason}`, options);
     this.file = loc.file;
     this.line = loc.line;

@@ -6,18 +6,7 @@
 import { fail, type SourceLocation } from "./errors.js";
 
 /** Kinds of tokens. `comment` carries the text after `#` up to the end of the line. */
-export type TokenKind =
-  | "{"
-  | "}"
-  | "["
-  | "]"
-  | ":"
-  | ","
-  | "string"
-  | "true"
-  | "false"
-  | "comment"
-  | "eof";
+export type TokenKind = "{" | "}" | "[" | "]" | ":" | "," | "string" | "true" | "false" | "comment" | "eof";
 
 /** One token with its start position. */
 export interface Token {
@@ -34,8 +23,7 @@ const PUNCTUATION = new Set(["{", "}", "[", "]", ":", ","]);
 /** Describes a character for messages, making control characters visible. */
 export function showChar(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
-  if (code < 0x20 || code === 0x7f || code > 0x7e)
-    return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+  if (code < 0x20 || code === 0x7f || code > 0x7e) return `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
   return `'${ch}'`;
 }
 
@@ -82,17 +70,14 @@ export function tokenize(file: string, text: string): Token[] {
       pos++;
       for (;;) {
         const c = text[pos];
-        if (c === undefined || c === "\n")
-          fail(here(start), 'missing terminating "\'"');
+        if (c === undefined || c === "\n") fail(here(start), 'missing terminating "\'"');
         if (c === "'") break;
         if (c === "\\") {
           const next = text[pos + 1];
           if (next !== "\\") {
             fail(
               here(pos),
-              next === undefined || next === "\n"
-                ? 'missing terminating "\'"'
-                : `unknown escape \\${next}`,
+              next === undefined || next === "\n" ? 'missing terminating "\'"' : `unknown escape \\${next}`,
             );
           }
           value += "\\";
@@ -101,26 +86,17 @@ export function tokenize(file: string, text: string): Token[] {
         }
         const code = c.charCodeAt(0);
         if (code < 0x20 || code > 0x7e)
-          fail(
-            here(pos),
-            `non-printable or non-ASCII character ${showChar(c)} in string`,
-          );
+          fail(here(pos), `non-printable or non-ASCII character ${showChar(c)} in string`);
         value += c;
         pos++;
       }
       pos++;
       push("string", value, start);
     } else if (/[A-Za-z]/.test(ch)) {
-      const word =
-        /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(pos, pos + 64))?.[0] ?? ch;
+      const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(pos, pos + 64))?.[0] ?? ch;
       if (word === "true" || word === "false") push(word, "", pos);
-      else if (word === "null")
-        fail(here(pos), "'null' is not allowed in QAPI schemas");
-      else
-        fail(
-          here(pos),
-          `unexpected word '${word}' (only 'true' and 'false' are allowed)`,
-        );
+      else if (word === "null") fail(here(pos), "'null' is not allowed in QAPI schemas");
+      else fail(here(pos), `unexpected word '${word}' (only 'true' and 'false' are allowed)`);
       pos += word.length;
     } else if (/[-0-9.]/.test(ch)) {
       fail(here(pos), "numbers are not allowed in QAPI schemas");

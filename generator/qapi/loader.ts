@@ -42,19 +42,11 @@ interface Pending {
   readonly doc: DocComment | undefined;
 }
 
-function readSource(
-  read: ReadFile,
-  file: string,
-  at: SourceLocation,
-  what: string,
-): string {
+function readSource(read: ReadFile, file: string, at: SourceLocation, what: string): string {
   try {
     return read(file);
   } catch (err: unknown) {
-    const code =
-      err instanceof Error && "code" in err && typeof err.code === "string"
-        ? err.code
-        : String(err);
+    const code = err instanceof Error && "code" in err && typeof err.code === "string" ? err.code : String(err);
     return fail(at, `can't read ${what} ${q(file)}: ${code}`);
   }
 }
@@ -63,10 +55,7 @@ function readSource(
  * Loads `file` and everything it includes into the (unresolved) source model.
  * @throws QapiError on any lexical, syntax, directive, doc-structure, shape or naming error.
  */
-export function loadSourceSchema(
-  file: string,
-  options: LoadOptions = {},
-): SrcSchema {
+export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSchema {
   const read = options.readFile ?? ((f: string) => readFileSync(f, "utf8"));
   const pragma: MutablePragma = {
     docRequired: false,
@@ -84,10 +73,7 @@ export function loadSourceSchema(
   const visit = (display: string, at: SourceLocation, what: string): void => {
     const key = path.resolve(display);
     if (stack.some((s) => s.key === key)) {
-      fail(
-        at,
-        `inclusion loop: ${[...stack.map((s) => s.display), display].join(" -> ")}`,
-      );
+      fail(at, `inclusion loop: ${[...stack.map((s) => s.display), display].join(" -> ")}`);
     }
     if (loaded.has(key)) return;
     loaded.add(key);
@@ -96,10 +82,7 @@ export function loadSourceSchema(
     const items = parseSchemaText(display, readSource(read, display, at, what));
     let doc: DocComment | undefined;
     const orphan = (d: DocComment): never =>
-      fail(
-        d.loc,
-        `documentation for ${q(d.symbol ?? "")} is not followed by its definition`,
-      );
+      fail(d.loc, `documentation for ${q(d.symbol ?? "")} is not followed by its definition`);
     for (const item of items) {
       if (item.kind === "doc") {
         if (doc !== undefined) orphan(doc);
@@ -107,10 +90,7 @@ export function loadSourceSchema(
         if (parsed.symbol !== undefined) doc = parsed;
         else if (parsed.heading !== undefined) {
           if (parsed.heading.level > headingLevel + 1) {
-            fail(
-              parsed.loc,
-              `heading level ${parsed.heading.level} follows level ${headingLevel}: headings must nest`,
-            );
+            fail(parsed.loc, `heading level ${parsed.heading.level} follows level ${headingLevel}: headings must nest`);
           }
           headingLevel = parsed.heading.level;
         }
@@ -124,20 +104,13 @@ export function loadSourceSchema(
         if (include !== undefined) {
           checkKeys(expr, "'include' directive", ["include"], []);
           const target = expectString(include.value, "value of 'include'");
-          visit(
-            path.join(path.dirname(display), target.value),
-            target.loc,
-            "include file",
-          );
+          visit(path.join(path.dirname(display), target.value), target.loc, "include file");
         } else if (pragmaEntry !== undefined) {
           checkKeys(expr, "'pragma' directive", ["pragma"], []);
           applyPragma(
             pragmaEntry.value.kind === "object"
               ? pragmaEntry.value
-              : fail(
-                  pragmaEntry.value.loc,
-                  "value of 'pragma' must be an object",
-                ),
+              : fail(pragmaEntry.value.loc, "value of 'pragma' must be an object"),
             pragma,
           );
         }
@@ -150,17 +123,9 @@ export function loadSourceSchema(
           expr.loc,
           `expression is not a definition or directive (expected one of ${DEFINITION_KEYS.map(q).join(", ")})`,
         );
-      if (second !== undefined)
-        fail(
-          expr.loc,
-          `expression has conflicting keys ${q(meta)} and ${q(second)}`,
-        );
+      if (second !== undefined) fail(expr.loc, `expression has conflicting keys ${q(meta)} and ${q(second)}`);
       const name = expr.entries.get(meta)?.value;
-      if (
-        doc !== undefined &&
-        name?.kind === "string" &&
-        doc.symbol !== name.value
-      ) {
+      if (doc !== undefined && name?.kind === "string" && doc.symbol !== name.value) {
         fail(
           doc.loc,
           `documentation comment is for ${q(doc.symbol ?? "")}, but the definition that follows is ${q(name.value)}`,
@@ -175,13 +140,9 @@ export function loadSourceSchema(
 
   visit(file, { file, line: 1, col: 1 }, "schema file");
   const frozen: Pragma = pragma;
-  const defs: SrcDef[] = pending.map((p) =>
-    checkDefinition(p.expr, p.meta, frozen, p.doc),
-  );
+  const defs: SrcDef[] = pending.map((p) => checkDefinition(p.expr, p.meta, frozen, p.doc));
   if (frozen.docRequired) {
-    for (const def of defs)
-      if (def.doc === undefined)
-        fail(def.loc, `documentation required for ${q(def.name)}`);
+    for (const def of defs) if (def.doc === undefined) fail(def.loc, `documentation required for ${q(def.name)}`);
   }
   return { defs, pragma: frozen, files };
 }
@@ -189,20 +150,16 @@ export function loadSourceSchema(
 function applyPragma(obj: QObject, pragma: MutablePragma): void {
   for (const entry of obj.entries.values()) {
     if (entry.key === "doc-required") {
-      if (entry.value.kind !== "bool")
-        fail(entry.value.loc, "pragma 'doc-required' must be true or false");
+      if (entry.value.kind !== "bool") fail(entry.value.loc, "pragma 'doc-required' must be true or false");
       pragma.docRequired = entry.value.value;
       continue;
     }
-    if (!(entry.key in PRAGMA_LISTS))
-      fail(entry.keyLoc, `unknown pragma ${q(entry.key)}`);
+    if (!(entry.key in PRAGMA_LISTS)) fail(entry.keyLoc, `unknown pragma ${q(entry.key)}`);
     const field = PRAGMA_LISTS[entry.key as keyof typeof PRAGMA_LISTS];
     const value = entry.value;
-    if (value.kind !== "array")
-      fail(value.loc, `pragma ${q(entry.key)} must be a list of strings`);
+    if (value.kind !== "array") fail(value.loc, `pragma ${q(entry.key)} must be a list of strings`);
     for (const item of value.items) {
-      if (item.kind !== "string")
-        fail(item.loc, `pragma ${q(entry.key)} must be a list of strings`);
+      if (item.kind !== "string") fail(item.loc, `pragma ${q(entry.key)} must be a list of strings`);
       pragma[field].add(item.value);
     }
   }

@@ -112,8 +112,7 @@ export interface SrcEvent extends SrcDefBase {
 }
 
 /** Any definition. */
-export type SrcDef =
-  SrcEnum | SrcStruct | SrcUnion | SrcAlternate | SrcCommand | SrcEvent;
+export type SrcDef = SrcEnum | SrcStruct | SrcUnion | SrcAlternate | SrcCommand | SrcEvent;
 
 /** Complex types (objects on the wire). */
 export type SrcObjectDef = SrcStruct | SrcUnion;

@@ -6,8 +6,7 @@
 import { fail, type SourceLocation } from "./errors.js";
 
 /** What a name names; decides the case convention. */
-export type NameRole =
-  "type" | "command" | "event" | "member" | "enum-value" | "branch" | "feature";
+export type NameRole = "type" | "command" | "event" | "member" | "enum-value" | "branch" | "feature";
 
 /** Options relaxing the lower-case rules (pragma exceptions). */
 export interface NameOptions {
@@ -46,37 +45,24 @@ export function checkName(
   const match = (role === "enum-value" ? VALID_ENUM_VALUE : VALID).exec(name);
   const base = match?.[2];
   if (base === undefined)
-    fail(
-      loc,
-      `${what} has an invalid name: use letters, digits, '-' and '_', starting with a letter`,
-    );
+    fail(loc, `${what} has an invalid name: use letters, digits, '-' and '_', starting with a letter`);
   if (base.startsWith("q_")) fail(loc, `${what} uses the reserved prefix 'q_'`);
   switch (role) {
     case "type":
       if (!CAMEL.test(base)) fail(loc, `${what} must use CamelCase`);
-      if (base.endsWith("List"))
-        fail(loc, `${what} must not end in 'List' (reserved for array types)`);
+      if (base.endsWith("List")) fail(loc, `${what} must not end in 'List' (reserved for array types)`);
       return;
     case "event":
-      if (/[a-z-]/.test(base))
-        fail(
-          loc,
-          `${what} must use upper case and '_' (no lower case, no '-')`,
-        );
+      if (/[a-z-]/.test(base)) fail(loc, `${what} must use upper case and '_' (no lower case, no '-')`);
       return;
     case "member":
     case "branch":
       if (base === "u" || /^has[-_]/.test(base))
-        fail(
-          loc,
-          `${what} uses a reserved name ('u' and 'has-*' are reserved)`,
-        );
+        fail(loc, `${what} uses a reserved name ('u' and 'has-*' are reserved)`);
       break;
     default:
       break;
   }
-  if (!opts.permitUpper && /[A-Z]/.test(base))
-    fail(loc, `${what} must not use upper case`);
-  if (!opts.permitUnderscore && base.includes("_"))
-    fail(loc, `${what} must use '-', not '_'`);
+  if (!opts.permitUpper && /[A-Z]/.test(base)) fail(loc, `${what} must not use upper case`);
+  if (!opts.permitUnderscore && base.includes("_")) fail(loc, `${what} must use '-', not '_'`);
 }

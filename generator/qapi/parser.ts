@@ -58,8 +58,7 @@ export interface DocBlock {
 
 /** A top-level item of a file, in source order. */
 export type TopItem =
-  | { readonly kind: "expr"; readonly expr: QObject }
-  | { readonly kind: "doc"; readonly doc: DocBlock };
+  { readonly kind: "expr"; readonly expr: QObject } | { readonly kind: "doc"; readonly doc: DocBlock };
 
 const DESCRIBE: Record<TokenKind, string> = {
   "{": "'{'",
@@ -75,14 +74,17 @@ const DESCRIBE: Record<TokenKind, string> = {
   eof: "end of file",
 };
 
+/** Deeper nesting than any real schema needs; bounds recursion on hostile input. */
+const MAX_DEPTH = 64;
+
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly tokens: readonly Token[]) {}
 
   /** The current token, skipping comments unless `keepComments`. */
   peek(keepComments = false): Token {
-    if (!keepComments)
-      while (this.tokens[this.pos]?.kind === "comment") this.pos++;
+    if (!keepComments) while (this.tokens[this.pos]?.kind === "comment") this.pos++;
     const tok = this.tokens[this.pos] ?? this.tokens[this.tokens.length - 1];
     if (tok === undefined) throw new Error("token stream without eof");
     return tok;
@@ -96,6 +98,8 @@ class Parser {
 
   value(): QValue {
     const tok = this.next();
+    if ((tok.kind === "[" || tok.kind === "{") && this.depth >= MAX_DEPTH)
+      fail(tok.loc, `nesting deeper than ${MAX_DEPTH} levels`);
     switch (tok.kind) {
       case "string":
         return { kind: "string", value: tok.value, loc: tok.loc };
@@ -103,9 +107,12 @@ class Parser {
       case "false":
         return { kind: "bool", value: tok.kind === "true", loc: tok.loc };
       case "[":
-        return this.array(tok);
-      case "{":
-        return this.object(tok);
+      case "{": {
+        this.depth++;
+        const v = tok.kind === "[" ? this.array(tok) : this.object(tok);
+        this.depth--;
+        return v;
+      }
       default:
         return fail(tok.loc, `expected a value, found ${DESCRIBE[tok.kind]}`);
     }
@@ -121,8 +128,7 @@ class Parser {
       items.push(this.value());
       const sep = this.next();
       if (sep.kind === "]") return { kind: "array", items, loc: open.loc };
-      if (sep.kind !== ",")
-        fail(sep.loc, `expected ',' or ']', found ${DESCRIBE[sep.kind]}`);
+      if (sep.kind !== ",") fail(sep.loc, `expected ',' or ']', found ${DESCRIBE[sep.kind]}`);
       if (this.peek().kind === "]") fail(sep.loc, "trailing comma in array");
     }
   }
@@ -135,12 +141,10 @@ class Parser {
     }
     for (;;) {
       const key = this.next();
-      if (key.kind !== "string")
-        fail(key.loc, `expected a string key, found ${DESCRIBE[key.kind]}`);
+      if (key.kind !== "string") fail(key.loc, `expected a string key, found ${DESCRIBE[key.kind]}`);
       if (entries.has(key.value)) fail(key.loc, `duplicate key '${key.value}'`);
       const colon = this.next();
-      if (colon.kind !== ":")
-        fail(colon.loc, `expected ':', found ${DESCRIBE[colon.kind]}`);
+      if (colon.kind !== ":") fail(colon.loc, `expected ':', found ${DESCRIBE[colon.kind]}`);
       entries.set(key.value, {
         key: key.value,
         keyLoc: key.loc,
@@ -148,21 +152,18 @@ class Parser {
       });
       const sep = this.next();
       if (sep.kind === "}") return { kind: "object", entries, loc: open.loc };
-      if (sep.kind !== ",")
-        fail(sep.loc, `expected ',' or '}', found ${DESCRIBE[sep.kind]}`);
+      if (sep.kind !== ",") fail(sep.loc, `expected ',' or '}', found ${DESCRIBE[sep.kind]}`);
       if (this.peek().kind === "}") fail(sep.loc, "trailing comma in object");
     }
   }
 
   /** Collects a documentation comment; `open` is its `##` line. */
   docBlock(open: Token): DocBlock {
-    if (open.value.trimEnd() !== "#")
-      fail(open.loc, "junk after '##' at start of documentation comment");
+    if (open.value.trimEnd() !== "#") fail(open.loc, "junk after '##' at start of documentation comment");
     const lines: DocLine[] = [];
     for (;;) {
       const tok = this.next(true);
-      if (tok.kind !== "comment" || !tok.lineStart)
-        fail(open.loc, "documentation comment must end with '##'");
+      if (tok.kind !== "comment" || !tok.lineStart) fail(open.loc, "documentation comment must end with '##'");
       const text = tok.value.trimEnd();
       if (text === "#") return { loc: open.loc, lines };
       if (text !== "" && !text.startsWith(" ")) {
@@ -183,15 +184,10 @@ class Parser {
       const tok = this.next(true);
       if (tok.kind === "eof") return items;
       if (tok.kind === "comment") {
-        if (tok.lineStart && tok.value.startsWith("#"))
-          items.push({ kind: "doc", doc: this.docBlock(tok) });
+        if (tok.lineStart && tok.value.startsWith("#")) items.push({ kind: "doc", doc: this.docBlock(tok) });
         continue;
       }
-      if (tok.kind !== "{")
-        fail(
-          tok.loc,
-          `top-level expression must be an object, found ${DESCRIBE[tok.kind]}`,
-        );
+      if (tok.kind !== "{") fail(tok.loc, `top-level expression must be an object, found ${DESCRIBE[tok.kind]}`);
       items.push({ kind: "expr", expr: this.object(tok) });
     }
   }

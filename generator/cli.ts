@@ -1,0 +1,183 @@
+/**
+ * The `qapi-gen` command line: parse flags (yargs), run jobs, print a summary.
+ * `runCli` never exits the process and never prints a stack trace, so it is testable.
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, relative, resolve } from "node:path";
+import yargs from "yargs";
+import { isValidApiName } from "./emit/options.js";
+import { GeneratorError } from "./errors.js";
+import { runJob, type Job, type JobResult, type SchemaInput } from "./generate.js";
+import { generatorVersion } from "./version.js";
+
+/** Where the CLI writes; the real process streams by default. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Config read when no input flag is given: the binding sets of a project. */
+export const CONFIG_FILE = "qapi-gen.config.json";
+
+interface ParsedArgs {
+  schema?: string | undefined;
+  socket?: string | undefined;
+  qemu?: string | undefined;
+  "qemu-arg": string[];
+  out: string;
+  check: boolean;
+  "save-schema"?: string | undefined;
+  "runtime-import": string;
+  "api-name": string;
+  config?: string | undefined;
+}
+
+function parser() {
+  return yargs()
+    .scriptName("qapi-gen")
+    .usage(
+      "$0 --schema FILE | --socket PATH | --qemu BINARY [options]\n\n" +
+        "Generates TypeScript bindings from QEMU's query-qmp-schema. Without an input flag, runs the jobs in " +
+        `./${CONFIG_FILE}.`,
+    )
+    .options({
+      schema: { type: "string", describe: "Saved query-qmp-schema reply (bare array or {\"return\": [...]})" },
+      socket: { type: "string", describe: "QMP socket of a running QEMU" },
+      qemu: { type: "string", describe: "QEMU binary to start without a guest, query and quit" },
+      "qemu-arg": { type: "string", array: true, default: [] as string[], describe: "Extra argument for --qemu, repeatable; write --qemu-arg=-S for values starting with -" },
+      out: { type: "string", default: "generated", describe: "Directory receiving the files of one binding set" },
+      check: { type: "boolean", default: false, describe: "Write nothing; exit 1 listing files that would change" },
+      "save-schema": { type: "string", describe: "Also save the schema (with the QEMU version) to FILE" },
+      "runtime-import": { type: "string", default: "qmpkit", describe: "Module the bindings import runtime types from" },
+      "api-name": { type: "string", default: "Qemu", describe: "Prefix of API names: Qemu → QemuApi, QemuCommands" },
+      config: { type: "string", describe: `Jobs file used when no input flag is given (default ./${CONFIG_FILE})` },
+    })
+    .conflicts("config", ["schema", "socket", "qemu"])
+    .conflicts("schema", ["socket", "qemu"])
+    .conflicts("socket", "qemu")
+    .strict()
+    .exitProcess(false)
+    .version(generatorVersion())
+    .help()
+    .wrap(100);
+}
+
+function inputOf(args: ParsedArgs): SchemaInput | undefined {
+  if (args.schema !== undefined) return { kind: "file", path: args.schema };
+  if (args.socket !== undefined) return { kind: "socket", path: args.socket };
+  if (args.qemu !== undefined) return { kind: "qemu", binary: args.qemu, args: args["qemu-arg"] };
+  return undefined;
+}
+
+function checkNames(apiName: string, runtimeImport: string): void {
+  if (!isValidApiName(apiName)) throw new GeneratorError(`--api-name must be PascalCase ASCII like "Qemu", got ${JSON.stringify(apiName)}`);
+  // eslint-disable-next-line no-control-regex
+  if (runtimeImport === "" || /["'`\\\u0000-\u001f]/.test(runtimeImport))
+    throw new GeneratorError(`--runtime-import is not a usable module specifier: ${JSON.stringify(runtimeImport)}`);
+}
+
+/**
+ * Jobs from the config file: `{"jobs": [{"schema", "out", "apiName"?, "runtimeImport"?}]}`,
+ * paths relative to the config file.
+ */
+async function configJobs(args: ParsedArgs): Promise<Job[]> {
+  const CONFIG = args.config ?? CONFIG_FILE;
+  let text: string;
+  try {
+    text = await readFile(CONFIG, "utf8");
+  } catch {
+    if (args.config === undefined) throw new GeneratorError(`one of --schema, --socket or --qemu is required (or a ./${CONFIG_FILE}); see --help`);
+    throw new GeneratorError(`cannot read config file ${JSON.stringify(CONFIG)}`);
+  }
+  const base = dirname(CONFIG);
+  const near = (path: string): string => relative(process.cwd(), resolve(base, path)) || ".";
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (error) {
+    throw new GeneratorError(`invalid JSON in ${CONFIG}: ${(error as Error).message.split("\n")[0] ?? ""}`);
+  }
+  const jobs = (config as { jobs?: unknown } | null)?.jobs;
+  if (!Array.isArray(jobs)) throw new GeneratorError(`${CONFIG}: expected {"jobs": [...]}`);
+  return jobs.map((raw: unknown, i): Job => {
+    const j = (raw ?? {}) as Record<string, unknown>;
+    if (typeof j["schema"] !== "string" || typeof j["out"] !== "string")
+      throw new GeneratorError(`${CONFIG}: jobs[${i}] needs "schema" and "out" strings`);
+    const apiName = typeof j["apiName"] === "string" ? j["apiName"] : args["api-name"];
+    const runtimeImport = typeof j["runtimeImport"] === "string" ? j["runtimeImport"] : args["runtime-import"];
+    checkNames(apiName, runtimeImport);
+    return { input: { kind: "file", path: near(j["schema"]) }, out: near(j["out"]), check: args.check, apiName, runtimeImport };
+  });
+}
+
+function summary(job: Job, result: JobResult): string {
+  const { schema, diff } = result;
+  const counts = `${schema.commands.length} commands, ${schema.events.length} events, ${schema.types.length} types`;
+  const time = `${(result.milliseconds / 1000).toFixed(2)} s`;
+  if (job.check) return `${job.out}: up to date (${counts}; checked ${result.files.size} files in ${time})\n`;
+  const written = diff.changed.length;
+  const removed = diff.stale.length > 0 ? `, ${diff.stale.length} stale removed` : "";
+  return `${job.out}: ${counts}; ${written} file${written === 1 ? "" : "s"} written, ${diff.unchanged.length} unchanged${removed} (${time})\n`;
+}
+
+/**
+ * Runs the CLI.
+ * @returns the exit code: 0 success/up to date, 1 error or out of date, 2 usage error.
+ */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let args: ParsedArgs | undefined;
+  let output = "";
+  let usageError: Error | undefined;
+  try {
+    args = (await new Promise((resolve) => {
+      parser().parse([...argv], {}, (error, parsed, text) => {
+        usageError = error ?? undefined;
+        output = text;
+        resolve(parsed as unknown as ParsedArgs);
+      });
+    })) as ParsedArgs;
+  } catch (error) {
+    usageError = error as Error;
+  }
+  if (usageError) {
+    io.stderr(`qapi-gen: ${usageError.message.split("\n")[0] ?? "usage error"} (see --help)\n`);
+    return 2;
+  }
+  if (output !== "") {
+    io.stdout(`${output}\n`); // --help or --version
+    return 0;
+  }
+  if (!args) return 2;
+  try {
+    const input = inputOf(args);
+    if (args["qemu-arg"].length > 0 && input?.kind !== "qemu") throw new GeneratorError("--qemu-arg needs --qemu");
+    checkNames(args["api-name"], args["runtime-import"]);
+    const jobs: Job[] = input
+      ? [{ input, out: args.out, check: args.check, apiName: args["api-name"], runtimeImport: args["runtime-import"], saveSchema: args["save-schema"] }]
+      : await configJobs(args);
+    let outdated = false;
+    for (const job of jobs) {
+      const result = await runJob(job);
+      const stale = [...result.diff.changed, ...result.diff.stale];
+      if (job.check && stale.length > 0) {
+        outdated = true;
+        io.stderr(`qapi-gen: ${job.out}: ${stale.length} file(s) out of date (run without --check to update):\n${stale.map((f) => `  ${job.out}/${f}\n`).join("")}`);
+      } else io.stdout(summary(job, result));
+    }
+    return outdated ? 1 : 0;
+  } catch (error) {
+    if (error instanceof GeneratorError) {
+      io.stderr(`qapi-gen: error: ${error.message}\n`);
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`qapi-gen: internal error: ${message.split("\n")[0] ?? ""} (please report this)\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * One client connection of the fake server: framing, negotiation state, dispatch, replies.
+ * @module
+ */
+
+import type { Duplex } from "node:stream";
+import { resetDuplex } from "./duplex-pair.js";
+import { QmpTestError } from "./errors.js";
+import type { FaultTable } from "./faults.js";
+import { formatQmpJson } from "./json-format.js";
+import { JsonInputError, parseQmpJson } from "./json-parse.js";
+import { JsonFramer, type Frame } from "./framing.js";
+import { checkRequest, errorReply, returnReply, type QmpErrorBody, type ValidRequest } from "./protocol.js";
+import type { ReceivedLog } from "./received.js";
+import type { QmpTestServer } from "./server.js";
+import type { Handler, HandlerContext, QmpTestEventOptions, ReceivedMessage } from "./types.js";
+
+/** What a connection needs from its server. */
+export interface ConnectionHost {
+  readonly server: QmpTestServer;
+  /** The greeting message, or `undefined` for none (no negotiation either). */
+  readonly greeting: Record<string, unknown> | undefined;
+  readonly lineEnding: string;
+  readonly pretty: boolean;
+  readonly sequential: boolean;
+  readonly faults: FaultTable;
+  readonly log: ReceivedLog;
+  handler(name: string): Handler | undefined;
+  allowsOob(name: string): boolean;
+  emit(event: string, data: Record<string, unknown> | undefined, options: QmpTestEventOptions | undefined): void;
+  closed(connection: QmpConnection): void;
+}
+
+const INVALID_UTF8 = "invalid escape sequence in string"; // QEMU 7.2's wording for bad UTF-8
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
+}
+
+function toErrorBody(error: unknown): QmpErrorBody {
+  if (error instanceof QmpTestError) return { class: error.errorClass, desc: error.desc };
+  return { class: "GenericError", desc: error instanceof Error ? error.message : String(error) };
+}
+
+/** A connected client. Created by the server for each socket or in-memory pair. */
+export class QmpConnection {
+  /** Capabilities negotiation has completed (always true without a greeting). */
+  negotiated: boolean;
+  /** exec-oob was enabled by negotiation. */
+  oobEnabled = false;
+  readonly #stream: Duplex;
+  readonly #host: ConnectionHost;
+  readonly #framer = new JsonFramer();
+  readonly #abort = new AbortController();
+  // In-band work that later in-band commands must wait for (sequential mode, negotiation).
+  #tail: Promise<void> | undefined;
+
+  constructor(
+    readonly id: number,
+    stream: Duplex,
+    host: ConnectionHost,
+  ) {
+    this.#stream = stream;
+    this.#host = host;
+    this.negotiated = host.greeting === undefined;
+    stream.on("data", (chunk: Buffer | string) => this.#onData(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+    // Resets and EPIPE are routine when clients vanish; the close handler does the cleanup.
+    stream.on("error", () => {});
+    stream.once("close", () => this.#onClose());
+    if (host.greeting !== undefined) this.send(host.greeting);
+  }
+
+  /** Aborted when the connection closes. */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** Writes one message with the server's layout and line ending. */
+  send(message: unknown): void {
+    const host = this.#host;
+    this.sendRaw(formatQmpJson(message, host.pretty, host.lineEnding) + host.lineEnding);
+  }
+
+  /** Writes bytes as they are. */
+  sendRaw(data: string | Uint8Array): void {
+    if (this.#abort.signal.aborted || this.#stream.writableEnded) return;
+    this.#stream.write(data);
+  }
+
+  /** Closes the connection: `reset` → the peer sees ECONNRESET; `graceful` → flush, then close. */
+  close(options: { reset?: boolean; graceful?: boolean } = {}): void {
+    const stream = this.#stream;
+    // Stop serving at once: held commands are dropped and later replies go nowhere.
+    this.#abort.abort(new Error("connection closed"));
+    if (stream.destroyed) return;
+    if (options.reset === true) resetDuplex(stream);
+    else if (options.graceful === true) stream.end(() => stream.destroy());
+    else stream.destroy();
+  }
+
+  #onData(chunk: Buffer): void {
+    for (const frame of this.#framer.push(chunk)) {
+      if (this.#abort.signal.aborted) return;
+      this.#onFrame(frame);
+    }
+  }
+
+  #onFrame(frame: Frame): void {
+    const base = { oob: false, connection: this.id };
+    if (frame.kind === "reset") {
+      this.#host.log.add({ ...base, message: undefined, raw: frame.bytes.toString("utf8") });
+      return this.#sendParseError(frame.reason);
+    }
+    let text: string;
+    try {
+      text = utf8.decode(frame.bytes);
+    } catch {
+      this.#host.log.add({ ...base, message: undefined, raw: frame.bytes.toString("utf8") });
+      return this.#sendParseError(INVALID_UTF8);
+    }
+    let message: unknown;
+    try {
+      message = parseQmpJson(text);
+    } catch (error) {
+      this.#host.log.add({ ...base, message: undefined, raw: text });
+      return this.#sendParseError(error instanceof JsonInputError ? error.message : String(error));
+    }
+    if (!isObject(message)) {
+      this.#host.log.add({ ...base, message, raw: text });
+      return this.send({ error: { class: "GenericError", desc: "QMP input must be a JSON object" } });
+    }
+    this.#host.log.add(this.#describe(message, text));
+    this.#schedule(message);
+  }
+
+  #describe(message: Record<string, unknown>, raw: string): ReceivedMessage {
+    const execute = message["execute"];
+    const execOob = message["exec-oob"];
+    const command = typeof execute === "string" ? execute : typeof execOob === "string" ? execOob : undefined;
+    return {
+      message,
+      raw,
+      oob: typeof execOob === "string" && typeof execute !== "string",
+      connection: this.id,
+      ...(command === undefined ? {} : { command }),
+      ...(Object.hasOwn(message, "id") ? { id: message["id"] } : {}),
+      ...(Object.hasOwn(message, "arguments") ? { args: message["arguments"] } : {}),
+    };
+  }
+
+  #sendParseError(reason: string): void {
+    this.send({ error: { class: "GenericError", desc: `JSON parse error, ${reason}` } });
+  }
+
+  /** Runs a request now, or after the in-band work it must follow. */
+  #schedule(message: Record<string, unknown>): void {
+    const oob = this.oobEnabled && typeof message["exec-oob"] === "string";
+    const ordered = !oob && (this.#host.sequential || !this.negotiated || this.#tail !== undefined);
+    if (!ordered) {
+      void this.#process(message);
+      return;
+    }
+    const work = this.#tail === undefined ? this.#process(message) : this.#tail.then(() => this.#process(message));
+    if (work === undefined) return;
+    this.#tail = work;
+    void work.then(() => {
+      if (this.#tail === work) this.#tail = undefined;
+    });
+  }
+
+  /** Validates and runs one request; returns a promise only when it could not finish synchronously. */
+  #process(message: Record<string, unknown>): Promise<void> | undefined {
+    if (this.#abort.signal.aborted) return undefined;
+    const hasId = Object.hasOwn(message, "id");
+    const id = message["id"];
+    const host = this.#host;
+    const checked = checkRequest(message, {
+      negotiated: this.negotiated,
+      oobEnabled: this.oobEnabled,
+      hasCommand: (name) => host.handler(name) !== undefined,
+      allowsOob: (name) => host.allowsOob(name),
+    });
+    if (!checked.ok) {
+      this.send(errorReply(checked.error, hasId, id));
+      return undefined;
+    }
+    const gate = host.faults.gate(checked.command, this.#abort.signal);
+    if (gate === undefined) return this.#invoke(checked, hasId, id);
+    // A rejected gate means the connection closed while the command was held: drop it.
+    return gate.then(
+      () => this.#invoke(checked, hasId, id),
+      () => undefined,
+    );
+  }
+
+  #invoke(request: ValidRequest, hasId: boolean, id: unknown): Promise<void> | undefined {
+    const handler = this.#host.handler(request.command);
+    if (handler === undefined) {
+      const desc = `The command ${request.command} has not been found`;
+      this.send(errorReply({ class: "CommandNotFound", desc }, hasId, id));
+      return undefined;
+    }
+    const after: Array<() => void> = [];
+    const ctx = this.#context(request, id, after);
+    const reply = (value: unknown): void => {
+      if (request.command === "qmp_capabilities") this.#negotiated(request.args);
+      this.#finish(returnReply(value, hasId, id), after);
+    };
+    const fail = (error: unknown): void => this.#finish(errorReply(toErrorBody(error), hasId, id), after);
+    let result: unknown;
+    try {
+      result = handler(request.args, ctx);
+    } catch (error) {
+      fail(error);
+      return undefined;
+    }
+    if (isPromiseLike(result)) return Promise.resolve(result).then(reply, fail);
+    reply(result);
+    return undefined;
+  }
+
+  #finish(reply: Record<string, unknown>, after: ReadonlyArray<() => void>): void {
+    if (this.#abort.signal.aborted) return;
+    this.send(reply);
+    for (const fn of after) fn();
+  }
+
+  #negotiated(args: Record<string, unknown>): void {
+    const enable = args["enable"];
+    this.negotiated = true;
+    this.oobEnabled = Array.isArray(enable) && enable.includes("oob");
+  }
+
+  #context(request: ValidRequest, id: unknown, after: Array<() => void>): HandlerContext {
+    const host = this.#host;
+    return {
+      command: request.command,
+      id,
+      oob: request.oob,
+      connection: this.id,
+      negotiated: this.negotiated,
+      server: host.server,
+      signal: this.#abort.signal,
+      emit: (event, data, options) => host.emit(event, data, options),
+      afterReply: (fn) => void after.push(fn),
+      end: (options) => this.close(options?.reset === true ? { reset: true } : { graceful: true }),
+    };
+  }
+
+  #onClose(): void {
+    if (!this.#abort.signal.aborted) this.#abort.abort(new Error("connection closed"));
+    this.#host.closed(this);
+  }
+}

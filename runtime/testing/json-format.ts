@@ -1,0 +1,80 @@
+/**
+ * JSON output in QEMU's layout: `{"key": value, ...}` with ": " and ", " separators,
+ * everything outside printable ASCII escaped as upper-case `\uXXXX`, and a pretty mode
+ * that indents by four and puts even empty containers on two lines.
+ * @module
+ */
+
+const PLAIN = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\b": "\\b",
+  "\f": "\\f",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+};
+
+/**
+ * Serializes a value as QEMU would print it. `bigint` is written as an exact integer;
+ * `undefined` members are skipped (as with `JSON.stringify`); non-finite numbers become
+ * `null`. `newline` is the line ending used between lines in pretty mode.
+ */
+export function formatQmpJson(value: unknown, pretty = false, newline = "\r\n"): string {
+  return write(value, pretty ? newline : undefined, "");
+}
+
+function write(value: unknown, newline: string | undefined, indent: string): string {
+  switch (typeof value) {
+    case "string":
+      return quote(value);
+    case "number":
+      return Number.isFinite(value) ? String(value) : "null";
+    case "bigint":
+      return value.toString();
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      if (value === null) return "null";
+      if (Array.isArray(value)) return container("[", "]", value.map((v: unknown) => [undefined, v] as const), newline, indent);
+      return container("{", "}", Object.entries(value), newline, indent);
+    default:
+      // Functions, symbols, undefined at the top level: not JSON; QEMU would have nothing.
+      return "null";
+  }
+}
+
+function container(
+  open: string,
+  close: string,
+  entries: ReadonlyArray<readonly [string | undefined, unknown]>,
+  newline: string | undefined,
+  indent: string,
+): string {
+  const inner = newline === undefined ? indent : indent + "    ";
+  const parts: string[] = [];
+  for (const [key, v] of entries) {
+    if (v === undefined && key !== undefined) continue;
+    const text = write(v, newline, inner);
+    parts.push(key === undefined ? text : `${quote(key)}: ${text}`);
+  }
+  if (newline === undefined) return open + parts.join(", ") + close;
+  const body = parts.map((p) => inner + p).join("," + newline);
+  return open + newline + (body === "" ? "" : body + newline) + indent + close;
+}
+
+/** Quotes a string with QEMU's escapes: `"` `\` and controls, and `\uXXXX` beyond ASCII. */
+function quote(s: string): string {
+  if (PLAIN.test(s)) return `"${s}"`;
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i] ?? "";
+    const code = s.charCodeAt(i);
+    const short = SHORT_ESCAPES[ch];
+    if (short !== undefined) out += short;
+    else if (code < 0x20 || code > 0x7e) out += "\\u" + code.toString(16).toUpperCase().padStart(4, "0");
+    else out += ch;
+  }
+  return out + '"';
+}

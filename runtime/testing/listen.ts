@@ -1,0 +1,68 @@
+/**
+ * Listening on a unix socket or TCP port for the fake server.
+ * @module
+ */
+
+import { chmod, lstat, unlink } from "node:fs/promises";
+import { type Server, type Socket, createServer } from "node:net";
+import type { QmpTestAddress, QmpTestListenTarget } from "./types.js";
+
+/** A listening server and how to undo it. */
+export interface Listener {
+  readonly address: QmpTestAddress;
+  close(): Promise<void>;
+}
+
+function isAbstract(path: string): boolean {
+  return path.startsWith("\0");
+}
+
+/** Removes a leftover socket file at `path` (like QEMU); refuses to remove anything else. */
+async function removeStaleSocket(path: string): Promise<void> {
+  try {
+    const stat = await lstat(path);
+    if (!stat.isSocket()) {
+      throw Object.assign(new Error(`listen EADDRINUSE: ${path} exists and is not a socket`), { code: "EADDRINUSE" });
+    }
+    await unlink(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+function listenOn(server: Server, options: { path: string } | { host: string; port: number }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+/** Listens on `target`, passing each accepted socket to `onSocket`. */
+export async function listen(target: QmpTestListenTarget, onSocket: (socket: Socket) => void): Promise<Listener> {
+  const server = createServer(onSocket);
+  const closeServer = (): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
+  if ("path" in target) {
+    const { path } = target;
+    if (!isAbstract(path)) await removeStaleSocket(path);
+    await listenOn(server, { path });
+    if (!isAbstract(path)) {
+      // Only the owner may talk to a monitor socket, as with QEMU's 0600-ish sockets.
+      await chmod(path, 0o600).catch(async (error: unknown) => {
+        await closeServer();
+        throw error;
+      });
+    }
+    return {
+      address: { path },
+      // libuv unlinks the socket file itself when the server closes.
+      close: closeServer,
+    };
+  }
+  await listenOn(server, { host: target.host ?? "127.0.0.1", port: target.port ?? 0 });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("unexpected TCP server address");
+  return { address: { host: address.address, port: address.port }, close: closeServer };
+}

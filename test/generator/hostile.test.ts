@@ -1,0 +1,131 @@
+/**
+ * A hostile schema (names with quotes, backticks, comment ends, template syntax, newlines,
+ * reserved words, prototype keys, leading digits, non-ASCII) must produce code that compiles
+ * and contains nothing but declarations.
+ */
+import { join } from "node:path";
+import { Node, Project, SyntaxKind, type Expression, type Statement } from "ts-morph";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "../helpers/qemu.js";
+import { cmd, ev, generate, typecheck, writeFiles } from "./helpers.js";
+
+const EVIL = [
+  'a"; process.exit(1); //',
+  "b`${process.exit(1)}`",
+  "c */ process.exit(1); /*",
+  "__proto__",
+  "constructor",
+  "class",
+  "123start",
+  "名前",
+  "line\nbreak\u2028sep",
+  "toString",
+  "Promise",
+  "QmpExecutor",
+  "TestApi",
+  "'single'",
+  "back\\slash",
+  "",
+];
+
+function hostileEntries(): object[] {
+  const entries: object[] = [];
+  EVIL.forEach((name, i) => {
+    const type = `t${i}`;
+    entries.push(cmd(name || "empty", type, `r${i}`, { features: [name || "f", "deprecated"], ...(i % 2 ? { "allow-oob": true } : {}) }));
+    entries.push({
+      name: type,
+      "meta-type": "object",
+      members: [
+        { name: name || "m", type: `e${i}`, features: ["*/ x", "unstable"] },
+        { name: `${name}-opt`, type: "str", default: null },
+      ],
+      tag: name || "m",
+      variants: [{ case: name || "v", type: `r${i}` }],
+    });
+    entries.push({ name: `e${i}`, "meta-type": "enum", values: [name || "v", `${name}~`], members: [{ name: name || "v", features: ["*/"] }, { name: `${name}~` }] });
+    entries.push({ name: `r${i}`, "meta-type": "object", members: [{ name: `${name}!`, type: `a${i}`, default: null }] });
+    entries.push({ name: `a${i}`, "meta-type": "alternate", members: [{ type: "str" }, { type: `e${i}` }] });
+    entries.push(ev(`EV_${name.toUpperCase()}`, `r${i}`, { features: [name || "g"] }));
+  });
+  return entries;
+}
+
+const isStringArray = (e: Node): boolean =>
+  Node.isArrayLiteralExpression(e) && e.getElements().every((x) => Node.isStringLiteral(x));
+
+// Metadata: (array of string literals | object literal of those, nested) `as const` / `satisfies`.
+function isConstData(e: Node): boolean {
+  if (Node.isAsExpression(e) || Node.isSatisfiesExpression(e)) return isConstData(e.getExpression());
+  if (isStringArray(e)) return true;
+  if (!Node.isObjectLiteralExpression(e)) return false;
+  return e.getProperties().every((p) => {
+    if (!Node.isPropertyAssignment(p)) return false;
+    const name = p.getNameNode();
+    const keyOk = Node.isStringLiteral(name) || Node.isIdentifier(name) || (Node.isComputedPropertyName(name) && Node.isStringLiteral(name.getExpression()));
+    const init = p.getInitializer();
+    return keyOk && init !== undefined && isConstData(init);
+  });
+}
+
+// A wrapper body: `return qmp.execute("literal", args | undefined, options) as Promise<...>;`
+function isForwardingBody(statements: Statement[]): boolean {
+  if (statements.length !== 1) return false;
+  const ret = statements[0];
+  if (!Node.isReturnStatement(ret)) return false;
+  const as: Expression | undefined = ret.getExpression();
+  if (!Node.isAsExpression(as)) return false;
+  const call = as.getExpression();
+  if (!Node.isCallExpression(call) || call.getExpression().getText() !== "qmp.execute") return false;
+  const [name, args, options, ...rest] = call.getArguments();
+  return (
+    rest.length === 0 &&
+    name !== undefined && Node.isStringLiteral(name) &&
+    args !== undefined && ["args", "undefined"].includes(args.getText()) &&
+    options?.getText() === "options"
+  );
+}
+
+function nonDeclarations(path: string, text: string): string[] {
+  const project = new Project({ useInMemoryFileSystem: true });
+  const file = project.createSourceFile(path, text);
+  const bad: string[] = [];
+  for (const s of file.getStatements()) {
+    const ok =
+      (Node.isImportDeclaration(s) && s.isTypeOnly()) ||
+      (Node.isExportDeclaration(s) && s.getModuleSpecifierValue()?.startsWith("./") === true && !s.getNamedExports().length) ||
+      Node.isInterfaceDeclaration(s) ||
+      Node.isTypeAliasDeclaration(s) ||
+      (Node.isFunctionDeclaration(s) && isForwardingBody(s.getStatements())) ||
+      (Node.isVariableStatement(s) &&
+        s.getDeclarationKind() === "const" &&
+        s.getDeclarations().every((d) => d.getInitializer() !== undefined && isConstData(d.getInitializer() as Node)));
+    if (!ok) bad.push(`${path}: ${s.getKindName()}: ${s.getText().slice(0, 80)}`);
+  }
+  // Nothing executable hides in expressions either.
+  for (const kind of [SyntaxKind.TemplateExpression, SyntaxKind.NoSubstitutionTemplateLiteral, SyntaxKind.NewExpression]) {
+    for (const n of file.getDescendantsOfKind(kind)) bad.push(`${path}: ${n.getKindName()}: ${n.getText().slice(0, 80)}`);
+  }
+  return bad;
+}
+
+describe("hostile schema", () => {
+  it("compiles and contains only declarations", async () => {
+    const files = await generate(hostileEntries());
+    using dir = tempDir();
+    const paths = writeFiles(join(dir.path, "out"), files);
+    expect(typecheck(paths)).toEqual([]);
+    const bad = [...files].flatMap(([name, text]) => nonDeclarations(name, text));
+    expect(bad).toEqual([]);
+    // No comment can be closed early: every "*/" ends a real comment.
+    for (const text of files.values()) {
+      for (const comment of text.match(/\/\*[\s\S]*?\*\//g) ?? []) expect(comment.slice(2, -2)).not.toContain("*/");
+    }
+  }, 60_000);
+
+  it("the checker itself rejects a statement that is not a declaration", () => {
+    expect(nonDeclarations("x.ts", 'export function f(qmp: any) { console.log(1); return qmp.execute("a", undefined, options) as Promise<void>; }')).toHaveLength(1);
+    expect(nonDeclarations("x.ts", "process.exit(1);")).toHaveLength(1);
+    expect(nonDeclarations("x.ts", "export const x = [`${1}`] as const;")).not.toEqual([]);
+  });
+});

@@ -1,0 +1,247 @@
+import { lstat, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { QmpTestServer } from "qmpkit/testing";
+import { RawClient } from "./raw-client.js";
+
+async function negotiated(server: QmpTestServer): Promise<RawClient> {
+  const client = new RawClient(server.connectPair());
+  await client.negotiate(["oob"]);
+  return client;
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+const WATCHED = new Set(["Timeout", "PipeWrap", "PipeServerWrap", "TCPWrap", "TCPSocketWrap", "TCPServerWrap"]);
+
+/** Timers, sockets and servers alive now (the runner's own pipes are in both samples). */
+function resources(): string[] {
+  return process
+    .getActiveResourcesInfo()
+    .filter((r) => WATCHED.has(r))
+    .sort();
+}
+
+describe("hang, delay, release", () => {
+  test("hang holds replies (before the handler runs) until released", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    const release = server.hang("stop");
+    client.send({ execute: "stop", id: 1 });
+    client.send({ execute: "query-status", id: 2 });
+    expect(await client.next()).toMatchObject({ id: 2, return: { status: "running" } });
+    expect(await client.quiet()).toBe("");
+    expect((await server.nextCommand("stop")).id).toBe(1);
+    release();
+    expect(await client.next()).toMatchObject({ event: "STOP" });
+    expect(await client.next()).toEqual({ return: {}, id: 1 });
+  });
+
+  test("release(name) frees held commands; release() frees all", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    server.hang("query-status");
+    server.hang("query-version");
+    client.send({ execute: "query-status", id: 1 });
+    client.send({ execute: "query-version", id: 2 });
+    expect(await client.quiet()).toBe("");
+    server.release("query-version");
+    expect((await client.next()).id).toBe(2);
+    server.release();
+    expect((await client.next()).id).toBe(1);
+  });
+
+  test("delay replies after ms; the undo function ends it", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    const undo = server.delay("query-status", 80);
+    const started = performance.now();
+    client.send({ execute: "query-status", id: "late" });
+    client.send({ execute: "query-version", id: "early" });
+    expect((await client.next()).id).toBe("early");
+    expect((await client.next()).id).toBe("late");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
+    undo();
+    const again = performance.now();
+    client.send({ execute: "query-status", id: 3 });
+    await client.next();
+    expect(performance.now() - again).toBeLessThan(50);
+    expect(() => server.delay("x", -1)).toThrow(RangeError);
+  });
+
+  test("close() clears pending delays and hangs: no timers left", async () => {
+    const before = resources();
+    const server = new QmpTestServer();
+    const client = await negotiated(server);
+    server.delay("query-status", 60_000);
+    server.hang("stop");
+    client.send({ execute: "query-status", id: 1 });
+    client.send({ execute: "stop", id: 2 });
+    await tick();
+    expect(resources().filter((r) => r === "Timeout").length).toBeGreaterThan(before.filter((r) => r === "Timeout").length);
+    const pending = server.nextCommand("never");
+    await server.close();
+    await expect(pending).rejects.toThrow("closed");
+    await tick();
+    expect(server.connections).toBe(0);
+    expect(resources()).toEqual(before);
+    expect(await client.ended).toEqual({});
+  });
+});
+
+describe("raw output and disconnects", () => {
+  test("sendRaw reaches every connection, negotiated or not", async () => {
+    await using server = new QmpTestServer();
+    const a = await negotiated(server);
+    const b = new RawClient(server.connectPair());
+    await b.next();
+    server.sendRaw("garbage\r\n");
+    server.sendRaw(Buffer.from([0x7b, 0x7d, 0x0d, 0x0a]));
+    for (const c of [a, b]) expect([await c.nextLine(), await c.nextLine()]).toEqual(["garbage", "{}"]);
+  });
+
+  test("sendIdlessError", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    server.sendIdlessError();
+    expect(await client.next()).toEqual({ error: { class: "GenericError", desc: "JSON parse error, invalid keyword 'garbage'" } });
+    server.sendIdlessError("JSON parse error, stray '}'");
+    expect(await client.next()).toEqual({ error: { class: "GenericError", desc: "JSON parse error, stray '}'" } });
+  });
+
+  test("closeMidMessage: half a message, then the end", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    server.closeMidMessage('{"return": {}, "id": 1}\r\n');
+    expect(await client.ended).toEqual({});
+    expect(client.unread).toBe('{"return": {');
+    await tick();
+    expect(server.connections).toBe(0);
+  });
+
+  test("disconnect() gives EOF; disconnect({reset}) gives ECONNRESET; listeners stay", async () => {
+    await using server = new QmpTestServer();
+    const a = await negotiated(server);
+    server.disconnect();
+    expect(await a.ended).toEqual({});
+    const b = await negotiated(server);
+    server.disconnect({ reset: true });
+    expect(await b.ended).toEqual({ error: "ECONNRESET" });
+    await tick();
+    expect(server.connections).toBe(0);
+    const c = await negotiated(server);
+    expect(server.connections).toBe(1);
+    c.close();
+    await tick();
+    expect(server.connections).toBe(0);
+  });
+
+  test("the client closing ends the connection, and pending replies are dropped quietly", async () => {
+    await using server = new QmpTestServer();
+    server.handle("slow", () => new Promise((r) => setTimeout(r, 20)));
+    const client = await negotiated(server);
+    client.send({ execute: "slow", id: 1 });
+    await tick();
+    client.close();
+    await new Promise((r) => setTimeout(r, 40));
+    expect(server.connections).toBe(0);
+  });
+});
+
+describe("listening", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "qmp-test-server-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("unix socket: mode 0600, serves, removed on close", async () => {
+    const path = join(dir, "qmp.sock");
+    const before = resources();
+    const server = new QmpTestServer();
+    expect(await server.listen({ path })).toEqual({ path });
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    const client = await RawClient.unix(path);
+    await client.negotiate();
+    client.send({ execute: "query-status", id: 1 });
+    expect(await client.next()).toMatchObject({ id: 1 });
+    expect(server.connections).toBe(1);
+    await server.close();
+    expect(server.connections).toBe(0);
+    await expect(lstat(path)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(await client.ended).toEqual({});
+    await tick();
+    expect(resources()).toEqual(before);
+  });
+
+  test("a stale socket file is replaced; a regular file is not", async () => {
+    const path = join(dir, "stale.sock");
+    // A process that exits without closing its server leaves the file behind, like a killed QEMU.
+    const script = `require("net").createServer().listen(${JSON.stringify(path)}, () => process.exit(0))`;
+    expect(spawnSync(process.execPath, ["-e", script]).status).toBe(0);
+    expect((await lstat(path)).isSocket()).toBe(true);
+    await using server = new QmpTestServer();
+    await server.listen({ path });
+    await (await RawClient.unix(path)).next();
+    const file = join(dir, "file");
+    await writeFile(file, "x");
+    await expect(server.listen({ path: file })).rejects.toMatchObject({ code: "EADDRINUSE" });
+  });
+
+  test("TCP on a free port; [Symbol.asyncDispose]", async () => {
+    let port = 0;
+    {
+      await using server = new QmpTestServer();
+      const address = await server.listen({ host: "127.0.0.1", port: 0 });
+      expect(address).toMatchObject({ host: "127.0.0.1" });
+      port = (address as { port: number }).port;
+      const client = await RawClient.tcp("127.0.0.1", port);
+      await client.negotiate();
+      expect(server.received).toHaveLength(1);
+    }
+    await expect(RawClient.tcp("127.0.0.1", port)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  });
+
+  test("close() is idempotent and later use fails clearly", async () => {
+    const server = new QmpTestServer();
+    await server.close();
+    await server.close();
+    expect(() => server.connectPair()).toThrow("closed");
+    await expect(server.listen({ port: 0 })).rejects.toThrow("closed");
+  });
+});
+
+describe("record", () => {
+  test("received and nextCommand", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    client.send('{"execute":"stop","arguments":{},"id":1}');
+    client.send('{"execute":"cont"}');
+    expect(await server.nextCommand("cont")).toMatchObject({ command: "cont", oob: false, connection: 1 });
+    // The earliest unclaimed command comes first: qmp_capabilities, then stop.
+    expect((await server.nextCommand()).command).toBe("qmp_capabilities");
+    const stop = await server.nextCommand();
+    expect(stop).toEqual({
+      message: { execute: "stop", arguments: {}, id: 1 },
+      raw: '{"execute":"stop","arguments":{},"id":1}',
+      oob: false,
+      command: "stop",
+      id: 1,
+      args: {},
+      connection: 1,
+    });
+    expect(server.received.map((m) => m.command)).toEqual(["qmp_capabilities", "stop", "cont"]);
+    expect(server.received[2]).not.toHaveProperty("id");
+    await expect(server.nextCommand(undefined, { timeout: 20 })).rejects.toMatchObject({ name: "TimeoutError" });
+    const controller = new AbortController();
+    const aborted = server.nextCommand("x", { signal: controller.signal });
+    controller.abort(new Error("stop waiting"));
+    await expect(aborted).rejects.toThrow("stop waiting");
+    server.clearReceived();
+    expect(server.received).toEqual([]);
+  });
+});

@@ -1,0 +1,350 @@
+import { describe, expect, test } from "vitest";
+import { QmpTestError, QmpTestServer } from "qmpkit/testing";
+import { RawClient } from "./raw-client.js";
+
+const GREETING =
+  '{"QMP": {"version": {"qemu": {"micro": 22, "minor": 2, "major": 7}, "package": "Debian 1:7.2+dfsg-7+deb12u18+b3"}, "capabilities": ["oob"]}}';
+
+async function negotiated(server: QmpTestServer, enable?: string[]): Promise<RawClient> {
+  const client = new RawClient(server.connectPair());
+  await client.negotiate(enable);
+  return client;
+}
+
+describe("greeting and negotiation", () => {
+  test("greets with QEMU 7.2's exact bytes", async () => {
+    await using server = new QmpTestServer();
+    const client = new RawClient(server.connectPair());
+    await client.nextLine();
+    expect(client.text).toBe(GREETING + "\r\n");
+  });
+
+  test("custom greeting keeps QEMU's key order", async () => {
+    await using server = new QmpTestServer({
+      greeting: { version: { qemu: { major: 9, minor: 1, micro: 0 }, package: "" }, capabilities: [] },
+    });
+    const client = new RawClient(server.connectPair());
+    expect(await client.nextLine()).toBe('{"QMP": {"version": {"qemu": {"micro": 0, "minor": 1, "major": 9}, "package": ""}, "capabilities": []}}');
+    client.send({ execute: "qmp_capabilities", id: 1 });
+    await client.next();
+    client.send({ execute: "query-version", id: 2 });
+    expect(await client.next()).toEqual({ return: { qemu: { micro: 0, minor: 1, major: 9 }, package: "" }, id: 2 });
+  });
+
+  test("every command before qmp_capabilities is CommandNotFound", async () => {
+    await using server = new QmpTestServer();
+    const client = new RawClient(server.connectPair());
+    await client.next();
+    client.send({ execute: "query-status", id: 1 });
+    client.send({ execute: "no-such-command", id: 2 });
+    expect(await client.nextLine()).toBe(
+      `{"id": 1, "error": {"class": "CommandNotFound", "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}}`,
+    );
+    expect(await client.next()).toMatchObject({ id: 2, error: { class: "CommandNotFound" } });
+    client.send({ "exec-oob": "yank", id: 3 });
+    expect(await client.next()).toEqual({ id: 3, error: { class: "GenericError", desc: "QMP input member 'exec-oob' is unexpected" } });
+  });
+
+  test("no events before negotiation; events after", async () => {
+    await using server = new QmpTestServer();
+    const client = new RawClient(server.connectPair());
+    await client.next();
+    expect(server.emit("STOP")).toBe(0);
+    client.send({ execute: "qmp_capabilities" });
+    expect(await client.next()).toEqual({ return: {} });
+    expect(server.emit("STOP")).toBe(1);
+    expect(await client.next()).toMatchObject({ event: "STOP" });
+  });
+
+  test("a second qmp_capabilities is CommandNotFound", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    client.send({ execute: "qmp_capabilities", id: "again" });
+    expect(await client.nextLine()).toBe(
+      '{"id": "again", "error": {"class": "CommandNotFound", "desc": "Capabilities negotiation is already complete, command ignored"}}',
+    );
+  });
+
+  test("unknown or malformed capabilities are GenericError and leave negotiation open", async () => {
+    await using server = new QmpTestServer();
+    const client = new RawClient(server.connectPair());
+    await client.next();
+    for (const args of [{ enable: ["foo"] }, { enable: "oob" }, { x: 1 }, { enable: [1] }]) {
+      client.send({ execute: "qmp_capabilities", arguments: args });
+      expect(await client.next()).toMatchObject({ error: { class: "GenericError" } });
+    }
+    client.send({ execute: "qmp_capabilities", arguments: { enable: ["oob"] } });
+    expect(await client.next()).toEqual({ return: {} });
+  });
+
+  test("oob cannot be enabled when not offered", async () => {
+    await using server = new QmpTestServer({ greeting: { capabilities: [] } });
+    const client = new RawClient(server.connectPair());
+    await client.next();
+    client.send({ execute: "qmp_capabilities", arguments: { enable: ["oob"] } });
+    expect(await client.next()).toEqual({ error: { class: "GenericError", desc: "Capability 'oob' not available" } });
+  });
+
+  test("a pipelined command right after qmp_capabilities is served negotiated", async () => {
+    await using server = new QmpTestServer();
+    const client = new RawClient(server.connectPair());
+    await client.next();
+    client.send('{"execute":"qmp_capabilities"}{"execute":"query-status","id":1}');
+    expect(await client.next()).toEqual({ return: {} });
+    expect(await client.next()).toMatchObject({ id: 1, return: { status: "running" } });
+  });
+
+  test("greeting: false serves at once, qemu-ga style, with \\n line endings", async () => {
+    await using server = new QmpTestServer({ greeting: false, lineEnding: "\n" });
+    const client = new RawClient(server.connectPair(), "\n");
+    client.send({ execute: "query-status", id: 1 });
+    expect(await client.nextLine()).toBe('{"return": {"status": "running", "singlestep": false, "running": true}, "id": 1}');
+    client.send({ execute: "qmp_capabilities", id: 2 });
+    expect(await client.next()).toMatchObject({ id: 2, error: { class: "CommandNotFound" } });
+    expect(client.text.includes("\r")).toBe(false);
+  });
+});
+
+describe("ids", () => {
+  test.each([
+    ["a number", "1", "1"],
+    ["a string", '"abc"', '"abc"'],
+    ["a big integer, exactly", "12345678901234567890", "12345678901234567890"],
+    ["uint64 max", "18446744073709551615", "18446744073709551615"],
+    ["a negative big integer", "-98765432109876543210", "-98765432109876543210"],
+    ["an object", '{"b":[1,2.5,null,true],"a":"x"}', '{"b": [1, 2.5, null, true], "a": "x"}'],
+    ["null", "null", "null"],
+    ["a float written as 1.0", "1.0", "1"],
+    ["non-ASCII text", '"é😀"', '"\\u00E9\\uD83D\\uDE00"'],
+  ])("echoes %s", async (_name, sent, echoed) => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    client.send(`{"execute":"query-status","id":${sent}}`);
+    expect(await client.nextLine()).toBe(`{"return": {"status": "running", "singlestep": false, "running": true}, "id": ${echoed}}`);
+  });
+
+  test("replies without an id when none was sent", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    client.send({ execute: "query-status" });
+    client.send({ execute: "nope" });
+    expect(await client.next()).not.toHaveProperty("id");
+    expect(await client.nextLine()).toBe('{"error": {"class": "CommandNotFound", "desc": "The command nope has not been found"}}');
+  });
+
+  test("handlers see big ids and arguments as bigint", async () => {
+    await using server = new QmpTestServer();
+    const seen: unknown[] = [];
+    server.handle("echo", (args, ctx) => (seen.push(ctx.id), args));
+    const client = await negotiated(server);
+    client.send('{"execute":"echo","arguments":{"n":18446744073709551615},"id":99999999999999999999}');
+    expect(await client.nextLine()).toBe('{"return": {"n": 18446744073709551615}, "id": 99999999999999999999}');
+    expect(seen).toEqual([99999999999999999999n]);
+    expect(server.received.at(-1)).toMatchObject({ command: "echo", id: 99999999999999999999n, args: { n: 18446744073709551615n } });
+  });
+});
+
+describe("handlers", () => {
+  test("return values, undefined → {}, async handlers", async () => {
+    await using server = new QmpTestServer({ handlers: { "query-foo": () => ({ foo: [1, "two"] }) } });
+    server.handle("nothing", () => undefined);
+    server.handle("later", async (args) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return args["v"];
+    });
+    const client = await negotiated(server);
+    client.send({ execute: "query-foo", id: 1 });
+    expect(await client.next()).toEqual({ return: { foo: [1, "two"] }, id: 1 });
+    client.send({ execute: "nothing", id: 2 });
+    expect(await client.next()).toEqual({ return: {}, id: 2 });
+    client.send({ execute: "later", arguments: { v: 7 }, id: 3 });
+    expect(await client.next()).toEqual({ return: 7, id: 3 });
+  });
+
+  test("QmpTestError → its class and desc; other errors → GenericError", async () => {
+    await using server = new QmpTestServer();
+    server.handle("dev", () => {
+      throw new QmpTestError("DeviceNotFound", "Device 'x' not found");
+    });
+    server.handle("boom", () => {
+      throw new Error("kaboom");
+    });
+    server.handle("async-boom", () => Promise.reject(new QmpTestError("KVMMissingCap", "no")));
+    const client = await negotiated(server);
+    client.send({ execute: "dev", id: 1 });
+    expect(await client.nextLine()).toBe('{"id": 1, "error": {"class": "DeviceNotFound", "desc": "Device \'x\' not found"}}');
+    client.send({ execute: "boom" });
+    expect(await client.next()).toEqual({ error: { class: "GenericError", desc: "kaboom" } });
+    client.send({ execute: "async-boom", id: 3 });
+    expect(await client.next()).toEqual({ id: 3, error: { class: "KVMMissingCap", desc: "no" } });
+  });
+
+  test("async handlers run concurrently: replies go out as they finish", async () => {
+    await using server = new QmpTestServer();
+    server.handle("sleep", async (args) => {
+      await new Promise((r) => setTimeout(r, Number(args["ms"])));
+      return args["ms"];
+    });
+    const client = await negotiated(server);
+    client.send({ execute: "sleep", arguments: { ms: 60 }, id: "slow" });
+    client.send({ execute: "sleep", arguments: { ms: 1 }, id: "fast" });
+    expect((await client.next()).id).toBe("fast");
+    expect((await client.next()).id).toBe("slow");
+  });
+
+  test("sequential: in-band replies in order, exec-oob overtakes a hung command", async () => {
+    await using server = new QmpTestServer({ sequential: true });
+    server.handle("sleep", async (args) => {
+      await new Promise((r) => setTimeout(r, Number(args["ms"])));
+      return args["ms"];
+    });
+    server.handle("query-yank", () => []);
+    const client = await negotiated(server, ["oob"]);
+    client.send({ execute: "sleep", arguments: { ms: 40 }, id: "slow" });
+    client.send({ execute: "sleep", arguments: { ms: 1 }, id: "fast" });
+    expect((await client.next()).id).toBe("slow");
+    expect((await client.next()).id).toBe("fast");
+    const release = server.hang("query-status");
+    client.send({ execute: "query-status", id: "blocked" });
+    client.send({ execute: "sleep", arguments: { ms: 0 }, id: "queued" });
+    client.send({ "exec-oob": "query-yank", id: "oob" });
+    expect(await client.next()).toEqual({ return: [], id: "oob" });
+    expect(await client.quiet()).toBe("");
+    release();
+    expect((await client.next()).id).toBe("blocked");
+    expect((await client.next()).id).toBe("queued");
+  });
+
+  test("handle() returns a remover; options.handlers replace defaults; defaultHandlers: false", async () => {
+    await using server = new QmpTestServer({ handlers: { "query-status": () => "mine" } });
+    const remove = server.handle("tmp", () => 1);
+    expect(server.commandNames()).toContain("tmp");
+    remove();
+    const client = await negotiated(server);
+    client.send({ execute: "query-status", id: 1 });
+    expect(await client.next()).toEqual({ return: "mine", id: 1 });
+    client.send({ execute: "tmp", id: 2 });
+    expect(await client.next()).toMatchObject({ error: { class: "CommandNotFound" } });
+    await using bare = new QmpTestServer({ defaultHandlers: false });
+    expect(bare.commandNames()).toEqual([]);
+  });
+
+  test("ctx: command, oob, connection, afterReply, end", async () => {
+    await using server = new QmpTestServer();
+    server.handle("bye", (_args, ctx) => {
+      expect([ctx.command, ctx.oob, ctx.connection, ctx.negotiated]).toEqual(["bye", false, 1, true]);
+      ctx.afterReply(() => {
+        ctx.emit("GOODBYE", { n: 1 }, { timestamp: { seconds: -1, microseconds: -1 } });
+        ctx.end();
+      });
+      return {};
+    });
+    const client = await negotiated(server);
+    client.send({ execute: "bye", id: 1 });
+    expect(await client.next()).toEqual({ return: {}, id: 1 });
+    expect(await client.nextLine()).toBe('{"timestamp": {"seconds": -1, "microseconds": -1}, "event": "GOODBYE", "data": {"n": 1}}');
+    expect(await client.ended).toEqual({});
+  });
+});
+
+describe("default commands", () => {
+  test("stop/cont: the event comes before the reply, state is tracked", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    client.send({ execute: "stop", id: 1 });
+    expect(await client.nextLine()).toMatch(/^\{"timestamp": \{"seconds": \d+, "microseconds": \d+\}, "event": "STOP"\}$/);
+    expect(await client.next()).toEqual({ return: {}, id: 1 });
+    client.send({ execute: "stop", id: 2 });
+    expect(await client.next()).toEqual({ return: {}, id: 2 }); // already paused: no second STOP
+    client.send({ execute: "query-status", id: 3 });
+    expect(await client.nextLine()).toBe('{"return": {"status": "paused", "singlestep": false, "running": false}, "id": 3}');
+    client.send({ execute: "cont", id: 4 });
+    expect(await client.next()).toMatchObject({ event: "RESUME" });
+    expect(await client.next()).toEqual({ return: {}, id: 4 });
+    expect(server.status).toBe("running");
+  });
+
+  test("events reach every negotiated connection", async () => {
+    await using server = new QmpTestServer();
+    const a = await negotiated(server);
+    const b = await negotiated(server);
+    const c = new RawClient(server.connectPair());
+    await c.next();
+    a.send({ execute: "system_powerdown", id: 1 });
+    expect(await a.next()).toMatchObject({ event: "POWERDOWN" });
+    expect(await a.next()).toEqual({ return: {}, id: 1 });
+    expect(await b.next()).toMatchObject({ event: "POWERDOWN" });
+    expect(await c.quiet()).toBe("");
+    expect(Object.keys(await (server.emit("X", { a: 1 }), b.next()))).toEqual(["timestamp", "event", "data"]);
+  });
+
+  test("unexpected arguments are rejected like QEMU", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    client.send({ execute: "stop", arguments: { x: 1 }, id: 1 });
+    expect(await client.next()).toEqual({ id: 1, error: { class: "GenericError", desc: "Parameter 'x' is unexpected" } });
+  });
+
+  test("query-version and query-commands", async () => {
+    await using server = new QmpTestServer({ handlers: { "query-foo": () => 1 } });
+    const client = await negotiated(server);
+    client.send({ execute: "query-version" });
+    expect(await client.nextLine()).toBe('{"return": {"qemu": {"micro": 22, "minor": 2, "major": 7}, "package": "Debian 1:7.2+dfsg-7+deb12u18+b3"}}');
+    client.send({ execute: "query-commands" });
+    const names = ((await client.next()).return as Array<{ name: string }>).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(["qmp_capabilities", "query-status", "stop", "cont", "quit", "query-foo"]));
+  });
+
+  test("quit: SHUTDOWN, then the reply, then the end of the stream", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    client.send({ execute: "quit" });
+    expect(await client.next()).toMatchObject({ event: "SHUTDOWN", data: { guest: false, reason: "host-qmp-quit" } });
+    expect(await client.nextLine()).toBe('{"return": {}}');
+    expect(await client.ended).toEqual({});
+    await new Promise((r) => setImmediate(r));
+    expect(server.connections).toBe(0);
+  });
+});
+
+describe("request validation", () => {
+  test.each([
+    ["[1,2]", '{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}'],
+    ["42 ", '{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}'],
+    ['{"id":7}', `{"id": 7, "error": {"class": "GenericError", "desc": "QMP input lacks member 'execute'"}}`],
+    ['{"execute":5,"id":1}', `{"id": 1, "error": {"class": "GenericError", "desc": "QMP input member 'execute' must be a string"}}`],
+    ['{"execute":"stop","arguments":[],"id":1}', `{"id": 1, "error": {"class": "GenericError", "desc": "QMP input member 'arguments' must be an object"}}`],
+    ['{"execute":"stop","foo":1}', `{"error": {"class": "GenericError", "desc": "QMP input member 'foo' is unexpected"}}`],
+    ['{"exec-oob":"yank","id":1}', `{"id": 1, "error": {"class": "GenericError", "desc": "QMP input member 'exec-oob' is unexpected"}}`],
+    ["}", '{"error": {"class": "GenericError", "desc": "JSON parse error, expecting value"}}'],
+    ['{"execute":"stop",}', '{"error": {"class": "GenericError", "desc": "JSON parse error, expecting value"}}'],
+    ["nul ", `{"error": {"class": "GenericError", "desc": "JSON parse error, invalid keyword 'nul'"}}`],
+  ])("%s", async (input, reply) => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    client.send(input);
+    expect(await client.nextLine()).toBe(reply);
+    expect(await client.quiet(20)).toBe("");
+  });
+
+  test("single-quoted strings are accepted like QEMU", async () => {
+    await using server = new QmpTestServer();
+    const client = await negotiated(server);
+    client.send("{'execute':'query-status','id':'it\\'s'}");
+    expect(await client.next()).toMatchObject({ id: "it's" });
+  });
+
+  test("exec-oob with oob enabled: allowed commands only", async () => {
+    await using server = new QmpTestServer({ handlers: { yank: () => ({}) }, oobCommands: ["yank"] });
+    const client = await negotiated(server, ["oob"]);
+    client.send({ "exec-oob": "yank", id: 1 });
+    expect(await client.next()).toEqual({ return: {}, id: 1 });
+    client.send({ "exec-oob": "query-status", id: 2 });
+    expect(await client.next()).toEqual({ id: 2, error: { class: "GenericError", desc: "The command query-status does not support OOB" } });
+    client.send({ "exec-oob": "nope", id: 3 });
+    expect(await client.next()).toMatchObject({ id: 3, error: { class: "CommandNotFound" } });
+    client.send({ execute: "yank", "exec-oob": "yank", id: 4 });
+    expect(await client.next()).toMatchObject({ error: { desc: "QMP input member 'execute' clashes with 'exec-oob'" } });
+    expect(server.received.at(-4)).toMatchObject({ oob: true, command: "yank", id: 1 });
+  });
+});
