@@ -50,7 +50,7 @@ export class JsonFramer {
       const b = chunk[i] ?? 0;
       if (b === 0xff || b === 0x1b) {
         // QEMU's lexer rejects these in any state and starts afresh: a way out of a jam.
-        frames.push({ kind: "reset", bytes: this.#take(chunk, start, i + 1), reason: `stray '\\u${b === 0xff ? "FFFD" : "001B"}'` });
+        frames.push({ kind: "reset", bytes: this.#take(chunk, start, i + 1), reason: `stray '${b === 0xff ? "\uFFFD" : "\u001B"}'` });
         start = -1;
         continue;
       }

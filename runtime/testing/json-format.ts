@@ -30,7 +30,7 @@ function write(value: unknown, newline: string | undefined, indent: string): str
     case "string":
       return quote(value);
     case "number":
-      return Number.isFinite(value) ? String(value) : "null";
+      return formatNumber(value);
     case "bigint":
       return value.toString();
     case "boolean":
@@ -62,6 +62,20 @@ function container(
   if (newline === undefined) return open + parts.join(", ") + close;
   const body = parts.map((p) => inner + p).join("," + newline);
   return open + newline + (body === "" ? "" : body + newline) + indent + close;
+}
+
+/** Integers print plainly; other doubles like C's `%.17g`, which is what QEMU uses. */
+function formatNumber(n: number): string {
+  if (Number.isSafeInteger(n)) return String(n);
+  if (!Number.isFinite(n)) return "null";
+  const [mantissa = "", exponentText = "0"] = n.toExponential(16).split("e");
+  const exponent = Number(exponentText);
+  const trim = (digits: string): string => (digits.includes(".") ? digits.replace(/\.?0+$/, "") : digits);
+  if (exponent < -4 || exponent >= 17) {
+    const sign = exponent < 0 ? "-" : "+";
+    return `${trim(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return trim(n.toFixed(16 - exponent));
 }
 
 /** Quotes a string with QEMU's escapes: `"` `\` and controls, and `\uXXXX` beyond ASCII. */

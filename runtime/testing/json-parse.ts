@@ -16,6 +16,8 @@ const INTEGER = /^-?(?:0|[1-9]\d*)$/;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const KEYWORD = /[A-Za-z_$][\w$]*/y;
 const MAX_DEPTH = 1024;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
 
 /**
  * Parses one framed QMP message. Integers that a `number` cannot hold exactly become
@@ -143,7 +145,10 @@ class Parser {
     if (raw === undefined) throw new JsonInputError("expecting value");
     this.#pos += raw.length;
     const n = Number(raw);
-    return INTEGER.test(raw) && !Number.isSafeInteger(n) ? BigInt(raw) : n;
+    if (!INTEGER.test(raw) || Number.isSafeInteger(n)) return n;
+    // QEMU keeps integers exactly within int64/uint64 and turns the rest into doubles.
+    const big = BigInt(raw);
+    return big >= INT64_MIN && big <= UINT64_MAX ? big : n;
   }
 
   #skipSpace(): void {
