@@ -85,12 +85,17 @@ export async function launchQemu<Api extends QmpApi = UntypedApi>(options: Launc
   child.stderr?.setEncoding("utf8").on("data", (text: string) => {
     if (stderr.length < STDERR_LIMIT) stderr += text.slice(0, STDERR_LIMIT - stderr.length);
   });
-  const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
+  // A spawn failure (ENOENT for a missing binary) is final, unlike ENOENT from the socket.
+  const spawnError = new Promise<{ spawnFailed: Error }>((resolve) => child.once("error", (error) => resolve({ spawnFailed: error })));
   const exit = exited(child);
   const qmp = new QmpClient<Api>(options.client);
   const timeout = options.timeout ?? 10_000;
-  const signals = [AbortSignal.timeout(timeout), ...(options.signal ? [options.signal] : [])];
-  const signal = AbortSignal.any(signals);
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const timer = setTimeout(() => controller.abort(new DOMException(`${binary} not ready within ${timeout} ms`, "TimeoutError")), timeout);
+  const onUserAbort = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) onUserAbort();
+  options.signal?.addEventListener("abort", onUserAbort, { once: true });
 
   const cleanup = async () => {
     await qmp.disconnect();
@@ -112,6 +117,7 @@ export async function launchQemu<Api extends QmpApi = UntypedApi>(options: Launc
         spawnError,
       ]);
       if (outcome === "connected") break;
+      if (typeof outcome === "object" && outcome !== null && "spawnFailed" in outcome) throw outcome.spawnFailed;
       const cause = outcome instanceof ConnectError ? outcome.cause : outcome;
       const code = (cause as NodeJS.ErrnoException | undefined)?.code;
       if (code !== "ENOENT" && code !== "ECONNREFUSED") throw outcome;
@@ -124,10 +130,20 @@ export async function launchQemu<Api extends QmpApi = UntypedApi>(options: Launc
     throw new ConnectError(`failed to start ${binary}: ${reason instanceof Error ? reason.message : String(reason)}${detail}`, {
       cause: reason,
     });
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener("abort", onUserAbort);
   }
 
   const shutdown = async (graceMs = 3000): Promise<number | NodeJS.Signals | null> => {
-    const within = (ms: number) => Promise.race([exit.then(() => true), sleep(ms, false)]);
+    const within = async (ms: number) => {
+      const timer = new AbortController();
+      try {
+        return await Promise.race([exit.then(() => true), sleep(ms, false, { signal: timer.signal })]);
+      } finally {
+        timer.abort(); // do not keep the process alive for the rest of the grace period
+      }
+    };
     if (child.exitCode === null && child.signalCode === null) {
       // The API may be typed without "quit"; every QEMU has it.
       const untyped = qmp as unknown as QmpClient;

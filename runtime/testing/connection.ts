@@ -10,7 +10,7 @@ import type { FaultTable } from "./faults.js";
 import { formatQmpJson } from "./json-format.js";
 import { JsonInputError, parseQmpJson } from "./json-parse.js";
 import { JsonFramer, type Frame } from "./framing.js";
-import { checkRequest, errorReply, returnReply, type QmpErrorBody, type ValidRequest } from "./protocol.js";
+import { checkRequest, errorReply, returnReply, type QmpErrorBody, type RequestContext, type ValidRequest } from "./protocol.js";
 import type { ReceivedLog } from "./received.js";
 import type { QmpTestServer } from "./server.js";
 import type { Handler, HandlerContext, QmpTestEventOptions, ReceivedMessage } from "./types.js";
@@ -48,7 +48,7 @@ function toErrorBody(error: unknown): QmpErrorBody {
 }
 
 /** A connected client. Created by the server for each socket or in-memory pair. */
-export class QmpConnection {
+export class QmpConnection implements RequestContext {
   /** Capabilities negotiation has completed (always true without a greeting). */
   negotiated: boolean;
   /** exec-oob was enabled by negotiation. */
@@ -78,6 +78,16 @@ export class QmpConnection {
   /** Aborted when the connection closes. */
   get signal(): AbortSignal {
     return this.#abort.signal;
+  }
+
+  /** A handler is registered for `name` (for request validation). */
+  hasCommand(name: string): boolean {
+    return this.#host.handler(name) !== undefined;
+  }
+
+  /** `name` may be sent with exec-oob (for request validation). */
+  allowsOob(name: string): boolean {
+    return this.#host.allowsOob(name);
   }
 
   /** Writes one message with the server's layout and line ending. */
@@ -179,12 +189,7 @@ export class QmpConnection {
     const hasId = Object.hasOwn(message, "id");
     const id = message["id"];
     const host = this.#host;
-    const checked = checkRequest(message, {
-      negotiated: this.negotiated,
-      oobEnabled: this.oobEnabled,
-      hasCommand: (name) => host.handler(name) !== undefined,
-      allowsOob: (name) => host.allowsOob(name),
-    });
+    const checked = checkRequest(message, this);
     if (!checked.ok) {
       this.send(errorReply(checked.error, hasId, id));
       return undefined;

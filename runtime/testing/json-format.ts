@@ -37,31 +37,40 @@ function write(value: unknown, newline: string | undefined, indent: string): str
       return value ? "true" : "false";
     case "object":
       if (value === null) return "null";
-      if (Array.isArray(value)) return container("[", "]", value.map((v: unknown) => [undefined, v] as const), newline, indent);
-      return container("{", "}", Object.entries(value), newline, indent);
+      return Array.isArray(value) ? array(value, newline, indent) : object(value as Record<string, unknown>, newline, indent);
     default:
       // Functions, symbols, undefined at the top level: not JSON; QEMU would have nothing.
       return "null";
   }
 }
 
-function container(
-  open: string,
-  close: string,
-  entries: ReadonlyArray<readonly [string | undefined, unknown]>,
-  newline: string | undefined,
-  indent: string,
-): string {
-  const inner = newline === undefined ? indent : indent + "    ";
-  const parts: string[] = [];
-  for (const [key, v] of entries) {
-    if (v === undefined && key !== undefined) continue;
-    const text = write(v, newline, inner);
-    parts.push(key === undefined ? text : `${quote(key)}: ${text}`);
+// Plain string concatenation: this runs for every reply, so it avoids temporary arrays.
+function array(items: readonly unknown[], newline: string | undefined, indent: string): string {
+  if (newline === undefined) {
+    let out = "[";
+    for (let i = 0; i < items.length; i++) out += (i === 0 ? "" : ", ") + write(items[i], undefined, indent);
+    return out + "]";
   }
-  if (newline === undefined) return open + parts.join(", ") + close;
-  const body = parts.map((p) => inner + p).join("," + newline);
-  return open + newline + (body === "" ? "" : body + newline) + indent + close;
+  const inner = indent + "    ";
+  let out = "[" + newline;
+  for (let i = 0; i < items.length; i++) out += (i === 0 ? "" : "," + newline) + inner + write(items[i], newline, inner);
+  return out + (items.length === 0 ? "" : newline) + indent + "]";
+}
+
+function object(record: Record<string, unknown>, newline: string | undefined, indent: string): string {
+  const inner = newline === undefined ? indent : indent + "    ";
+  const separator = newline === undefined ? ", " : "," + newline;
+  let out = newline === undefined ? "{" : "{" + newline;
+  let first = true;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const v = record[key];
+    if (v === undefined) continue;
+    out += (first ? "" : separator) + (newline === undefined ? "" : inner) + quote(key) + ": " + write(v, newline, inner);
+    first = false;
+  }
+  if (newline === undefined) return out + "}";
+  return out + (first ? "" : newline) + indent + "}";
 }
 
 /** Integers print plainly; other doubles like C's `%.17g`, which is what QEMU uses. */

@@ -94,7 +94,7 @@ describe("server framing", () => {
     client.send('{"execute": garbage\n{"execute":"query-status"}\n');
     expect(await client.quiet(20)).toBe("");
     client.stream.write(Buffer.from([0xff]));
-    expect(await client.next()).toEqual({ error: { class: "GenericError", desc: "JSON parse error, stray '\\uFFFD'" } });
+    expect(await client.next()).toEqual({ error: { class: "GenericError", desc: "JSON parse error, stray '\uFFFD'" } });
     client.send({ execute: "query-status", id: "after" });
     expect(await client.next()).toMatchObject({ id: "after" });
     expect(server.received.filter((m) => m.message === undefined)).toHaveLength(2);
