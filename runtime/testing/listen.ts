@@ -1,10 +1,10 @@
 /**
- * Listening on a unix socket or TCP port for the fake server.
+ * Sockets for the fake server: listening on a unix path or TCP port, or dialing out.
  * @module
  */
 
 import { chmod, lstat, unlink } from "node:fs/promises";
-import { type Server, type Socket, createServer } from "node:net";
+import { type Server, type Socket, connect, createServer } from "node:net";
 import type { QmpTestAddress, QmpTestListenTarget } from "./types.js";
 
 /** A listening server and how to undo it. */
@@ -65,4 +65,16 @@ export async function listen(target: QmpTestListenTarget, onSocket: (socket: Soc
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("unexpected TCP server address");
   return { address: { host: address.address, port: address.port }, close: closeServer };
+}
+
+/** Connects to a listening client (QEMU's client mode), resolving once connected. */
+export function dial(target: { path: string } | { host?: string; port: number }): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = "path" in target ? connect({ path: target.path }) : connect({ host: target.host ?? "127.0.0.1", port: target.port });
+    socket.once("error", reject);
+    socket.once("connect", () => {
+      socket.off("error", reject);
+      resolve(socket);
+    });
+  });
 }

@@ -8,7 +8,7 @@ import { QmpConnection, type ConnectionHost } from "./connection.js";
 import { createDuplexPair } from "./duplex-pair.js";
 import { FaultTable } from "./faults.js";
 import { defaultHandlers } from "./handlers/defaults.js";
-import { listen, type Listener } from "./listen.js";
+import { dial, listen, type Listener } from "./listen.js";
 import { ReceivedLog, type NextCommandOptions } from "./received.js";
 import type {
   Handler,
@@ -131,6 +131,17 @@ export class QmpTestServer implements AsyncDisposable {
     const [client, serverSide] = createDuplexPair();
     this.attach(serverSide);
     return client;
+  }
+
+  /**
+   * Connects out to a client that listens, like QEMU's `-qmp unix:PATH` without
+   * `server=on`, and serves QMP on that connection (the greeting goes out at once).
+   * Rejects with the socket error (e.g. ECONNREFUSED, ENOENT) when nobody listens.
+   */
+  async connectTo(target: { path: string } | { host?: string; port: number }): Promise<void> {
+    this.#assertOpen();
+    const socket = await dial(target);
+    this.attach(socket);
   }
 
   /** Serves QMP on an existing stream (a socket accepted elsewhere, a custom transport). */
