@@ -13,6 +13,12 @@ export interface ExecuteOptions {
   signal?: AbortSignal | undefined;
   /** Milliseconds to wait for the reply; rejects with a `TimeoutError` DOMException. */
   timeout?: number | undefined;
+  /**
+   * The command sends no reply on success (QAPI `success-response: false`, e.g. qemu-ga's
+   * `guest-shutdown`): resolve with `undefined` once the message is written. An error
+   * reply, if the server sends one, is then logged and dropped.
+   */
+  noReply?: boolean | undefined;
 }
 
 /**

@@ -15,7 +15,8 @@ import type {
   QmpEventOf,
   UntypedApi,
 } from "./api.js";
-import { ConnectError, DisconnectedError, ExecuteError, StateError } from "./errors.js";
+import { randomInt } from "node:crypto";
+import { ConnectError, DisconnectedError, ExecuteError, ProtocolError, StateError } from "./errors.js";
 import { EventHub, type EventCallback } from "./event-hub.js";
 import { EventListener, type EventMatch, type ListenOptions } from "./event-listener.js";
 import type { EventEnvelope, QmpGreeting } from "./envelopes.js";
@@ -220,6 +221,21 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     return { result, event };
   }
 
+  /**
+   * qemu-ga only: resynchronises the stream with `guest-sync-delimited` — drops partial
+   * input on both sides, discards whatever the agent sent before its 0xFF marker, and checks
+   * that the agent echoes a fresh random token. Call it with no command in flight.
+   */
+  async syncGuestAgent(options: Omit<ExecuteOptions, "oob" | "noReply"> = {}): Promise<void> {
+    const session = this.session;
+    if (this.currentState !== "running" || session === undefined) throw new StateError(`cannot sync: client is ${this.currentState}`);
+    if (session.pendingCount > 0) throw new StateError("cannot sync while commands are in flight: their replies would be discarded");
+    const token = randomInt(1, 2 ** 31);
+    session.resync();
+    const echoed = await session.send({ execute: "guest-sync-delimited", arguments: { id: token } }, "guest-sync-delimited", { id: token }, options);
+    if (echoed !== token) throw new ProtocolError(`guest-sync-delimited echoed ${JSON.stringify(echoed)} instead of ${token}`);
+  }
+
   /** Closes the connection; pending commands reject with {@link DisconnectedError}. Idempotent. */
   disconnect(): Promise<void> {
     if (this.disconnecting !== undefined) return this.disconnecting;
@@ -252,7 +268,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     if (options?.oob === true && !session.oob) {
       return Promise.reject(new StateError(`cannot exec-oob ${command}: out-of-band was not negotiated on this connection`));
     }
-    return session.send(message, command, args, options?.signal, options?.timeout);
+    return session.send(message, command, args, options);
   }
 
   private async establish(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {

@@ -27,6 +27,8 @@ export class MessageFramer {
   private depth = 0;
   private inString = false;
   private escaped = false;
+  // Set by resync(): everything up to the next 0xFF byte is discarded.
+  private discarding = false;
 
   constructor(private readonly maxMessageBytes: number) {}
 
@@ -41,6 +43,14 @@ export class MessageFramer {
     const length = chunk.length;
     for (let i = 0; i < length; i++) {
       const byte = chunk[i] as number;
+      if (this.discarding) {
+        if (byte === DELIMITER) {
+          this.reset();
+          start = -1;
+          sink.delimiter();
+        }
+        continue;
+      }
       if (this.depth === 0) {
         if (byte === OPEN) {
           this.depth = 1;
@@ -71,6 +81,12 @@ export class MessageFramer {
     if (this.depth > 0) this.keep(chunk, start);
   }
 
+  /** Discards all input, including a partial message, up to and including the next 0xFF byte (qemu-ga resync). */
+  resync(): void {
+    this.reset();
+    this.discarding = true;
+  }
+
   /** Drops any partial message (after a fatal error or a reset). */
   reset(): void {
     this.partial = [];
@@ -78,6 +94,7 @@ export class MessageFramer {
     this.depth = 0;
     this.inString = false;
     this.escaped = false;
+    this.discarding = false;
   }
 
   private complete(chunk: Buffer, start: number, end: number, sink: FramerSink): void {

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Duplex } from "node:stream";
+import type { ExecuteOptions } from "./api.js";
 import { DisconnectedError, ExecuteError, ProtocolError } from "./errors.js";
 import { isEvent, isGreeting, isReply, lastValidationError, type EventEnvelope, type QmpGreeting } from "./envelopes.js";
 import { MessageFramer } from "./framing.js";
@@ -89,9 +90,11 @@ export class Session {
   }
 
   /** Sends a command and resolves with its `return`. The message gets an id unless it has one. */
-  send(message: Record<string, unknown>, command: string, args: unknown, signal?: AbortSignal, timeout?: number): Promise<unknown> {
+  send(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions = {}): Promise<unknown> {
+    const { signal, timeout } = options;
     if (this.done) return Promise.reject(new DisconnectedError("connection closed"));
     if (signal?.aborted) return Promise.reject(signal.reason);
+    if (options.noReply === true) return this.sendWithoutReply(message);
     let id = message["id"] as Id | undefined;
     if (id === undefined) {
       do id = ++this.lastId;
@@ -130,6 +133,26 @@ export class Session {
       if (inBand && this.oob && this.inBandInFlight >= this.options.maxInFlight) this.held.push(entry);
       else this.write(entry);
     });
+  }
+
+  /** Writes a command that gets no reply on success; resolves once it is flushed. */
+  private sendWithoutReply(message: Record<string, unknown>): Promise<undefined> {
+    if (message["id"] === undefined) message["id"] = `noreply-${++this.lastId}`;
+    this.options.hooks.outbound?.(message);
+    const text = JSON.stringify(message);
+    if (this.options.debug) this.options.logger.debug(`-> ${text}`);
+    return new Promise((resolve, reject) => {
+      this.stream.write(text, (error) => (error ? reject(new DisconnectedError(`write failed: ${error.message}`, { cause: error })) : resolve(undefined)));
+    });
+  }
+
+  /**
+   * qemu-ga resynchronisation: writes a 0xFF byte (makes the agent drop partial input) and
+   * makes the reader discard everything up to the agent's 0xFF marker.
+   */
+  resync(): void {
+    this.stream.write(Buffer.from([0xff]));
+    this.framer.resync();
   }
 
   /** Closes the connection; pending commands reject with {@link DisconnectedError}. Resolves once closed. */

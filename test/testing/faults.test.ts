@@ -4,13 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { QmpTestServer } from "qmpkit/testing";
-import { RawClient } from "./raw-client.js";
+import { negotiated as negotiatedWith, RawClient } from "./raw-client.js";
 
-async function negotiated(server: QmpTestServer): Promise<RawClient> {
-  const client = new RawClient(server.connectPair());
-  await client.negotiate(["oob"]);
-  return client;
-}
+const negotiated = (server: QmpTestServer): Promise<RawClient> => negotiatedWith(server, ["oob"]);
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 

@@ -2,6 +2,7 @@
 // and parses with JSON.parse, so it depends on nothing the server under test provides.
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import type { QmpTestServer } from "qmpkit/testing";
 
 export class RawClient {
   /** Everything received so far, as text. */
@@ -105,4 +106,11 @@ export class RawClient {
   close(): void {
     this.stream.destroy();
   }
+}
+
+/** An in-memory client that has read the greeting and negotiated. */
+export async function negotiated(server: QmpTestServer, enable?: string[]): Promise<RawClient> {
+  const client = new RawClient(server.connectPair());
+  await client.negotiate(enable);
+  return client;
 }
