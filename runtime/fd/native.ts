@@ -40,10 +40,11 @@ export interface FdNative {
   /** Bytes sent, or -1 when the socket buffer is full. `fds` go with the first byte sent. */
   send(fd: number, data: Uint8Array, fds: readonly number[] | null): number;
   /**
-   * Bytes read into `buffer` (0 at end of stream), or -1 when nothing is pending. Received
-   * fds are appended to `fdsOut`. With `exact`, returned fds arrived with the first byte read.
+   * Bytes read into `buffer` (0 at end of stream), or -1 when nothing is pending. When fds
+   * arrived, `out` receives `[at, ...fds]`: they came with `buffer[at]`. Exact with `exact`
+   * (slower only while fds are pending); otherwise `at` is 0.
    */
-  recv(fd: number, buffer: Uint8Array, exact: boolean, fdsOut: number[]): number;
+  recv(fd: number, buffer: Uint8Array, exact: boolean, out: number[]): number;
   /** Shut down the write side. */
   shutdown(fd: number): void;
   /** Close an fd. */

@@ -226,17 +226,18 @@ export class FdSocket extends Duplex implements FdReceivingSocket {
 
   #readLoop(): void {
     while (this.#reading && !this.destroyed) {
-      const fds: number[] = [];
+      const out: number[] = [];
       let n: number;
       try {
-        n = this.#native.recv(this.#fd, this.#readBuffer, this.#keepFds, fds);
+        n = this.#native.recv(this.#fd, this.#readBuffer, this.#keepFds, out);
       } catch (err) {
         this.destroy(err as Error);
         return;
       }
       if (n < 0) return;
-      if (fds.length > 0) {
-        if (this.#keepFds) this.#received.push({ offset: this.#bytesRead, fds });
+      if (out.length > 1) {
+        const [at = 0, ...fds] = out;
+        if (this.#keepFds) this.#received.push({ offset: this.#bytesRead + at, fds });
         else for (const fd of fds) this.#native.close(fd);
       }
       if (n === 0) {

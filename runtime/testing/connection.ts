@@ -169,7 +169,8 @@ export class QmpConnection implements RequestContext {
 
   /** Runs a request now, or after the in-band work it must follow. */
   #schedule(message: Record<string, unknown>): void {
-    const oob = this.oobEnabled && typeof message["exec-oob"] === "string";
+    // Like QEMU, only a request with exec-oob and no execute skips the in-band queue.
+    const oob = this.oobEnabled && message["exec-oob"] !== undefined && message["execute"] === undefined;
     const ordered = !oob && (this.#host.sequential || !this.negotiated || this.#tail !== undefined);
     if (!ordered) {
       void this.#process(message);

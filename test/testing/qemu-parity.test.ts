@@ -14,8 +14,11 @@ const haveQemu = spawnSync(QEMU, ["--version"]).status === 0;
 const required = process.env["QMP_REQUIRE_QEMU"] !== undefined && process.env["QMP_REQUIRE_QEMU"] !== "";
 
 // Each entry is written on its own; objects with several keys in an id are avoided
-// because QEMU prints dictionary keys in hash order.
-const SCRIPT: Array<string | Buffer> = [
+// because QEMU prints dictionary keys in hash order. QEMU answers exec-oob from its I/O
+// thread, ahead of queued in-band commands, so SYNC (wait for everything before) fences
+// each exec-oob to keep the real transcript deterministic.
+const SYNC = Symbol("sync");
+const SCRIPT: Array<string | Buffer | typeof SYNC> = [
   '{"execute":"query-status","id":1}',
   '{"exec-oob":"query-status","id":2}',
   '{"execute":"nope"}',
@@ -37,9 +40,13 @@ const SCRIPT: Array<string | Buffer> = [
   '{"execute":"system_powerdown","id":"p"}',
   '{"execute":"query-version"}',
   '{"execute":"stop","arguments":{"x":1},"id":6}',
+  SYNC,
   '{"exec-oob":"query-status","id":7}',
+  SYNC,
   '{"execute":"query-status","exec-oob":"query-status","id":8}',
+  SYNC,
   '{"exec-oob":"no-such","id":9}',
+  SYNC,
   '{"execute":5,"id":10}',
   '{"execute":"query-status","arguments":[],"id":11}',
   '{"execute":"query-status","foo":1,"id":12}',
@@ -57,17 +64,36 @@ const SCRIPT: Array<string | Buffer> = [
 
 async function transcript(stream: Duplex): Promise<string[]> {
   let text = "";
+  let want = "";
+  let wake = (): void => {};
+  let failure: Error | undefined;
   stream.setEncoding("utf8");
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on("data", (chunk: string) => {
-      text += chunk;
-      if (text.includes('"id": "end"}\r\n')) resolve();
-    });
-    stream.on("error", reject);
-    stream.on("end", () => reject(new Error(`ended early: ${text}`)));
+  stream.on("data", (chunk: string) => {
+    text += chunk;
+    wake();
   });
-  for (const part of SCRIPT) stream.write(part);
-  await done;
+  const fail = (error: Error): void => {
+    failure = error;
+    wake();
+  };
+  stream.on("error", fail);
+  stream.on("end", () => fail(new Error(`ended early: ${text}`)));
+  const until = async (id: string): Promise<void> => {
+    want = `"id": "${id}"}\r\n`;
+    while (!text.includes(want)) {
+      if (failure !== undefined) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  let syncs = 0;
+  for (const part of SCRIPT) {
+    if (part !== SYNC) stream.write(part);
+    else {
+      stream.write(`{"execute":"query-status","id":"sync${++syncs}"}`);
+      await until(`sync${syncs}`);
+    }
+  }
+  await until("end");
   stream.destroy();
   return text
     .replace(/"seconds": \d+, "microseconds": \d+/g, '"seconds": S, "microseconds": U')

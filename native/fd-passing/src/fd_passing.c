@@ -265,14 +265,16 @@ static ssize_t recv_once(int fd, char *data, size_t len, int flags, int *fds, in
 }
 
 /*
- * recv(fd, buffer, exact, fdsOut): bytes read into buffer (0 at end of stream), or -1 when
- * nothing is pending. Received fds are pushed onto fdsOut.
+ * recv(fd, buffer, exact, out): bytes read into buffer (0 at end of stream), or -1 when
+ * nothing is pending. When fds arrived, out receives [at, fd, fd...]: they came with
+ * buffer[at].
  *
  * Linux glues bytes sent without fds to a following segment that carries fds into one
  * recvmsg (it stops only after the fd-carrying segment), so a plain read cannot tell which
- * byte the fds came with. With exact=true this peeks first and, when fds are pending,
- * binary-searches (more peeks) for the first byte of their segment and reads only up to
- * it: whenever fds are returned, they arrived with the first byte returned.
+ * byte the fds came with (at is then 0). With exact=true it peeks first; MSG_PEEK reports
+ * the first pending fds however few bytes it asks for, so while fds are pending it reads one
+ * byte per recvmsg (as QEMU always does) until they arrive: at is then exactly the byte they
+ * were sent with. Without pending fds it reads in bulk.
  */
 static napi_value js_recv(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -283,9 +285,14 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 4, argv, NULL) || !get_fd(env, argv[0], &fd)) return NULL;
   if (!get_bytes(env, argv[1], &data, &len)) return NULL;
   if (napi_get_value_bool(env, argv[2], &exact) != napi_ok) exact = false;
+  if (len == 0) {
+    napi_throw_range_error(env, NULL, "empty read buffer");
+    return NULL;
+  }
 
   int fds[MAX_FDS];
   int nfds = 0, truncated = 0;
+  size_t at = 0;
   ssize_t n;
   if (!exact) {
     n = recv_once(fd, data, len, 0, fds, &nfds, &truncated);
@@ -294,19 +301,19 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
     if (n > 0 && nfds == 0) {
       n = recv_once(fd, data, (size_t)n, 0, fds, &nfds, &truncated);
     } else if (n > 0) {
-      close_fds(fds, nfds);
-      /* Smallest k such that peeking k bytes reaches the fd-carrying segment. */
-      size_t lo = 1, hi = (size_t)n;
-      while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        ssize_t m = recv_once(fd, data, mid, MSG_PEEK, fds, &nfds, &truncated);
-        if (m < 0) return throw_errno(env, (int)-m, "recvmsg", NULL);
-        close_fds(fds, nfds);
-        if (nfds > 0) hi = mid;
-        else lo = mid + 1;
+      close_fds(fds, nfds); /* the peek's duplicates */
+      nfds = 0;
+      size_t got = 0;
+      while (got < (size_t)n) {
+        ssize_t m = recv_once(fd, data + got, 1, 0, fds, &nfds, &truncated);
+        if (m <= 0) break;
+        got += 1;
+        if (nfds > 0 || truncated) {
+          at = got - 1;
+          break;
+        }
       }
-      /* lo - 1 bytes precede the segment: read them alone, or the segment itself. */
-      n = recv_once(fd, data, lo > 1 ? lo - 1 : len, 0, fds, &nfds, &truncated);
+      n = (ssize_t)got;
     }
   }
   if (n < 0) {
@@ -319,10 +326,14 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
                      "recvmsg: received file descriptors were truncated (MSG_CTRUNC; out of fds?)");
     return NULL;
   }
-  for (int i = 0; i < nfds; i++) {
+  if (nfds > 0) {
     napi_value v;
-    NAPI_OK(napi_create_int32(env, fds[i], &v));
-    NAPI_OK(napi_set_element(env, argv[3], (uint32_t)i, v));
+    NAPI_OK(napi_create_int64(env, (int64_t)at, &v));
+    NAPI_OK(napi_set_element(env, argv[3], 0, v));
+    for (int i = 0; i < nfds; i++) {
+      NAPI_OK(napi_create_int32(env, fds[i], &v));
+      NAPI_OK(napi_set_element(env, argv[3], (uint32_t)i + 1, v));
+    }
   }
   return make_int(env, n);
 }

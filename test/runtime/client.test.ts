@@ -1,0 +1,345 @@
+import { lstat, writeFile } from "node:fs/promises";
+import net from "node:net";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import {
+  ConnectError,
+  DisconnectedError,
+  ExecuteError,
+  ProtocolError,
+  QmpClient,
+  StateError,
+  type QmpState,
+} from "../../runtime/index.js";
+import { QmpTestError, QmpTestServer } from "../../runtime/testing/index.js";
+import { tempDir } from "../helpers/qemu.js";
+import { connectedPair, recordingLogger } from "../helpers/fake.js";
+
+describe("connect and negotiate", () => {
+  it("parses the greeting, enables oob and reports state changes", async () => {
+    const server = new QmpTestServer();
+    const qmp = new QmpClient();
+    const states: QmpState[] = [];
+    qmp.onStateChange((state) => states.push(state));
+    await qmp.connect(server.connectPair());
+    expect(qmp.greeting).toEqual({
+      version: { qemu: { major: 7, minor: 2, micro: 22 }, package: "Debian 1:7.2+dfsg-7+deb12u18+b3" },
+      capabilities: ["oob"],
+    });
+    expect(qmp.oobEnabled).toBe(true);
+    expect(server.received[0]?.message).toMatchObject({ execute: "qmp_capabilities", arguments: { enable: ["oob"] } });
+    await qmp.disconnect();
+    await qmp.disconnect(); // idempotent
+    expect(states).toEqual(["connecting", "running", "disconnecting", "idle"]);
+    await server.close();
+  });
+
+  it("does not enable oob when told not to, or when it is not offered", async () => {
+    await using a = await connectedPair({}, { oob: false });
+    expect(a.qmp.oobEnabled).toBe(false);
+    expect(a.server.received[0]?.message).toEqual({ execute: "qmp_capabilities", id: 1 });
+    await using b = await connectedPair({ greeting: { capabilities: [] } });
+    expect(b.qmp.oobEnabled).toBe(false);
+    await expect(b.qmp.execute("query-status", undefined, { oob: true })).rejects.toBeInstanceOf(StateError);
+  });
+
+  it("speaks to a server without greeting or negotiation (qemu-ga style)", async () => {
+    await using pair = await connectedPair({ greeting: false, lineEnding: "\n" }, { negotiate: false, awaitGreeting: false });
+    expect(pair.qmp.greeting).toBeUndefined();
+    expect(await pair.qmp.execute("query-status")).toMatchObject({ running: true });
+  });
+
+  it("wraps a failed negotiation in ConnectError with the ExecuteError as cause", async () => {
+    const server = new QmpTestServer();
+    server.handle("qmp_capabilities", () => {
+      throw new QmpTestError("GenericError", "no capabilities for you");
+    });
+    const qmp = new QmpClient();
+    const error = await qmp.connect(server.connectPair()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect((error as ConnectError).cause).toBeInstanceOf(ExecuteError);
+    expect(qmp.state).toBe("idle");
+    await server.close();
+    expect(server.connections).toBe(0);
+  });
+
+  it("rejects a bad greeting with a ProtocolError cause", async () => {
+    const server = net.createServer((socket) => socket.write('{"QMP": {"version": 7}}\r\n'));
+    const dir = tempDir();
+    const path = join(dir.path, "bad.sock");
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    const error = await new QmpClient().connect(path, { timeout: 1000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect((error as ConnectError).cause).toBeInstanceOf(ProtocolError);
+    server.close();
+    dir[Symbol.dispose]();
+  });
+
+  it("times out a silent server with ConnectError caused by a TimeoutError", async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const qmp = new QmpClient();
+    const error = await qmp.connect({ host: "127.0.0.1", port }, { timeout: 50 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect((error as ConnectError).cause).toMatchObject({ name: "TimeoutError" });
+    expect(qmp.state).toBe("idle");
+    await sleep(10);
+    expect(sockets.every((s) => s.destroyed || s.readableEnded)).toBe(true);
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+
+  it("rejects with signal.reason when the caller aborts, and refuses a second connect", async () => {
+    const server = new QmpTestServer();
+    const qmp = new QmpClient();
+    const controller = new AbortController();
+    const reason = new Error("changed my mind");
+    controller.abort(reason);
+    await expect(qmp.connect(server.connectPair(), { signal: controller.signal })).rejects.toBe(reason);
+    await qmp.connect(server.connectPair());
+    await expect(qmp.connect(server.connectPair())).rejects.toBeInstanceOf(StateError);
+    await qmp.disconnect();
+    await server.close();
+  });
+
+  it("disconnect() during connect settles both", async () => {
+    const server = net.createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const qmp = new QmpClient();
+    const connecting = qmp.connect({ host: "127.0.0.1", port }).catch((e: unknown) => e);
+    await sleep(20);
+    await qmp.disconnect();
+    expect(await connecting).toBeInstanceOf(ConnectError);
+    expect(qmp.state).toBe("idle");
+    server.close();
+  });
+});
+
+describe("execute", () => {
+  it("refuses to run before connecting", async () => {
+    await expect(new QmpClient().execute("query-status")).rejects.toBeInstanceOf(StateError);
+  });
+
+  it("turns an error reply into ExecuteError with class, desc, command, arguments and id", async () => {
+    await using pair = await connectedPair();
+    pair.server.handle("device_del", () => {
+      throw new QmpTestError("DeviceNotFound", "Device 'x' not found");
+    });
+    const error = (await pair.qmp.execute("device_del", { id: "x" }).catch((e: unknown) => e)) as ExecuteError;
+    expect(error).toBeInstanceOf(ExecuteError);
+    expect(error).toMatchObject({ errorClass: "DeviceNotFound", desc: "Device 'x' not found", command: "device_del", arguments: { id: "x" } });
+    expect(error.id).toBe(pair.server.received.at(-1)?.id);
+    expect(error.message).toBe("device_del: DeviceNotFound: Device 'x' not found");
+  });
+
+  it("routes many concurrent replies that arrive out of order", async () => {
+    await using pair = await connectedPair();
+    pair.server.handle("echo", async (args) => {
+      await sleep(Number(args["delay"]));
+      return { n: args["n"] };
+    });
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, n) => pair.qmp.execute("echo", { n, delay: (n * 7) % 13 })),
+    );
+    expect(results).toEqual(Array.from({ length: 200 }, (_, n) => ({ n })));
+    const ids = pair.server.received.slice(1).map((r) => r.id);
+    expect(new Set(ids).size).toBe(200);
+  });
+
+  it("times out with TimeoutError, drops the late reply and stays usable", async () => {
+    const logger = recordingLogger();
+    await using pair = await connectedPair({}, { logger });
+    pair.server.delay("query-status", 80);
+    const error = await pair.qmp.execute("query-status", undefined, { timeout: 20 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "TimeoutError" });
+    pair.server.release();
+    await sleep(120);
+    expect(logger.debugs.some((line) => line.includes("unknown id"))).toBe(true);
+    expect(await pair.qmp.execute("query-version")).toMatchObject({ qemu: { major: 7 } });
+  });
+
+  it("rejects with signal.reason on abort, before or while waiting", async () => {
+    await using pair = await connectedPair();
+    const pre = AbortSignal.abort(new Error("pre"));
+    await expect(pair.qmp.execute("query-status", undefined, { signal: pre })).rejects.toThrow("pre");
+    pair.server.hang("query-status");
+    const controller = new AbortController();
+    const pending = pair.qmp.execute("query-status", undefined, { signal: controller.signal });
+    controller.abort(new Error("later"));
+    await expect(pending).rejects.toThrow("later");
+  });
+
+  it("holds in-band commands beyond maxInFlight so that exec-oob is never stuck behind them", async () => {
+    await using pair = await connectedPair({}, { maxInFlight: 2 });
+    pair.server.handle("slow", () => new Promise((resolve) => setTimeout(() => resolve({}), 50)));
+    pair.server.handle("query-yank", () => []);
+    const slow = [1, 2, 3].map(() => pair.qmp.execute("slow"));
+    await sleep(10);
+    expect(pair.server.received.filter((r) => r.command === "slow")).toHaveLength(2);
+    expect(await pair.qmp.execute("query-yank", undefined, { oob: true })).toEqual([]);
+    await Promise.all(slow);
+    expect(pair.server.received.filter((r) => r.command === "slow")).toHaveLength(3);
+  });
+
+  it("sends caller-built messages, keeping their id and extra members", async () => {
+    await using pair = await connectedPair();
+    pair.server.handle("echo", (args, ctx) => ({ args, id: ctx.id }));
+    expect(await pair.qmp.executeMessage({ execute: "echo", arguments: { a: 1 }, id: "mine" })).toEqual({ args: { a: 1 }, id: "mine" });
+    await expect(pair.qmp.executeMessage({ arguments: {} } as never)).rejects.toBeInstanceOf(TypeError);
+  });
+
+  it("passes every message through the traffic hooks; inbound false drops", async () => {
+    const seen: string[] = [];
+    await using pair = await connectedPair(
+      {},
+      {
+        hooks: {
+          outbound: (m) => void seen.push(`out ${String(m["execute"])}`),
+          inbound: (m) => (m["event"] === "NOISE" ? false : void seen.push(`in ${"event" in m ? String(m["event"]) : "QMP" in m ? "greeting" : "reply"}`)),
+        },
+      },
+    );
+    using listener = pair.qmp.listen();
+    pair.server.emit("NOISE");
+    pair.server.emit("STOP");
+    expect((await listener.wait()).event).toBe("STOP");
+    await pair.qmp.execute("query-status");
+    expect(seen).toEqual(["in greeting", "out qmp_capabilities", "in reply", "in STOP", "out query-status", "in reply"]);
+  });
+});
+
+describe("ending a session", () => {
+  it("rejects pending commands with DisconnectedError on disconnect()", async () => {
+    await using pair = await connectedPair();
+    pair.server.hang("query-status");
+    const pending = pair.qmp.execute("query-status");
+    await pair.qmp.disconnect();
+    await expect(pending).rejects.toBeInstanceOf(DisconnectedError);
+    expect(pair.qmp.state).toBe("idle");
+  });
+
+  it("reports a lost connection through onStateChange and DisconnectedError", async () => {
+    await using pair = await connectedPair();
+    const changes: Array<[QmpState, Error | undefined]> = [];
+    pair.qmp.onStateChange((state, _previous, error) => changes.push([state, error]));
+    pair.server.hang("query-status");
+    const pending = pair.qmp.execute("query-status").catch((e: unknown) => e);
+    pair.server.disconnect();
+    expect(await pending).toBeInstanceOf(DisconnectedError);
+    expect(changes[0]?.[0]).toBe("idle");
+    expect(changes[0]?.[1]).toBeInstanceOf(DisconnectedError);
+  });
+
+  it("treats the end after quit as clean and resolves quit", async () => {
+    await using pair = await connectedPair();
+    const changes: Array<Error | undefined> = [];
+    pair.qmp.onStateChange((_s, _p, error) => changes.push(error));
+    await expect(pair.qmp.execute("quit")).resolves.toEqual({});
+    await sleep(10);
+    expect(pair.qmp.state).toBe("idle");
+    expect(changes).toEqual([undefined]);
+  });
+
+  it.each([
+    ["an id-less error", (s: QmpTestServer) => s.sendIdlessError(), /without an id/],
+    ["malformed JSON", (s: QmpTestServer) => s.sendRaw('{"return": nope}\r\n'), /malformed JSON/],
+    ["a non-QMP object", (s: QmpTestServer) => s.sendRaw('{"hello": 1}\r\n'), /neither a reply/],
+    ["a malformed reply", (s: QmpTestServer) => s.sendRaw('{"error": {"class": 1}, "id": 1}\r\n'), /malformed reply/],
+  ])("ends the session on %s with a ProtocolError cause", async (_name, inject, message) => {
+    await using pair = await connectedPair();
+    pair.server.hang("query-status");
+    const pending = pair.qmp.execute("query-status").catch((e: unknown) => e);
+    await sleep(5);
+    inject(pair.server);
+    const error = (await pending) as DisconnectedError;
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect(error.cause).toBeInstanceOf(ProtocolError);
+    expect((error.cause as ProtocolError).message).toMatch(message);
+    expect((error.cause as ProtocolError).raw.length).toBeGreaterThan(0);
+  });
+
+  it("bounds message size with maxMessageBytes", async () => {
+    await using pair = await connectedPair({}, { maxMessageBytes: 1024 });
+    pair.server.handle("big", () => ({ blob: "x".repeat(4096) }));
+    const error = (await pair.qmp.execute("big").catch((e: unknown) => e)) as DisconnectedError;
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect((error.cause as ProtocolError).message).toMatch(/maxMessageBytes/);
+  });
+
+  it("ends cleanly when the server closes mid-message", async () => {
+    await using pair = await connectedPair();
+    pair.server.hang("query-status");
+    const pending = pair.qmp.execute("query-status").catch((e: unknown) => e);
+    await sleep(5);
+    pair.server.closeMidMessage();
+    expect(await pending).toBeInstanceOf(DisconnectedError);
+  });
+
+  it("reconnects after a loss", async () => {
+    await using pair = await connectedPair();
+    pair.server.disconnect();
+    await sleep(5);
+    expect(pair.qmp.state).toBe("idle");
+    await pair.qmp.connect(pair.server.connectPair());
+    expect(await pair.qmp.execute("query-status")).toMatchObject({ running: true });
+  });
+});
+
+describe("accept (QEMU connects to us)", () => {
+  it("listens on a 0600 unix socket, replaces a stale file, and removes it after one connection", async () => {
+    using dir = tempDir();
+    const path = join(dir.path, "qmp.sock");
+    const stale = net.createServer().listen(path);
+    await new Promise((resolve) => stale.once("listening", resolve));
+    stale.close(); // leaves nothing behind in Node; recreate a stale socket file by hand:
+    await new Promise<void>((resolve) => {
+      const s = net.createServer();
+      s.listen(path, () => {
+        // Simulate a crashed process: unref and leave the file behind by not closing via close().
+        (s as unknown as { _handle: { close(): void } })._handle.close();
+        resolve();
+      });
+    });
+    const server = new QmpTestServer();
+    const qmp = new QmpClient();
+    let mode = 0;
+    await qmp.accept(path, {
+      timeout: 2000,
+      onListening: async () => {
+        mode = (await lstat(path)).mode & 0o777;
+        await server.connectTo({ path });
+      },
+    });
+    expect(mode).toBe(0o600);
+    expect(qmp.transport).toBe("unix");
+    expect(await qmp.execute("query-status")).toMatchObject({ running: true });
+    await expect(lstat(path)).rejects.toMatchObject({ code: "ENOENT" });
+    await qmp.disconnect();
+    await server.close();
+  });
+
+  it("closes the listener and removes the socket when aborted", async () => {
+    using dir = tempDir();
+    const path = join(dir.path, "qmp.sock");
+    const controller = new AbortController();
+    const qmp = new QmpClient();
+    const accepting = qmp.accept(path, { signal: controller.signal, onListening: () => controller.abort(new Error("stop")) });
+    await expect(accepting).rejects.toThrow("stop");
+    await sleep(5);
+    await expect(lstat(path)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(qmp.state).toBe("idle");
+  });
+
+  it("refuses to replace a regular file", async () => {
+    using dir = tempDir();
+    const path = join(dir.path, "not-a-socket");
+    await writeFile(path, "data");
+    const error = await new QmpClient().accept(path).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect(String((error as ConnectError).cause)).toMatch(/not a socket/);
+  });
+});
