@@ -8,7 +8,8 @@ import { dirname, relative, resolve } from "node:path";
 import yargs from "yargs";
 import { isValidApiName } from "./emit/options.js";
 import { GeneratorError } from "./errors.js";
-import { runJob, type Job, type JobResult, type SchemaInput } from "./generate.js";
+import { runJob, type Job, type JobResult, type QapiInput, type SchemaInput } from "./generate.js";
+import { formatMismatches, isQapiError } from "./qapi/index.js";
 import { generatorVersion } from "./version.js";
 
 /** Where the CLI writes; the real process streams by default. */
@@ -29,6 +30,8 @@ interface ParsedArgs {
   schema?: string | undefined;
   socket?: string | undefined;
   qemu?: string | undefined;
+  qapi?: string | undefined;
+  define: string[];
   "qemu-arg": string[];
   out: string;
   check: boolean;
@@ -42,14 +45,25 @@ function parser() {
   return yargs()
     .scriptName("qapi-gen")
     .usage(
-      "$0 --schema FILE | --socket PATH | --qemu BINARY [options]\n\n" +
-        "Generates TypeScript bindings from QEMU's query-qmp-schema. Without an input flag, runs the jobs in " +
-        `./${CONFIG_FILE}.`,
+      "$0 --schema FILE | --socket PATH | --qemu BINARY [options]\n" +
+        "$0 --qapi FILE [--define SYM ...] [options]\n" +
+        "$0 --qapi FILE --schema FILE | --socket PATH | --qemu BINARY [options]\n\n" +
+        "Generates TypeScript bindings from QEMU's query-qmp-schema (introspection), from QAPI source files " +
+        "(--qapi: real type names, integer widths, docs as TSDoc; e.g. qemu-ga's qga-schema.json), or from both " +
+        "merged (the binary decides what exists, the source gives names and docs; differences are listed on " +
+        `stderr). Without an input flag, runs the jobs in ./${CONFIG_FILE}.`,
     )
     .options({
       schema: { type: "string", describe: "Saved query-qmp-schema reply (bare array or {\"return\": [...]})" },
       socket: { type: "string", describe: "QMP socket of a running QEMU" },
       qemu: { type: "string", describe: "QEMU binary to start without a guest, query and quit" },
+      qapi: { type: "string", describe: "QAPI source schema (e.g. qapi/qapi-schema.json); with an introspection input: merge mode" },
+      define: {
+        type: "string",
+        array: true,
+        default: [] as string[],
+        describe: "With --qapi alone: a defined config symbol (e.g. CONFIG_SPICE), repeatable; keeps only what its conditions allow",
+      },
       "qemu-arg": { type: "string", array: true, default: [] as string[], describe: "Extra argument for --qemu, repeatable; write --qemu-arg=-S for values starting with -" },
       out: { type: "string", default: "generated", describe: "Directory receiving the files of one binding set" },
       check: { type: "boolean", default: false, describe: "Write nothing; exit 1 listing files that would change" },
@@ -58,7 +72,7 @@ function parser() {
       "api-name": { type: "string", default: "Qemu", describe: "Prefix of API names: Qemu → QemuApi, QemuCommands" },
       config: { type: "string", describe: `Jobs file used when no input flag is given (default ./${CONFIG_FILE})` },
     })
-    .conflicts("config", ["schema", "socket", "qemu"])
+    .conflicts("config", ["schema", "socket", "qemu", "qapi"])
     .conflicts("schema", ["socket", "qemu"])
     .conflicts("socket", "qemu")
     .strict()
@@ -73,6 +87,17 @@ function inputOf(args: ParsedArgs): SchemaInput | undefined {
   if (args.socket !== undefined) return { kind: "socket", path: args.socket };
   if (args.qemu !== undefined) return { kind: "qemu", binary: args.qemu, args: args["qemu-arg"] };
   return undefined;
+}
+
+function qapiOf(args: ParsedArgs, input: SchemaInput | undefined): QapiInput | undefined {
+  const defines = args.define;
+  if (args.qapi === undefined) {
+    if (defines.length > 0) throw new GeneratorError("--define needs --qapi");
+    return undefined;
+  }
+  if (input !== undefined && defines.length > 0)
+    throw new GeneratorError("--define cannot be used in merge mode (--qapi with --schema, --socket or --qemu): the binary decides what exists");
+  return { file: args.qapi, defines: defines.length > 0 ? defines : undefined };
 }
 
 function checkNames(apiName: string, runtimeImport: string): void {
@@ -92,7 +117,7 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
   try {
     text = await readFile(CONFIG, "utf8");
   } catch {
-    if (args.config === undefined) throw new GeneratorError(`one of --schema, --socket or --qemu is required (or a ./${CONFIG_FILE}); see --help`);
+    if (args.config === undefined) throw new GeneratorError(`one of --schema, --socket, --qemu or --qapi is required (or a ./${CONFIG_FILE}); see --help`);
     throw new GeneratorError(`cannot read config file ${JSON.stringify(CONFIG)}`);
   }
   const base = dirname(CONFIG);
@@ -114,6 +139,15 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
     checkNames(apiName, runtimeImport);
     return { input: { kind: "file", path: near(j["schema"]) }, out: near(j["out"]), check: args.check, apiName, runtimeImport };
   });
+}
+
+function mismatchSummary(job: Job, result: JobResult): string {
+  const { mismatches } = result;
+  if (mismatches === undefined) return "";
+  const count = `${mismatches.length} mismatch${mismatches.length === 1 ? "" : "es"}`;
+  if (mismatches.length === 0) return `qapi-gen: ${job.out}: merge: source and binary agree (0 mismatches)\n`;
+  const lines = formatMismatches(mismatches).split("\n").map((line) => `  ${line}\n`).join("");
+  return `qapi-gen: ${job.out}: merge: ${count} between source and binary (the binary wins):\n${lines}`;
 }
 
 function summary(job: Job, result: JobResult): string {
@@ -157,13 +191,14 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   try {
     const input = inputOf(args);
     if (args["qemu-arg"].length > 0 && input?.kind !== "qemu") throw new GeneratorError("--qemu-arg needs --qemu");
+    const qapi = qapiOf(args, input);
     checkNames(args["api-name"], args["runtime-import"]);
-    const jobs: Job[] = input
-      ? [{ input, out: args.out, check: args.check, apiName: args["api-name"], runtimeImport: args["runtime-import"], saveSchema: args["save-schema"] }]
-      : await configJobs(args);
+    const flags = { out: args.out, check: args.check, apiName: args["api-name"], runtimeImport: args["runtime-import"], saveSchema: args["save-schema"] };
+    const jobs: Job[] = input || qapi ? [{ input, qapi, ...flags }] : await configJobs(args);
     let outdated = false;
     for (const job of jobs) {
       const result = await runJob(job);
+      io.stderr(mismatchSummary(job, result));
       const stale = [...result.diff.changed, ...result.diff.stale];
       if (job.check && stale.length > 0) {
         outdated = true;
@@ -172,6 +207,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     }
     return outdated ? 1 : 0;
   } catch (error) {
+    // Like a compiler: `file:line:col: message`, so editors can jump to it.
+    if (isQapiError(error)) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
     if (error instanceof GeneratorError) {
       io.stderr(`qapi-gen: error: ${error.message}\n`);
       return 1;

@@ -34,13 +34,16 @@ function commandFunction(command: Command, file: FileBuilder): FunctionDeclarati
   }
   const options = command.allowOob ? file.runtime("ExecuteOptions") : file.use(plan.fixed.inBandOptions);
   params.push({ name: "options", type: options, hasQuestionToken: true });
-  const returns = command.returns === undefined ? "void" : returnsText(command, file);
-  const call = `qmp.execute(${stringLiteral(command.name)}, ${command.args === undefined ? "undefined" : "args"}, options)`;
+  const noReply = !command.successResponse;
+  const returns = command.returns === undefined || noReply ? "void" : returnsText(command, file);
+  // No reply on success: the runtime must not wait for one (an error reply is dropped).
+  const forward = noReply ? "{ ...options, noReply: true }" : "options";
+  const call = `qmp.execute(${stringLiteral(command.name)}, ${command.args === undefined ? "undefined" : "args"}, ${forward})`;
   const docs = buildDocs({
     ...command,
     notes: [
       `Executes ${docCode(command.name)}${command.allowOob ? "; may run out-of-band (`{ oob: true }`)" : ""}.`,
-      ...(command.successResponse ? [] : ["The server sends no reply to this command."]),
+      ...(noReply ? ["The server sends no reply on success: resolves once the command is written (`noReply`)."] : []),
     ],
   });
   return {

@@ -24,9 +24,12 @@ export function argsText(command: Command, file: FileBuilder): string {
   return argsOptional(command.args, file.model) ? `${text} | undefined` : text;
 }
 
-/** The `returns` type: `undefined` for commands that return `{}`. */
+/**
+ * The `returns` type: `undefined` for commands that return `{}`, and for commands without
+ * a success reply (`success-response: false`), which resolve once the command is written.
+ */
 export function returnsText(command: Command, file: FileBuilder): string {
-  return command.returns === undefined ? "undefined" : typeText(command.returns, file);
+  return command.returns === undefined || !command.successResponse ? "undefined" : typeText(command.returns, file);
 }
 
 /** Emits `interface <Api>Commands { "name": { args: A; returns: R } }`. */

@@ -5,15 +5,21 @@
 
 import type { Duplex } from "node:stream";
 import { resetDuplex } from "./duplex-pair.js";
-import { QmpTestError } from "./errors.js";
 import type { FaultTable } from "./faults.js";
 import { formatQmpJson } from "./json-format.js";
-import { JsonInputError, parseQmpJson } from "./json-parse.js";
 import { JsonFramer, type Frame } from "./framing.js";
-import { checkRequest, errorReply, returnReply, type QmpErrorBody, type RequestContext, type ValidRequest } from "./protocol.js";
+import { readFrame } from "./input.js";
+import {
+  checkRequest,
+  errorBody,
+  errorReply,
+  returnReply,
+  type RequestContext,
+  type ValidRequest,
+} from "./protocol.js";
 import type { ReceivedLog } from "./received.js";
 import type { QmpTestServer } from "./server.js";
-import type { Handler, HandlerContext, QmpTestEventOptions, ReceivedMessage } from "./types.js";
+import type { Handler, HandlerContext, QmpTestEventOptions } from "./types.js";
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -27,24 +33,12 @@ export interface ConnectionHost {
   readonly log: ReceivedLog;
   handler(name: string): Handler | undefined;
   allowsOob(name: string): boolean;
-  emit(event: string, data: Record<string, unknown> | undefined, options: QmpTestEventOptions | undefined): void;
+  emit(
+    event: string,
+    data: Record<string, unknown> | undefined,
+    options: QmpTestEventOptions | undefined,
+  ): void;
   closed(connection: QmpConnection): void;
-}
-
-const INVALID_UTF8 = "invalid escape sequence in string"; // QEMU 7.2's wording for bad UTF-8
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function";
-}
-
-function toErrorBody(error: unknown): QmpErrorBody {
-  if (error instanceof QmpTestError) return { class: error.errorClass, desc: error.desc };
-  return { class: "GenericError", desc: error instanceof Error ? error.message : String(error) };
 }
 
 /** A connected client. Created by the server for each socket or in-memory pair. */
@@ -68,7 +62,9 @@ export class QmpConnection implements RequestContext {
     this.#stream = stream;
     this.#host = host;
     this.negotiated = host.greeting === undefined;
-    stream.on("data", (chunk: Buffer | string) => this.#onData(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
+    stream.on("data", (chunk: Buffer | string) =>
+      this.#onData(typeof chunk === "string" ? Buffer.from(chunk) : chunk),
+    );
     // Resets and EPIPE are routine when clients vanish; the close handler does the cleanup.
     stream.on("error", () => {});
     stream.once("close", () => this.#onClose());
@@ -93,7 +89,9 @@ export class QmpConnection implements RequestContext {
   /** Writes one message with the server's layout and line ending. */
   send(message: unknown): void {
     const host = this.#host;
-    this.sendRaw(formatQmpJson(message, host.pretty, host.lineEnding) + host.lineEnding);
+    this.sendRaw(
+      formatQmpJson(message, host.pretty, host.lineEnding) + host.lineEnding,
+    );
   }
 
   /** Writes bytes as they are. */
@@ -121,62 +119,30 @@ export class QmpConnection implements RequestContext {
   }
 
   #onFrame(frame: Frame): void {
-    const base = { oob: false, connection: this.id };
-    if (frame.kind === "reset") {
-      this.#host.log.add({ ...base, message: undefined, raw: frame.bytes.toString("utf8") });
-      return this.#sendParseError(frame.reason);
-    }
-    let text: string;
-    try {
-      text = utf8.decode(frame.bytes);
-    } catch {
-      this.#host.log.add({ ...base, message: undefined, raw: frame.bytes.toString("utf8") });
-      return this.#sendParseError(INVALID_UTF8);
-    }
-    let message: unknown;
-    try {
-      message = parseQmpJson(text);
-    } catch (error) {
-      this.#host.log.add({ ...base, message: undefined, raw: text });
-      return this.#sendParseError(error instanceof JsonInputError ? error.message : String(error));
-    }
-    if (!isObject(message)) {
-      this.#host.log.add({ ...base, message, raw: text });
-      return this.send({ error: { class: "GenericError", desc: "QMP input must be a JSON object" } });
-    }
-    this.#host.log.add(this.#describe(message, text));
-    this.#schedule(message);
-  }
-
-  #describe(message: Record<string, unknown>, raw: string): ReceivedMessage {
-    const execute = message["execute"];
-    const execOob = message["exec-oob"];
-    const command = typeof execute === "string" ? execute : typeof execOob === "string" ? execOob : undefined;
-    return {
-      message,
-      raw,
-      oob: typeof execOob === "string" && typeof execute !== "string",
-      connection: this.id,
-      ...(command === undefined ? {} : { command }),
-      ...(Object.hasOwn(message, "id") ? { id: message["id"] } : {}),
-      ...(Object.hasOwn(message, "arguments") ? { args: message["arguments"] } : {}),
-    };
-  }
-
-  #sendParseError(reason: string): void {
-    this.send({ error: { class: "GenericError", desc: `JSON parse error, ${reason}` } });
+    const input = readFrame(frame, this.id);
+    this.#host.log.add(input.record);
+    if (input.request !== undefined) this.#schedule(input.request);
+    else this.send({ error: { class: "GenericError", desc: input.errorDesc } });
   }
 
   /** Runs a request now, or after the in-band work it must follow. */
   #schedule(message: Record<string, unknown>): void {
     // Like QEMU, only a request with exec-oob and no execute skips the in-band queue.
-    const oob = this.oobEnabled && message["exec-oob"] !== undefined && message["execute"] === undefined;
-    const ordered = !oob && (this.#host.sequential || !this.negotiated || this.#tail !== undefined);
+    const oob =
+      this.oobEnabled &&
+      message["exec-oob"] !== undefined &&
+      message["execute"] === undefined;
+    const ordered =
+      !oob &&
+      (this.#host.sequential || !this.negotiated || this.#tail !== undefined);
     if (!ordered) {
       void this.#process(message);
       return;
     }
-    const work = this.#tail === undefined ? this.#process(message) : this.#tail.then(() => this.#process(message));
+    const work =
+      this.#tail === undefined
+        ? this.#process(message)
+        : this.#tail.then(() => this.#process(message));
     if (work === undefined) return;
     this.#tail = work;
     void work.then(() => {
@@ -204,7 +170,11 @@ export class QmpConnection implements RequestContext {
     );
   }
 
-  #invoke(request: ValidRequest, hasId: boolean, id: unknown): Promise<void> | undefined {
+  #invoke(
+    request: ValidRequest,
+    hasId: boolean,
+    id: unknown,
+  ): Promise<void> | undefined {
     const handler = this.#host.handler(request.command);
     if (handler === undefined) {
       const desc = `The command ${request.command} has not been found`;
@@ -214,10 +184,12 @@ export class QmpConnection implements RequestContext {
     const after: Array<() => void> = [];
     const ctx = this.#context(request, id, after);
     const reply = (value: unknown): void => {
-      if (request.command === "qmp_capabilities") this.#negotiated(request.args);
+      if (request.command === "qmp_capabilities")
+        this.#negotiated(request.args);
       this.#finish(returnReply(value, hasId, id), after);
     };
-    const fail = (error: unknown): void => this.#finish(errorReply(toErrorBody(error), hasId, id), after);
+    const fail = (error: unknown): void =>
+      this.#finish(errorReply(errorBody(error), hasId, id), after);
     let result: unknown;
     try {
       result = handler(request.args, ctx);
@@ -225,12 +197,18 @@ export class QmpConnection implements RequestContext {
       fail(error);
       return undefined;
     }
-    if (isPromiseLike(result)) return Promise.resolve(result).then(reply, fail);
+    // Anything thenable counts as async; the rest replies synchronously (the fast path).
+    if (typeof (result as { then?: unknown } | null)?.then === "function") {
+      return Promise.resolve(result).then(reply, fail);
+    }
     reply(result);
     return undefined;
   }
 
-  #finish(reply: Record<string, unknown>, after: ReadonlyArray<() => void>): void {
+  #finish(
+    reply: Record<string, unknown>,
+    after: ReadonlyArray<() => void>,
+  ): void {
     if (this.#abort.signal.aborted) return;
     this.send(reply);
     for (const fn of after) fn();
@@ -242,7 +220,11 @@ export class QmpConnection implements RequestContext {
     this.oobEnabled = Array.isArray(enable) && enable.includes("oob");
   }
 
-  #context(request: ValidRequest, id: unknown, after: Array<() => void>): HandlerContext {
+  #context(
+    request: ValidRequest,
+    id: unknown,
+    after: Array<() => void>,
+  ): HandlerContext {
     const host = this.#host;
     return {
       command: request.command,
@@ -254,12 +236,16 @@ export class QmpConnection implements RequestContext {
       signal: this.#abort.signal,
       emit: (event, data, options) => host.emit(event, data, options),
       afterReply: (fn) => void after.push(fn),
-      end: (options) => this.close(options?.reset === true ? { reset: true } : { graceful: true }),
+      end: (options) =>
+        this.close(
+          options?.reset === true ? { reset: true } : { graceful: true },
+        ),
     };
   }
 
   #onClose(): void {
-    if (!this.#abort.signal.aborted) this.#abort.abort(new Error("connection closed"));
+    if (!this.#abort.signal.aborted)
+      this.#abort.abort(new Error("connection closed"));
     this.#host.closed(this);
   }
 }

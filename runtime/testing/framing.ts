@@ -26,7 +26,15 @@ function isSpace(b: number): boolean {
 }
 
 function endsBareToken(b: number): boolean {
-  return isSpace(b) || b === OPEN_BRACE || b === CLOSE_BRACE || b === OPEN_BRACKET || b === CLOSE_BRACKET || b === DOUBLE_QUOTE || b === SINGLE_QUOTE;
+  return (
+    isSpace(b) ||
+    b === OPEN_BRACE ||
+    b === CLOSE_BRACE ||
+    b === OPEN_BRACKET ||
+    b === CLOSE_BRACKET ||
+    b === DOUBLE_QUOTE ||
+    b === SINGLE_QUOTE
+  );
 }
 
 /** Incremental framer; feed it chunks with {@link JsonFramer.push}. */
@@ -50,7 +58,11 @@ export class JsonFramer {
       const b = chunk[i] ?? 0;
       if (b === 0xff || b === 0x1b) {
         // QEMU's lexer rejects these in any state and starts afresh: a way out of a jam.
-        frames.push({ kind: "reset", bytes: this.#take(chunk, start, i + 1), reason: `stray '${b === 0xff ? "\uFFFD" : "\u001B"}'` });
+        frames.push({
+          kind: "reset",
+          bytes: this.#take(chunk, start, i + 1),
+          reason: `stray '${b === 0xff ? "\uFFFD" : "\u001B"}'`,
+        });
         start = -1;
         continue;
       }
@@ -65,7 +77,10 @@ export class JsonFramer {
         else if (b === this.#quote) {
           this.#quote = 0;
           if (this.#depth === 0) {
-            frames.push({ kind: "message", bytes: this.#take(chunk, start, i + 1) });
+            frames.push({
+              kind: "message",
+              bytes: this.#take(chunk, start, i + 1),
+            });
             start = -1;
           }
         }
@@ -83,7 +98,10 @@ export class JsonFramer {
       else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
         // A stray closer at depth 0 is passed on alone; parsing it yields QEMU's error.
         if (--this.#depth <= 0) {
-          frames.push({ kind: "message", bytes: this.#take(chunk, start, i + 1) });
+          frames.push({
+            kind: "message",
+            bytes: this.#take(chunk, start, i + 1),
+          });
           start = -1;
         }
       } else if (b === DOUBLE_QUOTE || b === SINGLE_QUOTE) this.#quote = b;
@@ -93,7 +111,11 @@ export class JsonFramer {
       this.#parts.push(chunk.subarray(start));
       this.#size += chunk.length - start;
       if (this.#size > this.maxMessageBytes) {
-        frames.push({ kind: "reset", bytes: this.#take(chunk, chunk.length, chunk.length), reason: "message too big" });
+        frames.push({
+          kind: "reset",
+          bytes: this.#take(chunk, chunk.length, chunk.length),
+          reason: "message too big",
+        });
       }
     }
     return frames;
@@ -102,7 +124,8 @@ export class JsonFramer {
   /** Ends the current message at `end` of `chunk` and resets the state. */
   #take(chunk: Buffer, start: number, end: number): Buffer {
     const tail = start < 0 ? chunk.subarray(0, 0) : chunk.subarray(start, end);
-    const bytes = this.#parts.length === 0 ? tail : Buffer.concat([...this.#parts, tail]);
+    const bytes =
+      this.#parts.length === 0 ? tail : Buffer.concat([...this.#parts, tail]);
     this.#parts = [];
     this.#size = 0;
     this.#inMessage = false;

@@ -48,13 +48,15 @@ class Parser {
   }
 
   value(depth: number): unknown {
-    if (depth > MAX_DEPTH) throw new JsonInputError("too many nested data structures");
+    if (depth > MAX_DEPTH)
+      throw new JsonInputError("too many nested data structures");
     this.#skipSpace();
     const c = this.text[this.#pos];
     if (c === "{") return this.#object(depth);
     if (c === "[") return this.#array(depth);
     if (c === '"' || c === "'") return this.#string();
-    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return this.#number();
+    if (c === "-" || (c !== undefined && c >= "0" && c <= "9"))
+      return this.#number();
     KEYWORD.lastIndex = this.#pos;
     const word = KEYWORD.exec(this.text)?.[0];
     if (word === undefined) throw new JsonInputError("expecting value");
@@ -74,17 +76,27 @@ class Parser {
       this.#skipSpace();
       const c = this.text[this.#pos];
       if (c !== '"' && c !== "'") {
-        throw new JsonInputError(c === "}" || c === undefined ? "expecting value" : "key is not a string in object");
+        throw new JsonInputError(
+          c === "}" || c === undefined
+            ? "expecting value"
+            : "key is not a string in object",
+        );
       }
       const key = this.#string();
       this.#skipSpace();
       if (!this.#eat(":")) throw new JsonInputError("missing : in object pair");
       const value = this.value(depth + 1);
       // A "__proto__" key must become an own property, as with JSON.parse.
-      Object.defineProperty(result, key, { value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(result, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       this.#skipSpace();
       if (this.#eat("}")) return result;
-      if (!this.#eat(",")) throw new JsonInputError("expected separator in dict");
+      if (!this.#eat(","))
+        throw new JsonInputError("expected separator in dict");
     }
   }
 
@@ -97,7 +109,8 @@ class Parser {
       result.push(this.value(depth + 1));
       this.#skipSpace();
       if (this.#eat("]")) return result;
-      if (!this.#eat(",")) throw new JsonInputError("expected separator in list");
+      if (!this.#eat(","))
+        throw new JsonInputError("expected separator in list");
     }
   }
 
@@ -118,15 +131,31 @@ class Parser {
       const e = this.text[i + 1];
       i += 2;
       switch (e) {
-        case '"': case "'": case "\\": case "/": out += e; break;
-        case "b": out += "\b"; break;
-        case "f": out += "\f"; break;
-        case "n": out += "\n"; break;
-        case "r": out += "\r"; break;
-        case "t": out += "\t"; break;
+        case '"':
+        case "'":
+        case "\\":
+        case "/":
+          out += e;
+          break;
+        case "b":
+          out += "\b";
+          break;
+        case "f":
+          out += "\f";
+          break;
+        case "n":
+          out += "\n";
+          break;
+        case "r":
+          out += "\r";
+          break;
+        case "t":
+          out += "\t";
+          break;
         case "u": {
           const hex = this.text.slice(i, i + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonInputError("invalid escape sequence in string");
+          if (!/^[0-9a-fA-F]{4}$/.test(hex))
+            throw new JsonInputError("invalid escape sequence in string");
           out += String.fromCharCode(parseInt(hex, 16));
           i += 4;
           break;
@@ -168,6 +197,8 @@ class Parser {
 
   #stray(): JsonInputError {
     const c = this.text[this.#pos] ?? "";
-    return c === "}" || c === "]" || c === "," || c === ":" ? new JsonInputError("expecting value") : new JsonInputError(`stray '${c}'`);
+    return c === "}" || c === "]" || c === "," || c === ":"
+      ? new JsonInputError("expecting value")
+      : new JsonInputError(`stray '${c}'`);
   }
 }

@@ -22,7 +22,10 @@ async function removeStaleSocket(path: string): Promise<void> {
   try {
     const stat = await lstat(path);
     if (!stat.isSocket()) {
-      throw Object.assign(new Error(`listen EADDRINUSE: ${path} exists and is not a socket`), { code: "EADDRINUSE" });
+      throw Object.assign(
+        new Error(`listen EADDRINUSE: ${path} exists and is not a socket`),
+        { code: "EADDRINUSE" },
+      );
     }
     await unlink(path);
   } catch (error) {
@@ -30,7 +33,10 @@ async function removeStaleSocket(path: string): Promise<void> {
   }
 }
 
-function listenOn(server: Server, options: { path: string } | { host: string; port: number }): Promise<void> {
+function listenOn(
+  server: Server,
+  options: { path: string } | { host: string; port: number },
+): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options, () => {
@@ -41,9 +47,13 @@ function listenOn(server: Server, options: { path: string } | { host: string; po
 }
 
 /** Listens on `target`, passing each accepted socket to `onSocket`. */
-export async function listen(target: QmpTestListenTarget, onSocket: (socket: Socket) => void): Promise<Listener> {
+export async function listen(
+  target: QmpTestListenTarget,
+  onSocket: (socket: Socket) => void,
+): Promise<Listener> {
   const server = createServer(onSocket);
-  const closeServer = (): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
+  const closeServer = (): Promise<void> =>
+    new Promise((resolve) => server.close(() => resolve()));
   if ("path" in target) {
     const { path } = target;
     if (!isAbstract(path)) await removeStaleSocket(path);
@@ -61,16 +71,28 @@ export async function listen(target: QmpTestListenTarget, onSocket: (socket: Soc
       close: closeServer,
     };
   }
-  await listenOn(server, { host: target.host ?? "127.0.0.1", port: target.port ?? 0 });
+  await listenOn(server, {
+    host: target.host ?? "127.0.0.1",
+    port: target.port ?? 0,
+  });
   const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("unexpected TCP server address");
-  return { address: { host: address.address, port: address.port }, close: closeServer };
+  if (address === null || typeof address === "string")
+    throw new Error("unexpected TCP server address");
+  return {
+    address: { host: address.address, port: address.port },
+    close: closeServer,
+  };
 }
 
 /** Connects to a listening client (QEMU's client mode), resolving once connected. */
-export function dial(target: { path: string } | { host?: string; port: number }): Promise<Socket> {
+export function dial(
+  target: { path: string } | { host?: string; port: number },
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = "path" in target ? connect({ path: target.path }) : connect({ host: target.host ?? "127.0.0.1", port: target.port });
+    const socket =
+      "path" in target
+        ? connect({ path: target.path })
+        : connect({ host: target.host ?? "127.0.0.1", port: target.port });
     socket.once("error", reject);
     socket.once("connect", () => {
       socket.off("error", reject);

@@ -28,14 +28,24 @@ const DEFAULT_VERSION: QmpTestVersion = {
 };
 
 /** QEMU 7.2's commands that carry `allow-oob`. */
-const DEFAULT_OOB_COMMANDS = ["migrate-pause", "migrate-recover", "yank", "query-yank"];
+const DEFAULT_OOB_COMMANDS = [
+  "migrate-pause",
+  "migrate-recover",
+  "yank",
+  "query-yank",
+];
 
 function copyVersion(v: QmpTestVersion): QmpTestVersion {
-  return { qemu: { micro: v.qemu.micro, minor: v.qemu.minor, major: v.qemu.major }, package: v.package };
+  return {
+    qemu: { micro: v.qemu.micro, minor: v.qemu.minor, major: v.qemu.major },
+    package: v.package,
+  };
 }
 
 function timestampNow(): { seconds: number; microseconds: number } {
-  const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  const micros = Math.floor(
+    (performance.timeOrigin + performance.now()) * 1000,
+  );
   return { seconds: Math.floor(micros / 1e6), microseconds: micros % 1e6 };
 }
 
@@ -68,17 +78,32 @@ export class QmpTestServer implements AsyncDisposable {
 
   constructor(options: QmpTestServerOptions = {}) {
     const greeting = options.greeting ?? {};
-    this.version = copyVersion(greeting === false ? DEFAULT_VERSION : (greeting.version ?? DEFAULT_VERSION));
+    this.version = copyVersion(
+      greeting === false
+        ? DEFAULT_VERSION
+        : (greeting.version ?? DEFAULT_VERSION),
+    );
     this.greeting =
-      greeting === false ? false : { QMP: { version: this.version, capabilities: [...(greeting.capabilities ?? ["oob"])] } };
+      greeting === false
+        ? false
+        : {
+            QMP: {
+              version: this.version,
+              capabilities: [...(greeting.capabilities ?? ["oob"])],
+            },
+          };
     this.status = options.status ?? "running";
     this.#oobCommands = new Set(options.oobCommands ?? DEFAULT_OOB_COMMANDS);
-    if (options.defaultHandlers !== false) for (const [name, h] of Object.entries(defaultHandlers())) this.handle(name, h);
-    for (const [name, h] of Object.entries(options.handlers ?? {})) this.handle(name, h);
+    if (options.defaultHandlers !== false)
+      for (const [name, h] of Object.entries(defaultHandlers()))
+        this.handle(name, h);
+    for (const [name, h] of Object.entries(options.handlers ?? {}))
+      this.handle(name, h);
     const lineEnding = options.lineEnding ?? "\r\n";
     this.#host = {
       server: this,
-      greeting: this.greeting === false ? undefined : { QMP: this.greeting.QMP },
+      greeting:
+        this.greeting === false ? undefined : { QMP: this.greeting.QMP },
       lineEnding,
       pretty: options.pretty ?? false,
       sequential: options.sequential ?? false,
@@ -95,7 +120,8 @@ export class QmpTestServer implements AsyncDisposable {
   handle(command: string, handler: Handler): () => void {
     this.#handlers.set(command, handler);
     return () => {
-      if (this.#handlers.get(command) === handler) this.#handlers.delete(command);
+      if (this.#handlers.get(command) === handler)
+        this.#handlers.delete(command);
     };
   }
 
@@ -138,7 +164,9 @@ export class QmpTestServer implements AsyncDisposable {
    * `server=on`, and serves QMP on that connection (the greeting goes out at once).
    * Rejects with the socket error (e.g. ECONNREFUSED, ENOENT) when nobody listens.
    */
-  async connectTo(target: { path: string } | { host?: string; port: number }): Promise<void> {
+  async connectTo(
+    target: { path: string } | { host?: string; port: number },
+  ): Promise<void> {
     this.#assertOpen();
     const socket = await dial(target);
     this.attach(socket);
@@ -150,7 +178,9 @@ export class QmpTestServer implements AsyncDisposable {
       stream.destroy();
       return;
     }
-    this.#connections.add(new QmpConnection(this.#nextConnectionId++, stream, this.#host));
+    this.#connections.add(
+      new QmpConnection(this.#nextConnectionId++, stream, this.#host),
+    );
   }
 
   /** Number of connections currently open. */
@@ -173,7 +203,10 @@ export class QmpTestServer implements AsyncDisposable {
    * `nextCommand` call returned, waiting for it if needed; so calling it after the command
    * arrived is not a race. Rejects on timeout/abort and when the server closes.
    */
-  nextCommand(name?: string, options?: NextCommandOptions): Promise<ReceivedMessage> {
+  nextCommand(
+    name?: string,
+    options?: NextCommandOptions,
+  ): Promise<ReceivedMessage> {
     return this.#log.next(name, options);
   }
 
@@ -182,8 +215,16 @@ export class QmpTestServer implements AsyncDisposable {
    * connection before negotiation, and are not queued). `data` is omitted from the message
    * when undefined, like QEMU's events without members. Returns how many got it.
    */
-  emit(event: string, data?: Record<string, unknown>, options: QmpTestEventOptions = {}): number {
-    const message = { timestamp: options.timestamp ?? timestampNow(), event, ...(data === undefined ? {} : { data }) };
+  emit(
+    event: string,
+    data?: Record<string, unknown>,
+    options: QmpTestEventOptions = {},
+  ): number {
+    const message = {
+      timestamp: options.timestamp ?? timestampNow(),
+      event,
+      ...(data === undefined ? {} : { data }),
+    };
     let count = 0;
     for (const connection of this.#connections) {
       if (!connection.negotiated) continue;
@@ -219,15 +260,21 @@ export class QmpTestServer implements AsyncDisposable {
 
   /** Sends the id-less error QEMU sends for input it could not parse, to every connection. */
   sendIdlessError(desc = "JSON parse error, invalid keyword 'garbage'"): void {
-    for (const connection of this.#connections) connection.send({ error: { class: "GenericError", desc } });
+    for (const connection of this.#connections)
+      connection.send({ error: { class: "GenericError", desc } });
   }
 
   /**
    * Writes the first half of `message` (default: a reply) to every connection, then
    * destroys them: the client sees a truncated message followed by the end of the stream.
    */
-  closeMidMessage(message = '{"return": {"status": "running", "singlestep": false, "running": true}, "id": 1}\r\n'): void {
-    const half = Buffer.from(message).subarray(0, Math.max(1, Math.floor(Buffer.byteLength(message) / 2)));
+  closeMidMessage(
+    message = '{"return": {"status": "running", "singlestep": false, "running": true}, "id": 1}\r\n',
+  ): void {
+    const half = Buffer.from(message).subarray(
+      0,
+      Math.max(1, Math.floor(Buffer.byteLength(message) / 2)),
+    );
     for (const connection of this.#connections) {
       connection.sendRaw(half);
       connection.close({ graceful: true });
@@ -239,7 +286,8 @@ export class QmpTestServer implements AsyncDisposable {
    * the client see ECONNRESET, as after QEMU's `quit` or a crash. Listeners stay open.
    */
   disconnect(options: { reset?: boolean } = {}): void {
-    for (const connection of this.#connections) connection.close(options.reset === true ? { reset: true } : {});
+    for (const connection of this.#connections)
+      connection.close(options.reset === true ? { reset: true } : {});
   }
 
   /**

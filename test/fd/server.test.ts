@@ -159,10 +159,12 @@ describe("fd server and client", () => {
     const client = await connectFdSocket(path);
     const conn = await next();
     const c = collect(client);
+    const ended = once(client, "end");
+    const closed = once(client, "close");
     conn.end("bye");
-    await once(client, "end");
+    await ended;
     expect(c.bytes().toString()).toBe("bye");
-    await once(client, "close");
+    await closed;
     await server!.close();
     expect(conn.destroyed).toBe(true);
     await expect(connectFdSocket(path)).rejects.toMatchObject({ code: "ENOENT" });

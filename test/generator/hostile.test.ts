@@ -7,7 +7,9 @@ import { join } from "node:path";
 import { Node, Project, SyntaxKind, type Expression, type Statement } from "ts-morph";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../helpers/qemu.js";
-import { cmd, ev, generate, typecheck, writeFiles } from "./helpers.js";
+import { emitBindings } from "../../generator/emit/emit.js";
+import { loadQapiSchema } from "../../generator/qapi/index.js";
+import { cmd, ev, generate, OPTIONS, typecheck, writeFiles } from "./helpers.js";
 
 const EVIL = [
   'a"; process.exit(1); //',
@@ -68,7 +70,22 @@ function isConstData(e: Node): boolean {
   });
 }
 
-// A wrapper body: `return qmp.execute("literal", args | undefined, options) as Promise<...>;`
+// Options forwarded as they are, or (commands without a success reply) exactly
+// `{ ...options, noReply: true }`.
+function isForwardedOptions(options: Node | undefined): boolean {
+  if (options === undefined) return false;
+  if (options.getText() === "options") return true;
+  if (!Node.isObjectLiteralExpression(options)) return false;
+  const [spread, flag, ...more] = options.getProperties();
+  return (
+    more.length === 0 &&
+    Node.isSpreadAssignment(spread) && Node.isIdentifier(spread.getExpression()) && spread.getExpression().getText() === "options" &&
+    Node.isPropertyAssignment(flag) && Node.isIdentifier(flag.getNameNode()) && flag.getName() === "noReply" &&
+    flag.getInitializer()?.getKind() === SyntaxKind.TrueKeyword
+  );
+}
+
+// A wrapper body: `return qmp.execute("literal", args | undefined, OPTIONS) as Promise<...>;`
 function isForwardingBody(statements: Statement[]): boolean {
   if (statements.length !== 1) return false;
   const ret = statements[0];
@@ -82,7 +99,7 @@ function isForwardingBody(statements: Statement[]): boolean {
     rest.length === 0 &&
     name !== undefined && Node.isStringLiteral(name) &&
     args !== undefined && ["args", "undefined"].includes(args.getText()) &&
-    options?.getText() === "options"
+    isForwardedOptions(options)
   );
 }
 
@@ -127,5 +144,28 @@ describe("hostile schema", () => {
     expect(nonDeclarations("x.ts", 'export function f(qmp: any) { console.log(1); return qmp.execute("a", undefined, options) as Promise<void>; }')).toHaveLength(1);
     expect(nonDeclarations("x.ts", "process.exit(1);")).toHaveLength(1);
     expect(nonDeclarations("x.ts", "export const x = [`${1}`] as const;")).not.toEqual([]);
+    const wrapper = (options: string): string =>
+      `export function f(qmp: QmpExecutor, options?: O): Promise<void> { return qmp.execute("a", undefined, ${options}) as Promise<void>; }`;
+    expect(nonDeclarations("x.ts", wrapper("options"))).toEqual([]);
+    expect(nonDeclarations("x.ts", wrapper("{ ...options, noReply: true }"))).toEqual([]);
+    for (const bad of ["{ ...options, noReply: process.exit(1) }", "{ ...options, noReply: true, x: f() }", "{ ...evil(), noReply: true }", "{ noReply: true }", "opts"])
+      expect(nonDeclarations("x.ts", wrapper(bad))).toHaveLength(1);
   });
+
+  it("a hostile source schema with no-reply commands: the noReply wrappers compile and pass the checker", async () => {
+    const names = EVIL.filter((n) => /^[a-z][a-z0-9-]*$/.test(n));
+    const schema = [
+      "{ 'command': 'guest-halt', 'data': { '*mode': 'str' }, 'success-response': false }",
+      "{ 'command': 'guest-halt-now', 'success-response': false, 'allow-oob': true }",
+      "{ 'command': 'class', 'data': { 'constructor': 'int' }, 'success-response': false }",
+      ...names.map((n, i) => `{ 'command': 'x-${n}-${i}', 'success-response': false }`),
+    ].join("\n");
+    const ir = loadQapiSchema("hostile.json", { readFile: () => schema });
+    const files = await emitBindings(ir, { ...OPTIONS, apiName: "Hostile" });
+    expect(files.get("functions.ts")).toContain('qmp.execute("guest-halt", args, { ...options, noReply: true }) as Promise<void>');
+    expect(files.get("commands.ts")).toContain('"guest-halt-now": { args: undefined; returns: undefined }');
+    using dir = tempDir();
+    expect(typecheck(writeFiles(join(dir.path, "out"), files))).toEqual([]);
+    expect([...files].flatMap(([name, text]) => nonDeclarations(name, text))).toEqual([]);
+  }, 60_000);
 });

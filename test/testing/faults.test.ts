@@ -1,16 +1,25 @@
 import { lstat, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { spawnSync } from "node:child_process";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { QmpTestServer } from "qmpkit/testing";
 import { negotiated as negotiatedWith, RawClient } from "./raw-client.js";
 
-const negotiated = (server: QmpTestServer): Promise<RawClient> => negotiatedWith(server, ["oob"]);
+const negotiated = (server: QmpTestServer): Promise<RawClient> =>
+  negotiatedWith(server, ["oob"]);
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-const WATCHED = new Set(["Timeout", "PipeWrap", "PipeServerWrap", "TCPWrap", "TCPSocketWrap", "TCPServerWrap"]);
+const WATCHED = new Set([
+  "Timeout",
+  "PipeWrap",
+  "PipeServerWrap",
+  "TCPWrap",
+  "TCPSocketWrap",
+  "TCPServerWrap",
+]);
 
 /** Timers, sockets and servers alive now (the runner's own pipes are in both samples). */
 function resources(): string[] {
@@ -27,7 +36,10 @@ describe("hang, delay, release", () => {
     const release = server.hang("stop");
     client.send({ execute: "stop", id: 1 });
     client.send({ execute: "query-status", id: 2 });
-    expect(await client.next()).toMatchObject({ id: 2, return: { status: "running" } });
+    expect(await client.next()).toMatchObject({
+      id: 2,
+      return: { status: "running" },
+    });
     expect(await client.quiet()).toBe("");
     expect((await server.nextCommand("stop")).id).toBe(1);
     release();
@@ -76,7 +88,9 @@ describe("hang, delay, release", () => {
     client.send({ execute: "query-status", id: 1 });
     client.send({ execute: "stop", id: 2 });
     await tick();
-    expect(resources().filter((r) => r === "Timeout").length).toBeGreaterThan(before.filter((r) => r === "Timeout").length);
+    expect(resources().filter((r) => r === "Timeout").length).toBeGreaterThan(
+      before.filter((r) => r === "Timeout").length,
+    );
     const pending = server.nextCommand("never");
     await server.close();
     await expect(pending).rejects.toThrow("closed");
@@ -95,16 +109,27 @@ describe("raw output and disconnects", () => {
     await b.next();
     server.sendRaw("garbage\r\n");
     server.sendRaw(Buffer.from([0x7b, 0x7d, 0x0d, 0x0a]));
-    for (const c of [a, b]) expect([await c.nextLine(), await c.nextLine()]).toEqual(["garbage", "{}"]);
+    for (const c of [a, b])
+      expect([await c.nextLine(), await c.nextLine()]).toEqual([
+        "garbage",
+        "{}",
+      ]);
   });
 
   test("sendIdlessError", async () => {
     await using server = new QmpTestServer();
     const client = await negotiated(server);
     server.sendIdlessError();
-    expect(await client.next()).toEqual({ error: { class: "GenericError", desc: "JSON parse error, invalid keyword 'garbage'" } });
+    expect(await client.next()).toEqual({
+      error: {
+        class: "GenericError",
+        desc: "JSON parse error, invalid keyword 'garbage'",
+      },
+    });
     server.sendIdlessError("JSON parse error, stray '}'");
-    expect(await client.next()).toEqual({ error: { class: "GenericError", desc: "JSON parse error, stray '}'" } });
+    expect(await client.next()).toEqual({
+      error: { class: "GenericError", desc: "JSON parse error, stray '}'" },
+    });
   });
 
   test("closeMidMessage: half a message, then the end", async () => {
@@ -187,7 +212,9 @@ describe("listening", () => {
     await (await RawClient.unix(path)).next();
     const file = join(dir, "file");
     await writeFile(file, "x");
-    await expect(server.listen({ path: file })).rejects.toMatchObject({ code: "EADDRINUSE" });
+    await expect(server.listen({ path: file })).rejects.toMatchObject({
+      code: "EADDRINUSE",
+    });
   });
 
   test("TCP on a free port; [Symbol.asyncDispose]", async () => {
@@ -201,7 +228,30 @@ describe("listening", () => {
       await client.negotiate();
       expect(server.received).toHaveLength(1);
     }
-    await expect(RawClient.tcp("127.0.0.1", port)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    await expect(RawClient.tcp("127.0.0.1", port)).rejects.toMatchObject({
+      code: "ECONNREFUSED",
+    });
+  });
+
+  test("connectTo: dial out to a listening client, like QEMU's client mode", async () => {
+    const path = join(dir, "client.sock");
+    const accepted = new Promise<RawClient>((resolve) => {
+      const listener = createServer((socket) => {
+        listener.close();
+        resolve(new RawClient(socket));
+      });
+      listener.listen(path);
+    });
+    await using server = new QmpTestServer();
+    await new Promise((r) => setTimeout(r, 10));
+    await server.connectTo({ path });
+    const client = await accepted;
+    await client.negotiate();
+    expect(server.connections).toBe(1);
+    await expect(
+      server.connectTo({ path: join(dir, "nobody") }),
+    ).rejects.toMatchObject({ code: "ENOENT" });
+    client.close();
   });
 
   test("close() is idempotent and later use fails clearly", async () => {
@@ -219,7 +269,11 @@ describe("record", () => {
     const client = await negotiated(server);
     client.send('{"execute":"stop","arguments":{},"id":1}');
     client.send('{"execute":"cont"}');
-    expect(await server.nextCommand("cont")).toMatchObject({ command: "cont", oob: false, connection: 1 });
+    expect(await server.nextCommand("cont")).toMatchObject({
+      command: "cont",
+      oob: false,
+      connection: 1,
+    });
     // The earliest unclaimed command comes first: qmp_capabilities, then stop.
     expect((await server.nextCommand()).command).toBe("qmp_capabilities");
     const stop = await server.nextCommand();
@@ -232,9 +286,15 @@ describe("record", () => {
       args: {},
       connection: 1,
     });
-    expect(server.received.map((m) => m.command)).toEqual(["qmp_capabilities", "stop", "cont"]);
+    expect(server.received.map((m) => m.command)).toEqual([
+      "qmp_capabilities",
+      "stop",
+      "cont",
+    ]);
     expect(server.received[2]).not.toHaveProperty("id");
-    await expect(server.nextCommand(undefined, { timeout: 20 })).rejects.toMatchObject({ name: "TimeoutError" });
+    await expect(
+      server.nextCommand(undefined, { timeout: 20 }),
+    ).rejects.toMatchObject({ name: "TimeoutError" });
     const controller = new AbortController();
     const aborted = server.nextCommand("x", { signal: controller.signal });
     controller.abort(new Error("stop waiting"));

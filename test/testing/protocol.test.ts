@@ -15,14 +15,22 @@ describe("greeting and negotiation", () => {
 
   test("custom greeting keeps QEMU's key order", async () => {
     await using server = new QmpTestServer({
-      greeting: { version: { qemu: { major: 9, minor: 1, micro: 0 }, package: "" }, capabilities: [] },
+      greeting: {
+        version: { qemu: { major: 9, minor: 1, micro: 0 }, package: "" },
+        capabilities: [],
+      },
     });
     const client = new RawClient(server.connectPair());
-    expect(await client.nextLine()).toBe('{"QMP": {"version": {"qemu": {"micro": 0, "minor": 1, "major": 9}, "package": ""}, "capabilities": []}}');
+    expect(await client.nextLine()).toBe(
+      '{"QMP": {"version": {"qemu": {"micro": 0, "minor": 1, "major": 9}, "package": ""}, "capabilities": []}}',
+    );
     client.send({ execute: "qmp_capabilities", id: 1 });
     await client.next();
     client.send({ execute: "query-version", id: 2 });
-    expect(await client.next()).toEqual({ return: { qemu: { micro: 0, minor: 1, major: 9 }, package: "" }, id: 2 });
+    expect(await client.next()).toEqual({
+      return: { qemu: { micro: 0, minor: 1, major: 9 }, package: "" },
+      id: 2,
+    });
   });
 
   test("every command before qmp_capabilities is CommandNotFound", async () => {
@@ -34,9 +42,18 @@ describe("greeting and negotiation", () => {
     expect(await client.nextLine()).toBe(
       `{"id": 1, "error": {"class": "CommandNotFound", "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}}`,
     );
-    expect(await client.next()).toMatchObject({ id: 2, error: { class: "CommandNotFound" } });
+    expect(await client.next()).toMatchObject({
+      id: 2,
+      error: { class: "CommandNotFound" },
+    });
     client.send({ "exec-oob": "yank", id: 3 });
-    expect(await client.next()).toEqual({ id: 3, error: { class: "GenericError", desc: "QMP input member 'exec-oob' is unexpected" } });
+    expect(await client.next()).toEqual({
+      id: 3,
+      error: {
+        class: "GenericError",
+        desc: "QMP input member 'exec-oob' is unexpected",
+      },
+    });
   });
 
   test("no events before negotiation; events after", async () => {
@@ -63,11 +80,21 @@ describe("greeting and negotiation", () => {
     await using server = new QmpTestServer();
     const client = new RawClient(server.connectPair());
     await client.next();
-    for (const args of [{ enable: ["foo"] }, { enable: "oob" }, { x: 1 }, { enable: [1] }]) {
+    for (const args of [
+      { enable: ["foo"] },
+      { enable: "oob" },
+      { x: 1 },
+      { enable: [1] },
+    ]) {
       client.send({ execute: "qmp_capabilities", arguments: args });
-      expect(await client.next()).toMatchObject({ error: { class: "GenericError" } });
+      expect(await client.next()).toMatchObject({
+        error: { class: "GenericError" },
+      });
     }
-    client.send({ execute: "qmp_capabilities", arguments: { enable: ["oob"] } });
+    client.send({
+      execute: "qmp_capabilities",
+      arguments: { enable: ["oob"] },
+    });
     expect(await client.next()).toEqual({ return: {} });
   });
 
@@ -75,26 +102,44 @@ describe("greeting and negotiation", () => {
     await using server = new QmpTestServer({ greeting: { capabilities: [] } });
     const client = new RawClient(server.connectPair());
     await client.next();
-    client.send({ execute: "qmp_capabilities", arguments: { enable: ["oob"] } });
-    expect(await client.next()).toEqual({ error: { class: "GenericError", desc: "Capability 'oob' not available" } });
+    client.send({
+      execute: "qmp_capabilities",
+      arguments: { enable: ["oob"] },
+    });
+    expect(await client.next()).toEqual({
+      error: { class: "GenericError", desc: "Capability 'oob' not available" },
+    });
   });
 
   test("a pipelined command right after qmp_capabilities is served negotiated", async () => {
     await using server = new QmpTestServer();
     const client = new RawClient(server.connectPair());
     await client.next();
-    client.send('{"execute":"qmp_capabilities"}{"execute":"query-status","id":1}');
+    client.send(
+      '{"execute":"qmp_capabilities"}{"execute":"query-status","id":1}',
+    );
     expect(await client.next()).toEqual({ return: {} });
-    expect(await client.next()).toMatchObject({ id: 1, return: { status: "running" } });
+    expect(await client.next()).toMatchObject({
+      id: 1,
+      return: { status: "running" },
+    });
   });
 
   test("greeting: false serves at once, qemu-ga style, with \\n line endings", async () => {
-    await using server = new QmpTestServer({ greeting: false, lineEnding: "\n" });
+    await using server = new QmpTestServer({
+      greeting: false,
+      lineEnding: "\n",
+    });
     const client = new RawClient(server.connectPair(), "\n");
     client.send({ execute: "query-status", id: 1 });
-    expect(await client.nextLine()).toBe('{"return": {"status": "running", "singlestep": false, "running": true}, "id": 1}');
+    expect(await client.nextLine()).toBe(
+      '{"return": {"status": "running", "singlestep": false, "running": true}, "id": 1}',
+    );
     client.send({ execute: "qmp_capabilities", id: 2 });
-    expect(await client.next()).toMatchObject({ id: 2, error: { class: "CommandNotFound" } });
+    expect(await client.next()).toMatchObject({
+      id: 2,
+      error: { class: "CommandNotFound" },
+    });
     expect(client.text.includes("\r")).toBe(false);
   });
 });
@@ -107,8 +152,16 @@ describe("ids", () => {
     ["uint64 max", "18446744073709551615", "18446744073709551615"],
     ["int64 min", "-9223372036854775808", "-9223372036854775808"],
     ["beyond uint64, as a double like QEMU", "99999999999999999999", "1e+20"],
-    ["below int64, as a double like QEMU", "-18446744073709551615", "-1.8446744073709552e+19"],
-    ["an object", '{"b":[1,2.5,null,true],"a":"x"}', '{"b": [1, 2.5, null, true], "a": "x"}'],
+    [
+      "below int64, as a double like QEMU",
+      "-18446744073709551615",
+      "-1.8446744073709552e+19",
+    ],
+    [
+      "an object",
+      '{"b":[1,2.5,null,true],"a":"x"}',
+      '{"b": [1, 2.5, null, true], "a": "x"}',
+    ],
     ["null", "null", "null"],
     ["a float written as 1.0", "1.0", "1"],
     ["non-ASCII text", '"é😀"', '"\\u00E9\\uD83D\\uDE00"'],
@@ -116,7 +169,9 @@ describe("ids", () => {
     await using server = new QmpTestServer();
     const client = await negotiated(server);
     client.send(`{"execute":"query-status","id":${sent}}`);
-    expect(await client.nextLine()).toBe(`{"return": {"status": "running", "singlestep": false, "running": true}, "id": ${echoed}}`);
+    expect(await client.nextLine()).toBe(
+      `{"return": {"status": "running", "singlestep": false, "running": true}, "id": ${echoed}}`,
+    );
   });
 
   test("replies without an id when none was sent", async () => {
@@ -125,7 +180,9 @@ describe("ids", () => {
     client.send({ execute: "query-status" });
     client.send({ execute: "nope" });
     expect(await client.next()).not.toHaveProperty("id");
-    expect(await client.nextLine()).toBe('{"error": {"class": "CommandNotFound", "desc": "The command nope has not been found"}}');
+    expect(await client.nextLine()).toBe(
+      '{"error": {"class": "CommandNotFound", "desc": "The command nope has not been found"}}',
+    );
   });
 
   test("handlers see big ids and arguments as bigint", async () => {
@@ -133,16 +190,26 @@ describe("ids", () => {
     const seen: unknown[] = [];
     server.handle("echo", (args, ctx) => (seen.push(ctx.id), args));
     const client = await negotiated(server);
-    client.send('{"execute":"echo","arguments":{"n":18446744073709551615},"id":12345678901234567890}');
-    expect(await client.nextLine()).toBe('{"return": {"n": 18446744073709551615}, "id": 12345678901234567890}');
+    client.send(
+      '{"execute":"echo","arguments":{"n":18446744073709551615},"id":12345678901234567890}',
+    );
+    expect(await client.nextLine()).toBe(
+      '{"return": {"n": 18446744073709551615}, "id": 12345678901234567890}',
+    );
     expect(seen).toEqual([12345678901234567890n]);
-    expect(server.received.at(-1)).toMatchObject({ command: "echo", id: 12345678901234567890n, args: { n: 18446744073709551615n } });
+    expect(server.received.at(-1)).toMatchObject({
+      command: "echo",
+      id: 12345678901234567890n,
+      args: { n: 18446744073709551615n },
+    });
   });
 });
 
 describe("handlers", () => {
   test("return values, undefined → {}, async handlers", async () => {
-    await using server = new QmpTestServer({ handlers: { "query-foo": () => ({ foo: [1, "two"] }) } });
+    await using server = new QmpTestServer({
+      handlers: { "query-foo": () => ({ foo: [1, "two"] }) },
+    });
     server.handle("nothing", () => undefined);
     server.handle("later", async (args) => {
       await new Promise((r) => setTimeout(r, 5));
@@ -165,14 +232,23 @@ describe("handlers", () => {
     server.handle("boom", () => {
       throw new Error("kaboom");
     });
-    server.handle("async-boom", () => Promise.reject(new QmpTestError("KVMMissingCap", "no")));
+    server.handle("async-boom", () =>
+      Promise.reject(new QmpTestError("KVMMissingCap", "no")),
+    );
     const client = await negotiated(server);
     client.send({ execute: "dev", id: 1 });
-    expect(await client.nextLine()).toBe('{"id": 1, "error": {"class": "DeviceNotFound", "desc": "Device \'x\' not found"}}');
+    expect(await client.nextLine()).toBe(
+      '{"id": 1, "error": {"class": "DeviceNotFound", "desc": "Device \'x\' not found"}}',
+    );
     client.send({ execute: "boom" });
-    expect(await client.next()).toEqual({ error: { class: "GenericError", desc: "kaboom" } });
+    expect(await client.next()).toEqual({
+      error: { class: "GenericError", desc: "kaboom" },
+    });
     client.send({ execute: "async-boom", id: 3 });
-    expect(await client.next()).toEqual({ id: 3, error: { class: "KVMMissingCap", desc: "no" } });
+    expect(await client.next()).toEqual({
+      id: 3,
+      error: { class: "KVMMissingCap", desc: "no" },
+    });
   });
 
   test("async handlers run concurrently: replies go out as they finish", async () => {
@@ -212,7 +288,9 @@ describe("handlers", () => {
   });
 
   test("handle() returns a remover; options.handlers replace defaults; defaultHandlers: false", async () => {
-    await using server = new QmpTestServer({ handlers: { "query-status": () => "mine" } });
+    await using server = new QmpTestServer({
+      handlers: { "query-status": () => "mine" },
+    });
     const remove = server.handle("tmp", () => 1);
     expect(server.commandNames()).toContain("tmp");
     remove();
@@ -220,7 +298,9 @@ describe("handlers", () => {
     client.send({ execute: "query-status", id: 1 });
     expect(await client.next()).toEqual({ return: "mine", id: 1 });
     client.send({ execute: "tmp", id: 2 });
-    expect(await client.next()).toMatchObject({ error: { class: "CommandNotFound" } });
+    expect(await client.next()).toMatchObject({
+      error: { class: "CommandNotFound" },
+    });
     await using bare = new QmpTestServer({ defaultHandlers: false });
     expect(bare.commandNames()).toEqual([]);
   });
@@ -228,9 +308,18 @@ describe("handlers", () => {
   test("ctx: command, oob, connection, afterReply, end", async () => {
     await using server = new QmpTestServer();
     server.handle("bye", (_args, ctx) => {
-      expect([ctx.command, ctx.oob, ctx.connection, ctx.negotiated]).toEqual(["bye", false, 1, true]);
+      expect([ctx.command, ctx.oob, ctx.connection, ctx.negotiated]).toEqual([
+        "bye",
+        false,
+        1,
+        true,
+      ]);
       ctx.afterReply(() => {
-        ctx.emit("GOODBYE", { n: 1 }, { timestamp: { seconds: -1, microseconds: -1 } });
+        ctx.emit(
+          "GOODBYE",
+          { n: 1 },
+          { timestamp: { seconds: -1, microseconds: -1 } },
+        );
         ctx.end();
       });
       return {};
@@ -238,7 +327,9 @@ describe("handlers", () => {
     const client = await negotiated(server);
     client.send({ execute: "bye", id: 1 });
     expect(await client.next()).toEqual({ return: {}, id: 1 });
-    expect(await client.nextLine()).toBe('{"timestamp": {"seconds": -1, "microseconds": -1}, "event": "GOODBYE", "data": {"n": 1}}');
+    expect(await client.nextLine()).toBe(
+      '{"timestamp": {"seconds": -1, "microseconds": -1}, "event": "GOODBYE", "data": {"n": 1}}',
+    );
     expect(await client.ended).toEqual({});
   });
 });

@@ -67,9 +67,15 @@ export class RawClient {
         this.#consumed = end + this.separator.length;
         return line;
       }
-      if (this.#done) throw new Error(`stream ended; unread: ${JSON.stringify(this.text.slice(this.#consumed))}`);
+      if (this.#done)
+        throw new Error(
+          `stream ended; unread: ${JSON.stringify(this.text.slice(this.#consumed))}`,
+        );
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timeout; unread: ${JSON.stringify(this.text.slice(this.#consumed))}`);
+      if (left <= 0)
+        throw new Error(
+          `timeout; unread: ${JSON.stringify(this.text.slice(this.#consumed))}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#wake = () => {
@@ -92,9 +98,14 @@ export class RawClient {
   /** Reads the greeting and negotiates. */
   async negotiate(enable?: string[]): Promise<void> {
     await this.next();
-    this.send(enable === undefined ? { execute: "qmp_capabilities" } : { execute: "qmp_capabilities", arguments: { enable } });
+    this.send(
+      enable === undefined
+        ? { execute: "qmp_capabilities" }
+        : { execute: "qmp_capabilities", arguments: { enable } },
+    );
     const reply = await this.next();
-    if (JSON.stringify(reply) !== '{"return":{}}') throw new Error(`negotiation failed: ${JSON.stringify(reply)}`);
+    if (JSON.stringify(reply) !== '{"return":{}}')
+      throw new Error(`negotiation failed: ${JSON.stringify(reply)}`);
   }
 
   /** Asserts that nothing more arrives within `ms`. */
@@ -109,7 +120,10 @@ export class RawClient {
 }
 
 /** An in-memory client that has read the greeting and negotiated. */
-export async function negotiated(server: QmpTestServer, enable?: string[]): Promise<RawClient> {
+export async function negotiated(
+  server: QmpTestServer,
+  enable?: string[],
+): Promise<RawClient> {
   const client = new RawClient(server.connectPair());
   await client.negotiate(enable);
   return client;

@@ -3,7 +3,10 @@
 
 import type { ShapeKind, WidgetColor, WidgetKind } from "./enums.js";
 
-/** @since 1.0 */
+/**
+ * Arguments of `setShape` (`set-shape`).
+ * @since 1.0
+ */
 export interface CircleShape {
   /** the radius */
   "radius": number;
@@ -12,6 +15,7 @@ export interface CircleShape {
 /** @since 1.0 */
 export type ColorOrCount = WidgetColor | number | boolean;
 
+/** Arguments of `echoText` (`echo-text`). */
 export interface EchoTextArguments {
   /** what to echo */
   "text": string;
@@ -39,6 +43,8 @@ export interface LaserOptions {
 
 /**
  * Old-style information with upper-case members.
+ *
+ * Result of `queryLegacy` (`query-legacy`).
  * @since 0.1
  */
 export interface LegacyInfo {
@@ -52,6 +58,7 @@ export interface LegacyInfo {
   "min_size"?: number;
 }
 
+/** Arguments of `queryWidgets` (`query-widgets`). */
 export interface QueryWidgetsArguments {
   /** only widgets of this kind */
   "filter"?: WidgetKind;
@@ -71,6 +78,10 @@ export interface ShapeBase {
 
 /**
  * A shape, with an inline base.
+ *
+ * Result of `setShape` (`set-shape`).
+ *
+ * Data of event `SHAPE_CHANGED`.
  * @since 1.0
  */
 export type Shape =
@@ -134,6 +145,8 @@ export interface SpringOptions {
 
 /**
  * Members of this type are not documented, by pragma exception.
+ *
+ * Element of the result of `queryUndocumented` (`query-undocumented`).
  * @since 1.0
  */
 export interface Undocumented {
@@ -142,6 +155,7 @@ export interface Undocumented {
   "b": string;
 }
 
+/** Data of event `WIDGET_ADDED`. */
 export interface WidgetAddedData {
   /** its name */
   "name": string;
@@ -168,6 +182,8 @@ export interface WidgetBase {
  * A widget with its sizes.
  *
  * Features: `fast-path` (This widget supports the fast path. (Only when: CONFIG_FAST))
+ *
+ * Element of the result of `queryWidgets` (`query-widgets`).
  * @since 1.1
  */
 export interface WidgetInfo {
@@ -210,6 +226,8 @@ export interface WidgetOptionsBase {
 
 /**
  * Options to create a widget.  The members depend on `kind`.
+ *
+ * Arguments of `widgetAdd` (`widget-add`).
  * @since 1.0
  */
 export type WidgetOptions =
