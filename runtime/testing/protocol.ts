@@ -109,8 +109,12 @@ export function checkRequest(
 
 /** The error body for something a handler threw: its own class for `QmpTestError`, else GenericError. */
 export function errorBody(error: unknown): QmpErrorBody {
-  if (error instanceof QmpTestError) return { class: error.errorClass, desc: error.desc };
-  return { class: "GenericError", desc: error instanceof Error ? error.message : String(error) };
+  if (error instanceof QmpTestError)
+    return { class: error.errorClass, desc: error.desc };
+  return {
+    class: "GenericError",
+    desc: error instanceof Error ? error.message : String(error),
+  };
 }
 
 /** Builds a success reply: `return` first, then `id`, as QEMU prints it. */

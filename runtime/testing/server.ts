@@ -9,6 +9,12 @@ import { createDuplexPair } from "./duplex-pair.js";
 import { FaultTable } from "./faults.js";
 import { defaultHandlers } from "./handlers/defaults.js";
 import { dial, listen, type Listener } from "./listen.js";
+import {
+  copyVersion,
+  DEFAULT_OOB_COMMANDS,
+  DEFAULT_VERSION,
+  timestampNow,
+} from "./qemu-defaults.js";
 import { ReceivedLog, type NextCommandOptions } from "./received.js";
 import type {
   Handler,
@@ -20,34 +26,6 @@ import type {
   QmpTestVersion,
   ReceivedMessage,
 } from "./types.js";
-
-/** QEMU 7.2's version as measured (Debian 12); QEMU prints `micro, minor, major` in this order. */
-const DEFAULT_VERSION: QmpTestVersion = {
-  qemu: { micro: 22, minor: 2, major: 7 },
-  package: "Debian 1:7.2+dfsg-7+deb12u18+b3",
-};
-
-/** QEMU 7.2's commands that carry `allow-oob`. */
-const DEFAULT_OOB_COMMANDS = [
-  "migrate-pause",
-  "migrate-recover",
-  "yank",
-  "query-yank",
-];
-
-function copyVersion(v: QmpTestVersion): QmpTestVersion {
-  return {
-    qemu: { micro: v.qemu.micro, minor: v.qemu.minor, major: v.qemu.major },
-    package: v.package,
-  };
-}
-
-function timestampNow(): { seconds: number; microseconds: number } {
-  const micros = Math.floor(
-    (performance.timeOrigin + performance.now()) * 1000,
-  );
-  return { seconds: Math.floor(micros / 1e6), microseconds: micros % 1e6 };
-}
 
 /**
  * A fake QMP server for tests: listens on a unix socket or TCP port, or hands out in-memory
