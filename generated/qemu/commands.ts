@@ -213,118 +213,159 @@ import type {
   YankArguments,
 } from "./types.js";
 
-/** Every command: wire name → `{ args, returns }` (`args: undefined` when it takes none). */
+/**
+ * Every command: wire name → `{ args, returns }`.
+ *
+ * `args: undefined` when it takes none;
+ * `returns: Record<string, never>` when it returns `{}`, `undefined` when it sends no reply.
+ */
 export interface QemuCommands {
   "add-fd": { args: AddFdArguments | undefined; returns: AddFdResult };
-  "add_client": { args: AddClientArguments; returns: undefined };
-  "announce-self": { args: AnnounceSelfArguments; returns: undefined };
-  "balloon": { args: BalloonArguments; returns: undefined };
-  "block-commit": { args: BlockCommitArguments; returns: undefined };
-  "block-dirty-bitmap-add": { args: BlockDirtyBitmapAddArguments; returns: undefined };
-  "block-dirty-bitmap-clear": { args: BlockDirtyBitmapClearArguments; returns: undefined };
-  "block-dirty-bitmap-disable": { args: BlockDirtyBitmapClearArguments; returns: undefined };
-  "block-dirty-bitmap-enable": { args: BlockDirtyBitmapClearArguments; returns: undefined };
-  "block-dirty-bitmap-merge": { args: BlockDirtyBitmapMergeArguments; returns: undefined };
-  "block-dirty-bitmap-remove": { args: BlockDirtyBitmapClearArguments; returns: undefined };
-  "block-export-add": { args: BlockExportAddArguments; returns: undefined };
-  "block-export-del": { args: BlockExportDelArguments; returns: undefined };
-  "block-job-cancel": { args: BlockJobCancelArguments; returns: undefined };
-  "block-job-complete": { args: BlockJobCompleteArguments; returns: undefined };
-  "block-job-dismiss": { args: BlockJobDismissArguments; returns: undefined };
-  "block-job-finalize": { args: BlockJobFinalizeArguments; returns: undefined };
-  "block-job-pause": { args: BlockJobPauseArguments; returns: undefined };
-  "block-job-resume": { args: BlockJobResumeArguments; returns: undefined };
-  "block-job-set-speed": { args: BlockJobSetSpeedArguments; returns: undefined };
-  "block-latency-histogram-set": { args: BlockLatencyHistogramSetArguments; returns: undefined };
-  "block-set-write-threshold": { args: BlockSetWriteThresholdArguments; returns: undefined };
-  "block-stream": { args: BlockStreamArguments; returns: undefined };
-  "block_resize": { args: BlockResizeArguments; returns: undefined };
-  "block_set_io_throttle": { args: BlockSetIoThrottleArguments; returns: undefined };
-  "blockdev-add": { args: BlockdevAddArguments; returns: undefined };
-  "blockdev-backup": { args: BlockdevBackupArguments; returns: undefined };
-  "blockdev-change-medium": { args: BlockdevChangeMediumArguments; returns: undefined };
-  "blockdev-close-tray": { args: BlockdevCloseTrayArguments | undefined; returns: undefined };
-  "blockdev-create": { args: BlockdevCreateArguments; returns: undefined };
-  "blockdev-del": { args: BlockdevDelArguments; returns: undefined };
-  "blockdev-insert-medium": { args: BlockdevInsertMediumArguments; returns: undefined };
-  "blockdev-mirror": { args: BlockdevMirrorArguments; returns: undefined };
-  "blockdev-open-tray": { args: BlockdevOpenTrayArguments | undefined; returns: undefined };
-  "blockdev-remove-medium": { args: BlockdevRemoveMediumArguments; returns: undefined };
-  "blockdev-reopen": { args: BlockdevReopenArguments; returns: undefined };
+  "add_client": { args: AddClientArguments; returns: Record<string, never> };
+  "announce-self": { args: AnnounceSelfArguments; returns: Record<string, never> };
+  "balloon": { args: BalloonArguments; returns: Record<string, never> };
+  "block-commit": { args: BlockCommitArguments; returns: Record<string, never> };
+  "block-dirty-bitmap-add": { args: BlockDirtyBitmapAddArguments; returns: Record<string, never> };
+  "block-dirty-bitmap-clear": {
+    args: BlockDirtyBitmapClearArguments;
+    returns: Record<string, never>;
+  };
+  "block-dirty-bitmap-disable": {
+    args: BlockDirtyBitmapClearArguments;
+    returns: Record<string, never>;
+  };
+  "block-dirty-bitmap-enable": {
+    args: BlockDirtyBitmapClearArguments;
+    returns: Record<string, never>;
+  };
+  "block-dirty-bitmap-merge": {
+    args: BlockDirtyBitmapMergeArguments;
+    returns: Record<string, never>;
+  };
+  "block-dirty-bitmap-remove": {
+    args: BlockDirtyBitmapClearArguments;
+    returns: Record<string, never>;
+  };
+  "block-export-add": { args: BlockExportAddArguments; returns: Record<string, never> };
+  "block-export-del": { args: BlockExportDelArguments; returns: Record<string, never> };
+  "block-job-cancel": { args: BlockJobCancelArguments; returns: Record<string, never> };
+  "block-job-complete": { args: BlockJobCompleteArguments; returns: Record<string, never> };
+  "block-job-dismiss": { args: BlockJobDismissArguments; returns: Record<string, never> };
+  "block-job-finalize": { args: BlockJobFinalizeArguments; returns: Record<string, never> };
+  "block-job-pause": { args: BlockJobPauseArguments; returns: Record<string, never> };
+  "block-job-resume": { args: BlockJobResumeArguments; returns: Record<string, never> };
+  "block-job-set-speed": { args: BlockJobSetSpeedArguments; returns: Record<string, never> };
+  "block-latency-histogram-set": {
+    args: BlockLatencyHistogramSetArguments;
+    returns: Record<string, never>;
+  };
+  "block-set-write-threshold": {
+    args: BlockSetWriteThresholdArguments;
+    returns: Record<string, never>;
+  };
+  "block-stream": { args: BlockStreamArguments; returns: Record<string, never> };
+  "block_resize": { args: BlockResizeArguments; returns: Record<string, never> };
+  "block_set_io_throttle": { args: BlockSetIoThrottleArguments; returns: Record<string, never> };
+  "blockdev-add": { args: BlockdevAddArguments; returns: Record<string, never> };
+  "blockdev-backup": { args: BlockdevBackupArguments; returns: Record<string, never> };
+  "blockdev-change-medium": { args: BlockdevChangeMediumArguments; returns: Record<string, never> };
+  "blockdev-close-tray": {
+    args: BlockdevCloseTrayArguments | undefined;
+    returns: Record<string, never>;
+  };
+  "blockdev-create": { args: BlockdevCreateArguments; returns: Record<string, never> };
+  "blockdev-del": { args: BlockdevDelArguments; returns: Record<string, never> };
+  "blockdev-insert-medium": { args: BlockdevInsertMediumArguments; returns: Record<string, never> };
+  "blockdev-mirror": { args: BlockdevMirrorArguments; returns: Record<string, never> };
+  "blockdev-open-tray": {
+    args: BlockdevOpenTrayArguments | undefined;
+    returns: Record<string, never>;
+  };
+  "blockdev-remove-medium": { args: BlockdevRemoveMediumArguments; returns: Record<string, never> };
+  "blockdev-reopen": { args: BlockdevReopenArguments; returns: Record<string, never> };
   /** Features: `allow-write-only-overlay` */
-  "blockdev-snapshot": { args: BlockdevSnapshotArguments; returns: undefined };
+  "blockdev-snapshot": { args: BlockdevSnapshotArguments; returns: Record<string, never> };
   "blockdev-snapshot-delete-internal-sync": {
     args: BlockdevSnapshotDeleteInternalSyncArguments;
     returns: BlockdevSnapshotDeleteInternalSyncResult;
   };
   "blockdev-snapshot-internal-sync": {
     args: BlockdevSnapshotInternalSyncArguments;
-    returns: undefined;
+    returns: Record<string, never>;
   };
-  "blockdev-snapshot-sync": { args: BlockdevSnapshotSyncArguments; returns: undefined };
-  "calc-dirty-rate": { args: CalcDirtyRateArguments; returns: undefined };
+  "blockdev-snapshot-sync": { args: BlockdevSnapshotSyncArguments; returns: Record<string, never> };
+  "calc-dirty-rate": { args: CalcDirtyRateArguments; returns: Record<string, never> };
   "cancel-vcpu-dirty-limit": {
     args: CancelVcpuDirtyLimitArguments | undefined;
-    returns: undefined;
+    returns: Record<string, never>;
   };
-  "change-backing-file": { args: ChangeBackingFileArguments; returns: undefined };
-  "change-vnc-password": { args: ChangeVncPasswordArguments; returns: undefined };
+  "change-backing-file": { args: ChangeBackingFileArguments; returns: Record<string, never> };
+  "change-vnc-password": { args: ChangeVncPasswordArguments; returns: Record<string, never> };
   "chardev-add": { args: ChardevAddArguments; returns: ChardevAddResult };
   "chardev-change": { args: ChardevChangeArguments; returns: ChardevAddResult };
-  "chardev-remove": { args: ChardevRemoveArguments; returns: undefined };
-  "chardev-send-break": { args: ChardevSendBreakArguments; returns: undefined };
-  "client_migrate_info": { args: ClientMigrateInfoArguments; returns: undefined };
-  "closefd": { args: ClosefdArguments; returns: undefined };
-  "cont": { args: undefined; returns: undefined };
+  "chardev-remove": { args: ChardevRemoveArguments; returns: Record<string, never> };
+  "chardev-send-break": { args: ChardevSendBreakArguments; returns: Record<string, never> };
+  "client_migrate_info": { args: ClientMigrateInfoArguments; returns: Record<string, never> };
+  "closefd": { args: ClosefdArguments; returns: Record<string, never> };
+  "cont": { args: undefined; returns: Record<string, never> };
   "device-list-properties": {
     args: DeviceListPropertiesArguments;
     returns: DeviceListPropertiesResult[];
   };
   /** Features: `json-cli`, `json-cli-hotplug` */
-  "device_add": { args: DeviceAddArguments; returns: undefined };
-  "device_del": { args: DeviceDelArguments; returns: undefined };
-  "display-reload": { args: DisplayReloadArguments; returns: undefined };
-  "display-update": { args: DisplayUpdateArguments; returns: undefined };
+  "device_add": { args: DeviceAddArguments; returns: Record<string, never> };
+  "device_del": { args: DeviceDelArguments; returns: Record<string, never> };
+  "display-reload": { args: DisplayReloadArguments; returns: Record<string, never> };
+  "display-update": { args: DisplayUpdateArguments; returns: Record<string, never> };
   /** @deprecated */
-  "drive-backup": { args: DriveBackupArguments; returns: undefined };
-  "drive-mirror": { args: DriveMirrorArguments; returns: undefined };
-  "dump-guest-memory": { args: DumpGuestMemoryArguments; returns: undefined };
-  "dumpdtb": { args: DumpdtbArguments; returns: undefined };
-  "eject": { args: EjectArguments | undefined; returns: undefined };
-  "expire_password": { args: ExpirePasswordArguments; returns: undefined };
-  "getfd": { args: GetfdArguments; returns: undefined };
+  "drive-backup": { args: DriveBackupArguments; returns: Record<string, never> };
+  "drive-mirror": { args: DriveMirrorArguments; returns: Record<string, never> };
+  "dump-guest-memory": { args: DumpGuestMemoryArguments; returns: Record<string, never> };
+  "dumpdtb": { args: DumpdtbArguments; returns: Record<string, never> };
+  "eject": { args: EjectArguments | undefined; returns: Record<string, never> };
+  "expire_password": { args: ExpirePasswordArguments; returns: Record<string, never> };
+  "getfd": { args: GetfdArguments; returns: Record<string, never> };
   /** Features: `savevm-monitor-nodes` */
   "human-monitor-command": { args: HumanMonitorCommandArguments; returns: string };
-  "inject-nmi": { args: undefined; returns: undefined };
-  "input-send-event": { args: InputSendEventArguments; returns: undefined };
-  "job-cancel": { args: JobCancelArguments; returns: undefined };
-  "job-complete": { args: JobCompleteArguments; returns: undefined };
-  "job-dismiss": { args: JobDismissArguments; returns: undefined };
-  "job-finalize": { args: JobFinalizeArguments; returns: undefined };
-  "job-pause": { args: JobPauseArguments; returns: undefined };
-  "job-resume": { args: JobResumeArguments; returns: undefined };
-  "memsave": { args: MemsaveArguments; returns: undefined };
-  "migrate": { args: MigrateArguments; returns: undefined };
-  "migrate-continue": { args: MigrateContinueArguments; returns: undefined };
-  "migrate-incoming": { args: MigrateIncomingArguments; returns: undefined };
-  "migrate-pause": { args: undefined; returns: undefined };
-  "migrate-recover": { args: MigrateRecoverArguments; returns: undefined };
-  "migrate-set-capabilities": { args: MigrateSetCapabilitiesArguments; returns: undefined };
-  "migrate-set-parameters": { args: MigrateSetParametersArguments | undefined; returns: undefined };
-  "migrate-start-postcopy": { args: undefined; returns: undefined };
-  "migrate_cancel": { args: undefined; returns: undefined };
+  "inject-nmi": { args: undefined; returns: Record<string, never> };
+  "input-send-event": { args: InputSendEventArguments; returns: Record<string, never> };
+  "job-cancel": { args: JobCancelArguments; returns: Record<string, never> };
+  "job-complete": { args: JobCompleteArguments; returns: Record<string, never> };
+  "job-dismiss": { args: JobDismissArguments; returns: Record<string, never> };
+  "job-finalize": { args: JobFinalizeArguments; returns: Record<string, never> };
+  "job-pause": { args: JobPauseArguments; returns: Record<string, never> };
+  "job-resume": { args: JobResumeArguments; returns: Record<string, never> };
+  "memsave": { args: MemsaveArguments; returns: Record<string, never> };
+  "migrate": { args: MigrateArguments; returns: Record<string, never> };
+  "migrate-continue": { args: MigrateContinueArguments; returns: Record<string, never> };
+  "migrate-incoming": { args: MigrateIncomingArguments; returns: Record<string, never> };
+  "migrate-pause": { args: undefined; returns: Record<string, never> };
+  "migrate-recover": { args: MigrateRecoverArguments; returns: Record<string, never> };
+  "migrate-set-capabilities": {
+    args: MigrateSetCapabilitiesArguments;
+    returns: Record<string, never>;
+  };
+  "migrate-set-parameters": {
+    args: MigrateSetParametersArguments | undefined;
+    returns: Record<string, never>;
+  };
+  "migrate-start-postcopy": { args: undefined; returns: Record<string, never> };
+  "migrate_cancel": { args: undefined; returns: Record<string, never> };
   /** @deprecated */
-  "nbd-server-add": { args: NbdServerAddArguments; returns: undefined };
+  "nbd-server-add": { args: NbdServerAddArguments; returns: Record<string, never> };
   /** @deprecated */
-  "nbd-server-remove": { args: NbdServerRemoveArguments; returns: undefined };
-  "nbd-server-start": { args: NbdServerStartArguments; returns: undefined };
-  "nbd-server-stop": { args: undefined; returns: undefined };
-  "netdev_add": { args: NetdevAddArguments; returns: undefined };
-  "netdev_del": { args: NetdevDelArguments; returns: undefined };
-  "object-add": { args: ObjectAddArguments; returns: undefined };
-  "object-del": { args: ObjectDelArguments; returns: undefined };
-  "pmemsave": { args: PmemsaveArguments; returns: undefined };
-  "qmp_capabilities": { args: QmpCapabilitiesArguments | undefined; returns: undefined };
+  "nbd-server-remove": { args: NbdServerRemoveArguments; returns: Record<string, never> };
+  "nbd-server-start": { args: NbdServerStartArguments; returns: Record<string, never> };
+  "nbd-server-stop": { args: undefined; returns: Record<string, never> };
+  "netdev_add": { args: NetdevAddArguments; returns: Record<string, never> };
+  "netdev_del": { args: NetdevDelArguments; returns: Record<string, never> };
+  "object-add": { args: ObjectAddArguments; returns: Record<string, never> };
+  "object-del": { args: ObjectDelArguments; returns: Record<string, never> };
+  "pmemsave": { args: PmemsaveArguments; returns: Record<string, never> };
+  "qmp_capabilities": {
+    args: QmpCapabilitiesArguments | undefined;
+    returns: Record<string, never>;
+  };
   "qom-get": { args: QomGetArguments; returns: unknown };
   "qom-list": { args: QomListArguments; returns: DeviceListPropertiesResult[] };
   "qom-list-properties": {
@@ -332,7 +373,7 @@ export interface QemuCommands {
     returns: DeviceListPropertiesResult[];
   };
   "qom-list-types": { args: QomListTypesArguments | undefined; returns: QomListTypesResult[] };
-  "qom-set": { args: QomSetArguments; returns: undefined };
+  "qom-set": { args: QomSetArguments; returns: Record<string, never> };
   "query-acpi-ospm-status": { args: undefined; returns: QueryAcpiOspmStatusResult[] };
   "query-balloon": { args: undefined; returns: QueryBalloonResult };
   "query-block": { args: undefined; returns: QueryBlockResult[] };
@@ -425,44 +466,50 @@ export interface QemuCommands {
   "query-vnc-servers": { args: undefined; returns: QueryVncServersResult[] };
   "query-xen-replication-status": { args: undefined; returns: QueryXenReplicationStatusResult };
   "query-yank": { args: undefined; returns: QueryYankResult[] };
-  "quit": { args: undefined; returns: undefined };
-  "remove-fd": { args: RemoveFdArguments; returns: undefined };
-  "replay-break": { args: ReplayBreakArguments; returns: undefined };
-  "replay-delete-break": { args: undefined; returns: undefined };
-  "replay-seek": { args: ReplaySeekArguments; returns: undefined };
+  "quit": { args: undefined; returns: Record<string, never> };
+  "remove-fd": { args: RemoveFdArguments; returns: Record<string, never> };
+  "replay-break": { args: ReplayBreakArguments; returns: Record<string, never> };
+  "replay-delete-break": { args: undefined; returns: Record<string, never> };
+  "replay-seek": { args: ReplaySeekArguments; returns: Record<string, never> };
   "ringbuf-read": { args: RingbufReadArguments; returns: string };
-  "ringbuf-write": { args: RingbufWriteArguments; returns: undefined };
-  "rtc-reset-reinjection": { args: undefined; returns: undefined };
-  "screendump": { args: ScreendumpArguments; returns: undefined };
-  "send-key": { args: SendKeyArguments; returns: undefined };
-  "set-action": { args: SetActionArguments | undefined; returns: undefined };
-  "set-numa-node": { args: SetNumaNodeArguments; returns: undefined };
-  "set-vcpu-dirty-limit": { args: SetVcpuDirtyLimitArguments; returns: undefined };
-  "set_link": { args: SetLinkArguments; returns: undefined };
-  "set_password": { args: SetPasswordArguments; returns: undefined };
-  "sev-inject-launch-secret": { args: SevInjectLaunchSecretArguments; returns: undefined };
-  "snapshot-delete": { args: SnapshotDeleteArguments; returns: undefined };
-  "snapshot-load": { args: SnapshotLoadArguments; returns: undefined };
-  "snapshot-save": { args: SnapshotSaveArguments; returns: undefined };
-  "stop": { args: undefined; returns: undefined };
-  "system_powerdown": { args: undefined; returns: undefined };
-  "system_reset": { args: undefined; returns: undefined };
-  "system_wakeup": { args: undefined; returns: undefined };
+  "ringbuf-write": { args: RingbufWriteArguments; returns: Record<string, never> };
+  "rtc-reset-reinjection": { args: undefined; returns: Record<string, never> };
+  "screendump": { args: ScreendumpArguments; returns: Record<string, never> };
+  "send-key": { args: SendKeyArguments; returns: Record<string, never> };
+  "set-action": { args: SetActionArguments | undefined; returns: Record<string, never> };
+  "set-numa-node": { args: SetNumaNodeArguments; returns: Record<string, never> };
+  "set-vcpu-dirty-limit": { args: SetVcpuDirtyLimitArguments; returns: Record<string, never> };
+  "set_link": { args: SetLinkArguments; returns: Record<string, never> };
+  "set_password": { args: SetPasswordArguments; returns: Record<string, never> };
+  "sev-inject-launch-secret": {
+    args: SevInjectLaunchSecretArguments;
+    returns: Record<string, never>;
+  };
+  "snapshot-delete": { args: SnapshotDeleteArguments; returns: Record<string, never> };
+  "snapshot-load": { args: SnapshotLoadArguments; returns: Record<string, never> };
+  "snapshot-save": { args: SnapshotSaveArguments; returns: Record<string, never> };
+  "stop": { args: undefined; returns: Record<string, never> };
+  "system_powerdown": { args: undefined; returns: Record<string, never> };
+  "system_reset": { args: undefined; returns: Record<string, never> };
+  "system_wakeup": { args: undefined; returns: Record<string, never> };
   "trace-event-get-state": {
     args: TraceEventGetStateArguments;
     returns: TraceEventGetStateResult[];
   };
-  "trace-event-set-state": { args: TraceEventSetStateArguments; returns: undefined };
-  "transaction": { args: TransactionArguments; returns: undefined };
-  "watchdog-set-action": { args: WatchdogSetActionArguments; returns: undefined };
+  "trace-event-set-state": { args: TraceEventSetStateArguments; returns: Record<string, never> };
+  "transaction": { args: TransactionArguments; returns: Record<string, never> };
+  "watchdog-set-action": { args: WatchdogSetActionArguments; returns: Record<string, never> };
   /** @experimental */
-  "x-blockdev-amend": { args: XBlockdevAmendArguments; returns: undefined };
+  "x-blockdev-amend": { args: XBlockdevAmendArguments; returns: Record<string, never> };
   /** @experimental */
-  "x-blockdev-change": { args: XBlockdevChangeArguments; returns: undefined };
+  "x-blockdev-change": { args: XBlockdevChangeArguments; returns: Record<string, never> };
   /** @experimental */
-  "x-blockdev-set-iothread": { args: XBlockdevSetIothreadArguments; returns: undefined };
+  "x-blockdev-set-iothread": {
+    args: XBlockdevSetIothreadArguments;
+    returns: Record<string, never>;
+  };
   /** @experimental */
-  "x-colo-lost-heartbeat": { args: undefined; returns: undefined };
+  "x-colo-lost-heartbeat": { args: undefined; returns: Record<string, never> };
   /** @experimental */
   "x-debug-block-dirty-bitmap-sha256": {
     args: BlockDirtyBitmapClearArguments;
@@ -471,7 +518,7 @@ export interface QemuCommands {
   /** @experimental */
   "x-debug-query-block-graph": { args: undefined; returns: XDebugQueryBlockGraphResult };
   /** @experimental */
-  "x-exit-preconfig": { args: undefined; returns: undefined };
+  "x-exit-preconfig": { args: undefined; returns: Record<string, never> };
   /** @experimental */
   "x-query-irq": { args: undefined; returns: XQueryIrqResult };
   /** @experimental */
@@ -509,10 +556,13 @@ export interface QemuCommands {
     args: XQueryVirtioVhostQueueStatusArguments;
     returns: XQueryVirtioVhostQueueStatusResult;
   };
-  "xen-colo-do-checkpoint": { args: undefined; returns: undefined };
-  "xen-load-devices-state": { args: XenLoadDevicesStateArguments; returns: undefined };
-  "xen-save-devices-state": { args: XenSaveDevicesStateArguments; returns: undefined };
-  "xen-set-global-dirty-log": { args: XenSetGlobalDirtyLogArguments; returns: undefined };
-  "xen-set-replication": { args: XenSetReplicationArguments; returns: undefined };
-  "yank": { args: YankArguments; returns: undefined };
+  "xen-colo-do-checkpoint": { args: undefined; returns: Record<string, never> };
+  "xen-load-devices-state": { args: XenLoadDevicesStateArguments; returns: Record<string, never> };
+  "xen-save-devices-state": { args: XenSaveDevicesStateArguments; returns: Record<string, never> };
+  "xen-set-global-dirty-log": {
+    args: XenSetGlobalDirtyLogArguments;
+    returns: Record<string, never>;
+  };
+  "xen-set-replication": { args: XenSetReplicationArguments; returns: Record<string, never> };
+  "yank": { args: YankArguments; returns: Record<string, never> };
 }

@@ -79,72 +79,98 @@ import type {
   XDebugQueryBlockGraphResult,
 } from "./types.js";
 
-/** Every command: wire name → `{ args, returns }` (`args: undefined` when it takes none). */
+/**
+ * Every command: wire name → `{ args, returns }`.
+ *
+ * `args: undefined` when it takes none;
+ * `returns: Record<string, never>` when it returns `{}`, `undefined` when it sends no reply.
+ */
 export interface QsdCommands {
-  "block-commit": { args: BlockCommitArguments; returns: undefined };
-  "block-dirty-bitmap-add": { args: BlockDirtyBitmapAddArguments; returns: undefined };
-  "block-dirty-bitmap-clear": { args: BlockDirtyBitmapClearArguments; returns: undefined };
-  "block-dirty-bitmap-disable": { args: BlockDirtyBitmapClearArguments; returns: undefined };
-  "block-dirty-bitmap-enable": { args: BlockDirtyBitmapClearArguments; returns: undefined };
-  "block-dirty-bitmap-merge": { args: BlockDirtyBitmapMergeArguments; returns: undefined };
-  "block-dirty-bitmap-remove": { args: BlockDirtyBitmapClearArguments; returns: undefined };
-  "block-export-add": { args: BlockExportAddArguments; returns: undefined };
-  "block-export-del": { args: BlockExportDelArguments; returns: undefined };
-  "block-job-cancel": { args: BlockJobCancelArguments; returns: undefined };
-  "block-job-complete": { args: BlockJobCompleteArguments; returns: undefined };
-  "block-job-dismiss": { args: BlockJobDismissArguments; returns: undefined };
-  "block-job-finalize": { args: BlockJobFinalizeArguments; returns: undefined };
-  "block-job-pause": { args: BlockJobPauseArguments; returns: undefined };
-  "block-job-resume": { args: BlockJobResumeArguments; returns: undefined };
-  "block-job-set-speed": { args: BlockJobSetSpeedArguments; returns: undefined };
-  "block-set-write-threshold": { args: BlockSetWriteThresholdArguments; returns: undefined };
-  "block-stream": { args: BlockStreamArguments; returns: undefined };
-  "block_resize": { args: BlockResizeArguments; returns: undefined };
-  "blockdev-add": { args: BlockdevAddArguments; returns: undefined };
-  "blockdev-backup": { args: BlockdevBackupArguments; returns: undefined };
-  "blockdev-create": { args: BlockdevCreateArguments; returns: undefined };
-  "blockdev-del": { args: BlockdevDelArguments; returns: undefined };
-  "blockdev-mirror": { args: BlockdevMirrorArguments; returns: undefined };
-  "blockdev-reopen": { args: BlockdevReopenArguments; returns: undefined };
+  "block-commit": { args: BlockCommitArguments; returns: Record<string, never> };
+  "block-dirty-bitmap-add": { args: BlockDirtyBitmapAddArguments; returns: Record<string, never> };
+  "block-dirty-bitmap-clear": {
+    args: BlockDirtyBitmapClearArguments;
+    returns: Record<string, never>;
+  };
+  "block-dirty-bitmap-disable": {
+    args: BlockDirtyBitmapClearArguments;
+    returns: Record<string, never>;
+  };
+  "block-dirty-bitmap-enable": {
+    args: BlockDirtyBitmapClearArguments;
+    returns: Record<string, never>;
+  };
+  "block-dirty-bitmap-merge": {
+    args: BlockDirtyBitmapMergeArguments;
+    returns: Record<string, never>;
+  };
+  "block-dirty-bitmap-remove": {
+    args: BlockDirtyBitmapClearArguments;
+    returns: Record<string, never>;
+  };
+  "block-export-add": { args: BlockExportAddArguments; returns: Record<string, never> };
+  "block-export-del": { args: BlockExportDelArguments; returns: Record<string, never> };
+  "block-job-cancel": { args: BlockJobCancelArguments; returns: Record<string, never> };
+  "block-job-complete": { args: BlockJobCompleteArguments; returns: Record<string, never> };
+  "block-job-dismiss": { args: BlockJobDismissArguments; returns: Record<string, never> };
+  "block-job-finalize": { args: BlockJobFinalizeArguments; returns: Record<string, never> };
+  "block-job-pause": { args: BlockJobPauseArguments; returns: Record<string, never> };
+  "block-job-resume": { args: BlockJobResumeArguments; returns: Record<string, never> };
+  "block-job-set-speed": { args: BlockJobSetSpeedArguments; returns: Record<string, never> };
+  "block-set-write-threshold": {
+    args: BlockSetWriteThresholdArguments;
+    returns: Record<string, never>;
+  };
+  "block-stream": { args: BlockStreamArguments; returns: Record<string, never> };
+  "block_resize": { args: BlockResizeArguments; returns: Record<string, never> };
+  "blockdev-add": { args: BlockdevAddArguments; returns: Record<string, never> };
+  "blockdev-backup": { args: BlockdevBackupArguments; returns: Record<string, never> };
+  "blockdev-create": { args: BlockdevCreateArguments; returns: Record<string, never> };
+  "blockdev-del": { args: BlockdevDelArguments; returns: Record<string, never> };
+  "blockdev-mirror": { args: BlockdevMirrorArguments; returns: Record<string, never> };
+  "blockdev-reopen": { args: BlockdevReopenArguments; returns: Record<string, never> };
   /** Features: `allow-write-only-overlay` */
-  "blockdev-snapshot": { args: BlockdevSnapshotArguments; returns: undefined };
+  "blockdev-snapshot": { args: BlockdevSnapshotArguments; returns: Record<string, never> };
   "blockdev-snapshot-delete-internal-sync": {
     args: BlockdevSnapshotDeleteInternalSyncArguments;
     returns: BlockdevSnapshotDeleteInternalSyncResult;
   };
   "blockdev-snapshot-internal-sync": {
     args: BlockdevSnapshotInternalSyncArguments;
-    returns: undefined;
+    returns: Record<string, never>;
   };
-  "blockdev-snapshot-sync": { args: BlockdevSnapshotSyncArguments; returns: undefined };
-  "change-backing-file": { args: ChangeBackingFileArguments; returns: undefined };
+  "blockdev-snapshot-sync": { args: BlockdevSnapshotSyncArguments; returns: Record<string, never> };
+  "change-backing-file": { args: ChangeBackingFileArguments; returns: Record<string, never> };
   "chardev-add": { args: ChardevAddArguments; returns: ChardevAddResult };
   "chardev-change": { args: ChardevChangeArguments; returns: ChardevAddResult };
-  "chardev-remove": { args: ChardevRemoveArguments; returns: undefined };
-  "chardev-send-break": { args: ChardevSendBreakArguments; returns: undefined };
+  "chardev-remove": { args: ChardevRemoveArguments; returns: Record<string, never> };
+  "chardev-send-break": { args: ChardevSendBreakArguments; returns: Record<string, never> };
   /** @deprecated */
-  "drive-backup": { args: DriveBackupArguments; returns: undefined };
-  "drive-mirror": { args: DriveMirrorArguments; returns: undefined };
-  "job-cancel": { args: JobCancelArguments; returns: undefined };
-  "job-complete": { args: JobCompleteArguments; returns: undefined };
-  "job-dismiss": { args: JobDismissArguments; returns: undefined };
-  "job-finalize": { args: JobFinalizeArguments; returns: undefined };
-  "job-pause": { args: JobPauseArguments; returns: undefined };
-  "job-resume": { args: JobResumeArguments; returns: undefined };
+  "drive-backup": { args: DriveBackupArguments; returns: Record<string, never> };
+  "drive-mirror": { args: DriveMirrorArguments; returns: Record<string, never> };
+  "job-cancel": { args: JobCancelArguments; returns: Record<string, never> };
+  "job-complete": { args: JobCompleteArguments; returns: Record<string, never> };
+  "job-dismiss": { args: JobDismissArguments; returns: Record<string, never> };
+  "job-finalize": { args: JobFinalizeArguments; returns: Record<string, never> };
+  "job-pause": { args: JobPauseArguments; returns: Record<string, never> };
+  "job-resume": { args: JobResumeArguments; returns: Record<string, never> };
   /** @deprecated */
-  "nbd-server-add": { args: NbdServerAddArguments; returns: undefined };
+  "nbd-server-add": { args: NbdServerAddArguments; returns: Record<string, never> };
   /** @deprecated */
-  "nbd-server-remove": { args: NbdServerRemoveArguments; returns: undefined };
-  "nbd-server-start": { args: NbdServerStartArguments; returns: undefined };
-  "nbd-server-stop": { args: undefined; returns: undefined };
-  "object-add": { args: ObjectAddArguments; returns: undefined };
-  "object-del": { args: ObjectDelArguments; returns: undefined };
-  "qmp_capabilities": { args: QmpCapabilitiesArguments | undefined; returns: undefined };
+  "nbd-server-remove": { args: NbdServerRemoveArguments; returns: Record<string, never> };
+  "nbd-server-start": { args: NbdServerStartArguments; returns: Record<string, never> };
+  "nbd-server-stop": { args: undefined; returns: Record<string, never> };
+  "object-add": { args: ObjectAddArguments; returns: Record<string, never> };
+  "object-del": { args: ObjectDelArguments; returns: Record<string, never> };
+  "qmp_capabilities": {
+    args: QmpCapabilitiesArguments | undefined;
+    returns: Record<string, never>;
+  };
   "qom-get": { args: QomGetArguments; returns: unknown };
   "qom-list": { args: QomListArguments; returns: QomListResult[] };
   "qom-list-properties": { args: QomListPropertiesArguments; returns: QomListResult[] };
   "qom-list-types": { args: QomListTypesArguments | undefined; returns: QomListTypesResult[] };
-  "qom-set": { args: QomSetArguments; returns: undefined };
+  "qom-set": { args: QomSetArguments; returns: Record<string, never> };
   "query-block": { args: undefined; returns: QueryBlockResult[] };
   "query-block-exports": { args: undefined; returns: QueryBlockExportsResult[] };
   "query-block-jobs": { args: undefined; returns: QueryBlockJobsResult[] };
@@ -162,16 +188,19 @@ export interface QsdCommands {
   };
   "query-qmp-schema": { args: undefined; returns: QueryQmpSchemaResult[] };
   "query-version": { args: undefined; returns: QueryVersionResult };
-  "quit": { args: undefined; returns: undefined };
+  "quit": { args: undefined; returns: Record<string, never> };
   "ringbuf-read": { args: RingbufReadArguments; returns: string };
-  "ringbuf-write": { args: RingbufWriteArguments; returns: undefined };
-  "transaction": { args: TransactionArguments; returns: undefined };
+  "ringbuf-write": { args: RingbufWriteArguments; returns: Record<string, never> };
+  "transaction": { args: TransactionArguments; returns: Record<string, never> };
   /** @experimental */
-  "x-blockdev-amend": { args: XBlockdevAmendArguments; returns: undefined };
+  "x-blockdev-amend": { args: XBlockdevAmendArguments; returns: Record<string, never> };
   /** @experimental */
-  "x-blockdev-change": { args: XBlockdevChangeArguments; returns: undefined };
+  "x-blockdev-change": { args: XBlockdevChangeArguments; returns: Record<string, never> };
   /** @experimental */
-  "x-blockdev-set-iothread": { args: XBlockdevSetIothreadArguments; returns: undefined };
+  "x-blockdev-set-iothread": {
+    args: XBlockdevSetIothreadArguments;
+    returns: Record<string, never>;
+  };
   /** @experimental */
   "x-debug-block-dirty-bitmap-sha256": {
     args: BlockDirtyBitmapClearArguments;

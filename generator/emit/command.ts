@@ -25,11 +25,13 @@ export function argsText(command: Command, file: FileBuilder): string {
 }
 
 /**
- * The `returns` type: `undefined` for commands that return `{}`, and for commands without
- * a success reply (`success-response: false`), which resolve once the command is written.
+ * The `returns` type: `Record<string, never>` for commands that return `{}` (what the
+ * runtime resolves with), `undefined` for commands without a success reply
+ * (`success-response: false`), which resolve once the command is written.
  */
 export function returnsText(command: Command, file: FileBuilder): string {
-  return command.returns === undefined || !command.successResponse ? "undefined" : typeText(command.returns, file);
+  if (!command.successResponse) return "undefined";
+  return command.returns === undefined ? "Record<string, never>" : typeText(command.returns, file);
 }
 
 /** Emits `interface <Api>Commands { "name": { args: A; returns: R } }`. */
@@ -42,7 +44,10 @@ export function emitCommandMap(commands: readonly Command[], file: FileBuilder):
     docs: [
       {
         kind: StructureKind.JSDoc,
-        description: "Every command: wire name → `{ args, returns }` (`args: undefined` when it takes none).",
+        // A leading newline makes ts-morph write a block comment.
+        description:
+          "\nEvery command: wire name → `{ args, returns }`.\n\n`args: undefined` when it takes none;\n" +
+          "`returns: Record<string, never>` when it returns `{}`, `undefined` when it sends no reply.",
       },
     ],
     properties: sortedBy(commands, (c) => c.name).map((c) => ({

@@ -67,14 +67,25 @@ function isFdNative(value: unknown): value is FdNative {
   return FUNCTIONS.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
 }
 
+function packagePresent(): boolean {
+  if (loader !== defaultLoader) return false;
+  try {
+    createRequire(import.meta.url).resolve(`${NATIVE_PACKAGE}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function unavailable(reason: string, cause?: unknown): StateError {
   const message =
     `File-descriptor passing is not available: ${reason}. It needs qmpkit's optional native ` +
     `part "${NATIVE_PACKAGE}" (Linux only), built at install time with node-gyp (python3, make ` +
     `and a C compiler). To enable it: allow its build script (npm 11 and later: ` +
     `\`npm install-scripts approve ${NATIVE_PACKAGE}\`, which adds it to "allowScripts" in ` +
-    `package.json), then run \`npm rebuild ${NATIVE_PACKAGE}\` and check that it prints no ` +
-    `error. The rest of qmpkit works without it.`;
+    `package.json), then reinstall (\`npm install\`; \`npm rebuild ${NATIVE_PACKAGE}\` when it ` +
+    `is installed but not built) and check that the build prints no error. The rest of qmpkit ` +
+    `works without it.`;
   return cause === undefined ? new StateError(message) : new StateError(message, { cause });
 }
 
@@ -92,9 +103,11 @@ function load(): Loaded {
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
     const why =
-      code === "MODULE_NOT_FOUND"
-        ? `"${NATIVE_PACKAGE}" is not installed (or its build failed, so npm left it out)`
-        : `"${NATIVE_PACKAGE}" failed to load`;
+      code !== "MODULE_NOT_FOUND"
+        ? `"${NATIVE_PACKAGE}" failed to load`
+        : packagePresent()
+          ? `"${NATIVE_PACKAGE}" is installed but not built (its install script did not run)`
+          : `"${NATIVE_PACKAGE}" is not installed (or its build failed, so npm left it out)`;
     return { ok: false, error: unavailable(why, err) };
   }
   if (!isFdNative(module)) {

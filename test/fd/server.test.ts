@@ -108,6 +108,25 @@ describe("fd server and client", () => {
     client.destroy();
   });
 
+  it("every one of many fd-carrying writes under backpressure arrives at its exact offset", async () => {
+    const next = await serve();
+    const client = await connectFdSocket(path);
+    const conn = await next();
+    conn.pause();
+    const fd = openSync(join(tmp.dir, "many"), "w+");
+    toClose.push(fd);
+    const count = 2000;
+    const size = 700;
+    for (let i = 0; i < count; i++) client.writeWithFds(Buffer.alloc(size, 0x30 + (i % 10)), [fd]);
+    const bytes = collect(conn);
+    conn.resume();
+    await bytes.until(count * size);
+    const received = conn.takeReceivedFds();
+    for (const r of received) for (const f of r.fds) closeSync(f);
+    expect(received.map((r) => r.offset)).toEqual(Array.from({ length: count }, (_, i) => i * size));
+    client.destroy();
+  });
+
   it("refuses a closed fd before queueing, and skips only the message whose fd closed while queued", async () => {
     const next = await serve();
     const client = await connectFdSocket(path);

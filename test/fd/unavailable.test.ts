@@ -30,6 +30,7 @@ describe("fd passing unavailable", () => {
     expect(error.message).toContain('"qmpkit-fd-passing" is not installed');
     expect(error.message).toContain("npm install-scripts approve qmpkit-fd-passing");
     expect(error.message).toContain("npm rebuild qmpkit-fd-passing");
+    expect(error.message).toContain("`npm install`");
     expect((error.cause as { code?: string }).code).toBe("MODULE_NOT_FOUND");
     await expect(fd.connectFdSocket("/nonexistent.sock")).rejects.toBe(error);
     await expect(fd.listenFdServer("/nonexistent.sock", () => {})).rejects.toBe(error);

@@ -135,7 +135,7 @@ describe("qapi-gen CLI", () => {
   it("--help and --version", async () => {
     const help = await cli("--help");
     expect(help.code).toBe(0);
-    for (const flag of ["--schema", "--socket", "--qemu", "--qemu-arg", "--out", "--check", "--save-schema", "--runtime-import", "--api-name"]) {
+    for (const flag of ["--schema", "--socket", "--qemu", "--qemu-arg", "--out", "--check", "--save-schema", "--runtime-import", "--api-name", "--qapi", "--define"]) {
       expect(help.stdout).toContain(flag);
     }
     const version = await cli("--version");

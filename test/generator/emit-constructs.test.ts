@@ -160,7 +160,7 @@ describe("command", () => {
       {
         given: [cmd("stop")],
         want: {
-          "commands.ts": ['"stop": { args: undefined; returns: undefined };'],
+          "commands.ts": ['"stop": { args: undefined; returns: Record<string, never> };'],
           "functions.ts": ['export function stop(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> { return qmp.execute("stop", undefined, options) as Promise<void>; }'],
         },
       },

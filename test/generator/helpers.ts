@@ -3,7 +3,7 @@
  * type-check of generated files against the runtime's API contract.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { emitBindings } from "../../generator/emit/emit.js";
@@ -99,7 +99,15 @@ export function typecheck(files: readonly string[]): string[] {
     baseUrl: ROOT,
     paths: { qmpkit: [join(ROOT, "runtime/api.ts")] },
   };
-  const program = ts.createProgram([...files], options);
+  // Generated files are ESM (`"type": "module"` where they are installed). Temp dirs have no
+  // package.json of their own, so one is pretended next to each file: otherwise the result
+  // would depend on whatever package.json happens to sit in /tmp.
+  const dirs = new Set(files.map((f) => join(dirname(f), "package.json")));
+  const host = ts.createCompilerHost(options);
+  const { fileExists, readFile } = host;
+  host.fileExists = (f) => dirs.has(f) || fileExists.call(host, f);
+  host.readFile = (f) => (dirs.has(f) ? '{ "type": "module" }' : readFile.call(host, f));
+  const program = ts.createProgram([...files], options, host);
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const where = d.file && d.start !== undefined ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : "";
     return `${where}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;

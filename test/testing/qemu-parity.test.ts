@@ -1,8 +1,8 @@
 // Differential test: the same input, byte for byte, to a real QEMU and to the fake; the
 // replies must match (event timestamps aside). Skips without QEMU unless QMP_REQUIRE_QEMU.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtemp, rm, stat } from "node:fs/promises";
-import { connect } from "node:net";
+import { mkdtemp, rm } from "node:fs/promises";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
@@ -108,6 +108,21 @@ async function transcript(stream: Duplex): Promise<string[]> {
     .split("\r\n");
 }
 
+/** QEMU creates the socket file before it listens: retry until it accepts. */
+async function connectWhenReady(path: string): Promise<Socket> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await new Promise<Socket>((resolve, reject) => {
+        const socket = connect({ path });
+        socket.once("connect", () => resolve(socket)).once("error", reject);
+      });
+    } catch (error) {
+      if (attempt >= 300) throw error;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+}
+
 async function compare(
   monitor: (path: string) => string[],
   options: QmpTestServerOptions,
@@ -120,20 +135,7 @@ async function compare(
     { stdio: "ignore" },
   );
   try {
-    for (
-      let i = 0;
-      i < 200 &&
-      !(await stat(path).then(
-        () => true,
-        () => false,
-      ));
-      i++
-    )
-      await new Promise((r) => setTimeout(r, 10));
-    const socket = connect({ path });
-    await new Promise<void>((resolve, reject) =>
-      socket.once("connect", resolve).once("error", reject),
-    );
+    const socket = await connectWhenReady(path);
     const real = await transcript(socket);
     await using server = new QmpTestServer({
       oobCommands: ["query-yank"],

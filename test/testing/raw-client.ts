@@ -128,3 +128,43 @@ export async function negotiated(
   await client.negotiate(enable);
   return client;
 }
+
+const WATCHED_RESOURCES = new Set([
+  "Timeout",
+  "PipeWrap",
+  "PipeServerWrap",
+  "TCPWrap",
+  "TCPSocketWrap",
+  "TCPServerWrap",
+]);
+
+/** Timers, sockets and servers alive now (the runner's own pipes are in both samples). */
+export function resources(): string[] {
+  return process
+    .getActiveResourcesInfo()
+    .filter((r) => WATCHED_RESOURCES.has(r))
+    .sort();
+}
+
+/**
+ * Waits (up to `ms`) for the live resources to come back to `before`, returning them:
+ * short timers of the runner or of earlier tests may still be finishing.
+ */
+export async function settledResources(
+  before: readonly string[],
+  ms = 200,
+): Promise<string[]> {
+  const deadline = Date.now() + ms;
+  let now = resources();
+  while (
+    JSON.stringify(now) !== JSON.stringify(before) &&
+    Date.now() < deadline
+  ) {
+    await new Promise((r) => setTimeout(r, 5));
+    now = resources();
+  }
+  return now;
+}
+
+/** Lets pending I/O callbacks run. */
+export const tick = (): Promise<void> => new Promise((r) => setImmediate(r));

@@ -274,7 +274,7 @@ static ssize_t recv_once(int fd, char *data, size_t len, int flags, int *fds, in
  * byte the fds came with (at is then 0). With exact=true it peeks first; MSG_PEEK reports
  * the first pending fds however few bytes it asks for, so while fds are pending it reads one
  * byte per recvmsg (as QEMU always does) until they arrive: at is then exactly the byte they
- * were sent with. Without pending fds it reads in bulk.
+ * were sent with. The rest of their segment, and data with no fds pending, is read in bulk.
  */
 static napi_value js_recv(napi_env env, napi_callback_info info) {
   napi_value argv[4];
@@ -303,6 +303,9 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
     } else if (n > 0) {
       close_fds(fds, nfds); /* the peek's duplicates */
       nfds = 0;
+      /* A peek stops right after the fd-carrying segment: when it did not fill the buffer,
+       * n is where that segment ends, and its bytes after the first carry no fds. */
+      size_t segment_end = (size_t)n < len ? (size_t)n : 0;
       size_t got = 0;
       while (got < (size_t)n) {
         ssize_t m = recv_once(fd, data + got, 1, 0, fds, &nfds, &truncated);
@@ -311,6 +314,17 @@ static napi_value js_recv(napi_env env, napi_callback_info info) {
         if (nfds > 0 || truncated) {
           at = got - 1;
           break;
+        }
+      }
+      if (nfds > 0 && !truncated && segment_end > got) {
+        int more[MAX_FDS], nmore = 0, more_truncated = 0;
+        ssize_t m = recv_once(fd, data + got, segment_end - got, 0, more, &nmore, &more_truncated);
+        if (m > 0) got += (size_t)m;
+        if (nmore > 0 || more_truncated) { /* cannot happen within one segment; never mislabel */
+          close_fds(more, nmore);
+          close_fds(fds, nfds);
+          napi_throw_error(env, "ERR_FD_OFFSET", "recvmsg: fds arrived where none were expected");
+          return NULL;
         }
       }
       n = (ssize_t)got;

@@ -11,17 +11,22 @@ import type {
   SetLimitsArguments,
 } from "./types.js";
 
-/** Every command: wire name → `{ args, returns }` (`args: undefined` when it takes none). */
+/**
+ * Every command: wire name → `{ args, returns }`.
+ *
+ * `args: undefined` when it takes none;
+ * `returns: Record<string, never>` when it returns `{}`, `undefined` when it sends no reply.
+ */
 export interface SmallCommands {
-  "device_add": { args: DeviceAddArguments; returns: undefined };
-  "disk-create": { args: DiskCreateArguments; returns: undefined };
+  "device_add": { args: DeviceAddArguments; returns: Record<string, never> };
+  "disk-create": { args: DiskCreateArguments; returns: Record<string, never> };
   /** Features: `json-cli` */
-  "gadget_add": { args: GadgetAddArguments; returns: undefined };
+  "gadget_add": { args: GadgetAddArguments; returns: Record<string, never> };
   "list-things": { args: undefined; returns: ListThingsResult[] };
   "query-state": { args: undefined; returns: QueryStateResult };
   /** @deprecated */
   "read_buffer": { args: ReadBufferArguments; returns: string };
   /** @experimental */
-  "set-limits": { args: SetLimitsArguments | undefined; returns: undefined };
+  "set-limits": { args: SetLimitsArguments | undefined; returns: Record<string, never> };
   "x-get-prop": { args: ReadBufferArguments; returns: unknown };
 }

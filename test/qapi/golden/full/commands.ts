@@ -12,7 +12,12 @@ import type {
   WidgetOptions,
 } from "./types.js";
 
-/** Every command: wire name → `{ args, returns }` (`args: undefined` when it takes none). */
+/**
+ * Every command: wire name → `{ args, returns }`.
+ *
+ * `args: undefined` when it takes none;
+ * `returns: Record<string, never>` when it returns `{}`, `undefined` when it sends no reply.
+ */
 export interface WidgetCommands {
   /**
    * Echoes `text` back.
@@ -33,12 +38,12 @@ export interface WidgetCommands {
    * @since 2.0
    * @experimental This command is experimental.
    */
-  "laser-fire": { args: undefined; returns: undefined };
+  "laser-fire": { args: undefined; returns: Record<string, never> };
   /**
    * Resets everything, the old way.
    * @since 0.1
    */
-  "legacy_reset": { args: undefined; returns: undefined };
+  "legacy_reset": { args: undefined; returns: Record<string, never> };
   /**
    * Query the legacy information.
    * @returns `LegacyInfo`
@@ -81,5 +86,5 @@ export interface WidgetCommands {
    * <- { "return": {} }
    * @since 1.0
    */
-  "widget-add": { args: WidgetOptions; returns: undefined };
+  "widget-add": { args: WidgetOptions; returns: Record<string, never> };
 }

@@ -7,7 +7,12 @@ import type {
   GuestSyncDelimitedArguments,
 } from "./types.js";
 
-/** Every command: wire name → `{ args, returns }` (`args: undefined` when it takes none). */
+/**
+ * Every command: wire name → `{ args, returns }`.
+ *
+ * `args: undefined` when it takes none;
+ * `returns: Record<string, never>` when it returns `{}`, `undefined` when it sends no reply.
+ */
 export interface QgaCommands {
   /**
    * Reads the guest's clock.
@@ -25,7 +30,7 @@ export interface QgaCommands {
    * Checks that the agent answers.
    * @since 0.15.0
    */
-  "guest-ping": { args: undefined; returns: undefined };
+  "guest-ping": { args: undefined; returns: Record<string, never> };
   /**
    * Shuts the guest down.  There is no reply on success: the agent goes
    * away with the guest.
