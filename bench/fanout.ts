@@ -11,14 +11,17 @@
  *
  * Baseline: the same chunks through the runtime's `MessageFramer` + `JSON.parse`, nothing else.
  *
- *   node --expose-gc --import tsx bench/fanout.ts [--events 100000] [--rounds 7]
+ * Run it compiled (what users run; tsx's keepNames transform slows closures):
+ *   npx tsc -p tsconfig.json --noEmit false --outDir /tmp/qmpkit-bench --declaration false --sourceMap false
+ *   node --expose-gc /tmp/qmpkit-bench/bench/fanout.js [--events 100000] [--rounds 7]
+ * or: node --expose-gc --import tsx bench/fanout.ts [same options]
  */
 import { getHeapStatistics } from "node:v8";
 import { QmpClient } from "../runtime/index.js";
 import { MessageFramer } from "../runtime/framing.js";
 import { createDuplexPair } from "../runtime/testing/index.js";
 import { attachEchoPeer } from "./lib/echo-peer.js";
-import { machineLine } from "./lib/env.js";
+import { commandLine, machineLine, underTsx } from "./lib/env.js";
 import { fmt, median, spreadPct, summary, table, turn } from "./lib/stats.js";
 
 function option(name: string, fallback: number): number {
@@ -208,7 +211,7 @@ const spreads = [...results.map((r) => spreadPct(r.map((o) => o.ms))), spreadPct
 console.log(
   [
     `Machine: ${machineLine()}${gc === undefined ? " (no --expose-gc: heap figures include garbage)" : ""}`,
-    `Command: \`node --expose-gc --import tsx bench/fanout.ts${process.argv.slice(2).length ? " " + process.argv.slice(2).join(" ") : ""}\``,
+    `Command: \`${commandLine()}\`${underTsx ? " (tsx: slower, see notes)" : ""}`,
     `${fmt(EVENTS)} events, ${mib(bytes)} MiB on the wire, ${chunks.length} chunks of 64 KiB; 1 warm-up round discarded, median of ${ROUNDS} (min–max).`,
     `Heap = V8 used_heap_size: before (after gc, listeners attached) / peak (sampled after each chunk and every 1,000 events mid-dispatch) / after (gc).`,
     `Largest (max−min)/median of a time cell: ${fmt(Math.max(...spreads), 0)}%.`,

@@ -11,13 +11,16 @@
  * (`QmpTestServer.connectPair()`) and against a minimal echo peer (bench/lib/echo-peer.ts),
  * for qmpkit and for the raw client, to separate client cost from server cost.
  *
- *   npx tsx bench/roundtrip.ts [--rounds 7] [--seq 2000] [--inproc-seq 20000] [--only qemu|inproc]
+ * Run it compiled (what users run; tsx's keepNames transform slows closures ~2×):
+ *   npx tsc -p tsconfig.json --noEmit false --outDir /tmp/qmpkit-bench --declaration false --sourceMap false
+ *   node /tmp/qmpkit-bench/bench/roundtrip.js [--rounds 7] [--seq 2000] [--inproc-seq 20000] [--only qemu|inproc]
+ * or directly: npx tsx bench/roundtrip.ts [same options]
  */
 import type { Duplex } from "node:stream";
 import { QmpClient, type QmpClientOptions } from "../runtime/index.js";
 import { QmpTestServer, createDuplexPair } from "../runtime/testing/index.js";
 import { attachEchoPeer } from "./lib/echo-peer.js";
-import { commandLine, machineLine } from "./lib/env.js";
+import { commandLine, machineLine, underTsx } from "./lib/env.js";
 import { QEMU_ARGS, qemuVersion, startQemu } from "./lib/qemu.js";
 import { RawQmp } from "./lib/raw-qmp.js";
 import { fmt, median, spreadPct, summary, table } from "./lib/stats.js";
@@ -210,10 +213,13 @@ async function inprocRound(kind: "raw" | "qmpkit", peer: Peer, oob: boolean): Pr
     execute = () => qmp.execute("query-status");
     close = () => qmp.disconnect();
   }
+  const cpu = process.cpuUsage();
   const seqMs = await timed(async () => {
     for (let i = 0; i < INPROC_SEQ; i++) await execute();
   });
+  const used = process.cpuUsage(cpu);
   s.set("seq", (INPROC_SEQ / seqMs) * 1000);
+  s.set("seq cpu", (used.user + used.system) / INPROC_SEQ);
   const pipeMs = await timed(async () => {
     for (let b = 0; b < INPROC_PIPE_BATCHES; b++) {
       const all: Array<Promise<unknown>> = [];
@@ -250,18 +256,18 @@ async function benchInProcess(): Promise<string> {
   }
   const rows = configs.map((cfg, i) => {
     const r = results[i] ?? new Map<string, number[]>();
-    return [cfg.label, summary(r.get("seq") ?? []), summary(r.get("pipe") ?? [])];
+    return [cfg.label, summary(r.get("seq") ?? []), summary(r.get("seq cpu") ?? [], 2), summary(r.get("pipe") ?? [])];
   });
   return [
     `In-memory duplex pair (runtime/testing createDuplexPair; each write is delivered in a microtask).`,
     `Sequential: ${fmt(INPROC_SEQ)} awaited \`execute("query-status")\` per round; pipelined: ${INPROC_PIPE_BATCHES} × 1,000 concurrent.`,
     `1 warm-up round discarded, median of ${ROUNDS} rounds (min–max), round trips/s; configurations interleaved.`,
     "",
-    table(["client ↔ peer", "sequential rt/s", "pipelined rt/s"], rows),
+    table(["client ↔ peer", "sequential rt/s", "sequential CPU µs/rt", "pipelined rt/s"], rows),
   ].join("\n");
 }
 
-const out: string[] = [`Machine: ${machineLine()}`, `Command: \`${commandLine("bench/roundtrip.ts")}\``, ""];
+const out: string[] = [`Machine: ${machineLine()}`, `Command: \`${commandLine()}\`${underTsx ? " (tsx: slower, see notes)" : ""}`, ""];
 if (only !== "inproc") out.push("### Against real QEMU", "", await benchQemu(), "");
 if (only !== "qemu") out.push("### In-process", "", await benchInProcess(), "");
 console.log(out.join("\n"));

@@ -4,6 +4,7 @@
  * bindings (e.g. `QemuApi` from `qmpkit/qemu`), with an untyped default.
  * @module
  */
+import type { FileHandle } from "node:fs/promises";
 
 /** Options accepted by every command execution. */
 export interface ExecuteOptions {
@@ -19,6 +20,13 @@ export interface ExecuteOptions {
    * reply, if the server sends one, is then logged and dropped.
    */
   noReply?: boolean | undefined;
+  /**
+   * File descriptors to pass with the command (SCM_RIGHTS), e.g. for `getfd` and `add-fd`:
+   * they travel in the same `sendmsg` as the command's first bytes. Unix-socket connections
+   * only, with the optional native part installed. The caller keeps ownership: close them
+   * once the command settled.
+   */
+  fds?: readonly (number | FileHandle)[] | undefined;
 }
 
 /**

@@ -2,7 +2,6 @@
  * The QMP client: connection lifecycle, negotiation, command execution and events.
  * @module
  */
-import type { AddressInfo } from "node:net";
 import type {
   CommandArgs,
   CommandName,
@@ -13,6 +12,7 @@ import type {
   QmpApi,
   QmpEvent,
   QmpEventOf,
+  QmpExecutor,
   UntypedApi,
 } from "./api.js";
 import { randomInt } from "node:crypto";
@@ -21,55 +21,18 @@ import { EventHub, type EventCallback } from "./event-hub.js";
 import { EventListener, type EventMatch, type ListenOptions } from "./event-listener.js";
 import type { EventEnvelope, QmpGreeting } from "./envelopes.js";
 import { debugFromEnv, defaultLogger, type QmpLogger } from "./logger.js";
+import { toFd } from "./fd/index.js";
+import * as fdCommands from "./fd-commands.js";
 import { Session, type MessageHooks } from "./session.js";
+import type {
+  AcceptOptions,
+  ConnectOptions,
+  ExecuteUntilOptions,
+  QmpClientOptions,
+  QmpCommandMessage,
+  QmpState,
+} from "./client-options.js";
 import { acceptTransport, openTransport, type AcceptTarget, type ConnectTarget, type OpenTransport } from "./transport.js";
-
-/** Connection state. `idle` covers both "never connected" and "disconnected". */
-export type QmpState = "idle" | "connecting" | "running" | "disconnecting";
-
-/** Options for {@link QmpClient}. */
-export interface QmpClientOptions {
-  /** A name used in log lines, to tell clients apart. */
-  name?: string | undefined;
-  /** Send `qmp_capabilities` after the greeting (default true). False for qemu-ga or manual negotiation. */
-  negotiate?: boolean | undefined;
-  /** Wait for the `{"QMP": ...}` greeting before anything else (default true). False for qemu-ga. */
-  awaitGreeting?: boolean | undefined;
-  /** Enable out-of-band execution when the server offers it (default true). */
-  oob?: boolean | undefined;
-  /** Largest accepted inbound message; larger ones end the session with a ProtocolError (default 64 MiB). */
-  maxMessageBytes?: number | undefined;
-  /**
-   * With oob negotiated, the most in-band commands sent before their replies (default 8):
-   * QEMU stops reading its socket beyond that, which would also hold back `exec-oob`.
-   */
-  maxInFlight?: number | undefined;
-  /** Where debug lines and warnings go (default: silent unless `DEBUG=qmpkit` or `NODE_DEBUG=qmpkit`). */
-  logger?: QmpLogger | undefined;
-  /** Traffic hooks for logging or filtering. */
-  hooks?: MessageHooks | undefined;
-}
-
-/** Options for {@link QmpClient.connect} and {@link QmpClient.accept}. */
-export interface ConnectOptions {
-  signal?: AbortSignal | undefined;
-  /** Milliseconds for the whole handshake (transport, greeting, negotiation). */
-  timeout?: number | undefined;
-}
-
-/** Options for {@link QmpClient.accept}. */
-export interface AcceptOptions extends ConnectOptions {
-  /** Called once listening, with the socket path or TCP address: start QEMU now. */
-  onListening?: ((address: string | AddressInfo) => void) | undefined;
-}
-
-/** A command message built by the caller, for {@link QmpClient.executeMessage}. */
-export type QmpCommandMessage =
-  | { execute: string; arguments?: Record<string, unknown>; id?: string | number; [extra: string]: unknown }
-  | { "exec-oob": string; arguments?: Record<string, unknown>; id?: string | number; [extra: string]: unknown };
-
-/** Options for {@link QmpClient.executeUntil}. */
-export type ExecuteUntilOptions = Omit<ExecuteOptions, "oob">;
 
 /**
  * An async QMP client. Generic over an API description (see `qmpkit/qemu`'s `QemuApi`);
@@ -95,6 +58,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     oob: boolean;
     maxMessageBytes: number;
     maxInFlight: number;
+    fdPassing: boolean;
     logger: QmpLogger;
     hooks: MessageHooks;
     debug: boolean;
@@ -113,6 +77,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       oob: options.oob ?? true,
       maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
       maxInFlight: options.maxInFlight ?? 8,
+      fdPassing: options.fdPassing ?? true,
       logger,
       hooks: options.hooks ?? {},
       debug: options.logger !== undefined || debugFromEnv,
@@ -148,7 +113,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
 
   /** Connects, waits for the greeting and negotiates capabilities. Rejects with {@link ConnectError}. */
   connect(target: ConnectTarget, options: ConnectOptions = {}): Promise<void> {
-    return this.track(this.establish((signal) => openTransport(target, signal), options));
+    return this.track(this.establish((signal) => openTransport(target, signal, this.options.fdPassing), options));
   }
 
   /**
@@ -214,8 +179,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
   ): Promise<{ result: CommandReturn<Api, K>; event: QmpEventOf<Api, N> }> {
     const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
     using listener = this.listen(names);
-    const run = this.execute as (command: string, args?: unknown, options?: ExecuteOptions) => Promise<unknown>;
-    const result = (await run.call(this, command, args, options)) as CommandReturn<Api, K>;
+    const result = (await this.untyped().execute(command, args as object | undefined, options)) as CommandReturn<Api, K>;
     const remaining = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
     const event = await listener.wait(match, { signal: options.signal, timeout: remaining });
     return { result, event };
@@ -234,6 +198,31 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     session.resync();
     const echoed = await session.send({ execute: "guest-sync-delimited", arguments: { id: token } }, "guest-sync-delimited", { id: token }, options);
     if (echoed !== token) throw new ProtocolError(`guest-sync-delimited echoed ${JSON.stringify(echoed)} instead of ${token}`);
+  }
+
+  /** Passes `fd` to QEMU under `name` (`getfd`). See {@link ExecuteOptions.fds} for requirements. */
+  getfd(name: string, fd: fdCommands.PassableFd, options?: fdCommands.FdCommandOptions): Promise<void> {
+    return fdCommands.getfd(this.untyped(), name, fd, options);
+  }
+
+  /** Makes QEMU close the fd it keeps under `name` (`closefd`). */
+  closefd(name: string, options?: fdCommands.FdCommandOptions): Promise<void> {
+    return fdCommands.closefd(this.untyped(), name, options);
+  }
+
+  /** Adds `fd` to an fdset (`add-fd`); a new fdset unless `fdsetId` is given. Use it as `/dev/fdset/N`. */
+  addFd(fd: fdCommands.PassableFd, options?: fdCommands.AddFdOptions): Promise<fdCommands.AddFdResult> {
+    return fdCommands.addFd(this.untyped(), fd, options);
+  }
+
+  /** Adds several fds to one (free, unless given) fdset, all or nothing. */
+  addFds(fds: readonly fdCommands.PassableFd[], options?: fdCommands.AddFdOptions): Promise<{ fdsetId: number; fds: number[] }> {
+    return fdCommands.addFds(this.untyped(), fds, options);
+  }
+
+  /** Removes one fd of an fdset, or all of them (`remove-fd`). */
+  removeFd(fdsetId: number, fd?: number, options?: fdCommands.FdCommandOptions): Promise<void> {
+    return fdCommands.removeFd(this.untyped(), fdsetId, fd, options);
   }
 
   /** Closes the connection; pending commands reject with {@link DisconnectedError}. Idempotent. */
@@ -260,6 +249,11 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     return this.disconnect();
   }
 
+  // The helpers speak plain QMP whatever API this client is typed with.
+  private untyped(): QmpExecutor {
+    return this as unknown as QmpExecutor;
+  }
+
   private sendCommand(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions | undefined): Promise<unknown> {
     const session = this.session;
     if (this.currentState !== "running" || session === undefined) {
@@ -268,7 +262,15 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     if (options?.oob === true && !session.oob) {
       return Promise.reject(new StateError(`cannot exec-oob ${command}: out-of-band was not negotiated on this connection`));
     }
-    return session.send(message, command, args, options);
+    const fds = options?.fds;
+    if (fds === undefined || fds.length === 0) return session.send(message, command, args, options);
+    if (options?.noReply === true) return Promise.reject(new TypeError("fds cannot be passed with noReply"));
+    try {
+      fdCommands.checkFdCapable(session);
+      return session.sendWithFds(message, command, args, options ?? {}, fds.map(toFd));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   private async establish(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {

@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { QmpApi, UntypedApi } from "./api.js";
-import { QmpClient, type QmpClientOptions } from "./client.js";
+import { QmpClient } from "./client.js";
+import type { QmpClientOptions } from "./client-options.js";
 import { ConnectError } from "./errors.js";
 
 /** Options for {@link launchQemu}. */

@@ -9,6 +9,7 @@ import { DisconnectedError, ExecuteError, ProtocolError } from "./errors.js";
 import { isEvent, isGreeting, isReply, lastValidationError, type EventEnvelope, type QmpGreeting } from "./envelopes.js";
 import { MessageFramer } from "./framing.js";
 import type { QmpLogger } from "./logger.js";
+import type { FdCapableSocket } from "./fd/index.js";
 import type { TransportKind } from "./transport.js";
 
 /** Traffic hooks: observe (and, inbound, filter) every message. */
@@ -34,6 +35,8 @@ interface Pending {
   message: Record<string, unknown>;
   inBand: boolean;
   written: boolean;
+  /** Fds to attach to the message's first bytes. */
+  fds: readonly number[] | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -57,6 +60,10 @@ export class Session {
   // Ids we stopped waiting for (timeout/abort) whose replies QEMU still owes us.
   private readonly abandonedInBand = new Set<Id>();
   private socketError: Error | undefined;
+  // Called when QEMU answers an id (even one we stopped waiting for) or the session ends.
+  private readonly replyHooks = new Map<Id, () => void>();
+  // fd-carrying commands run one at a time (see sendWithFds).
+  private fdTail: Promise<void> = Promise.resolve();
 
   constructor(
     readonly stream: Duplex,
@@ -90,7 +97,14 @@ export class Session {
   }
 
   /** Sends a command and resolves with its `return`. The message gets an id unless it has one. */
-  send(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions = {}): Promise<unknown> {
+  send(
+    message: Record<string, unknown>,
+    command: string,
+    args: unknown,
+    options: ExecuteOptions = {},
+    fds?: readonly number[],
+    onReply?: () => void,
+  ): Promise<unknown> {
     const { signal, timeout } = options;
     if (this.done) return Promise.reject(new DisconnectedError("connection closed"));
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -118,6 +132,7 @@ export class Session {
         message,
         inBand,
         written: false,
+        fds,
         resolve: (value) => (settle(), resolve(value)),
         reject: (error) => (settle(), reject(error)),
       };
@@ -129,6 +144,7 @@ export class Session {
         );
       }
       this.pending.set(entry.id, entry);
+      if (onReply !== undefined) this.replyHooks.set(entry.id, onReply);
       if (command === "quit") this.quitSent = true;
       if (inBand && this.oob && this.inBandInFlight >= this.options.maxInFlight) this.held.push(entry);
       else this.write(entry);
@@ -180,7 +196,44 @@ export class Session {
     this.options.hooks.outbound?.(entry.message);
     const text = JSON.stringify(entry.message);
     if (this.options.debug) this.options.logger.debug(`-> ${text.length > 1000 ? text.slice(0, 1000) + "…" : text}`);
-    this.stream.write(text);
+    if (entry.fds === undefined) {
+      this.stream.write(text);
+      return;
+    }
+    // The fds travel in the same sendmsg as the message's first bytes, so QEMU ties them to it.
+    (this.stream as FdCapableSocket).writeWithFds(Buffer.from(text), entry.fds, (error) => {
+      if (error) this.abandon(entry, new DisconnectedError(`could not send ${entry.command} with its fds: ${error.message}`, { cause: error }));
+    });
+  }
+
+  /**
+   * Sends a command with fds attached. Such commands run one at a time, each only after
+   * QEMU answered the previous one: QEMU keeps only the latest fds it received, so a second
+   * fd-carrying message read ahead would replace the first one's fds. After one fails, a
+   * `getfd`/`closefd` pair without fds collects and closes any fd QEMU did not consume, so it
+   * cannot leak into a later command.
+   */
+  sendWithFds(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions, fds: readonly number[]): Promise<unknown> {
+    let replied!: () => void;
+    const answered = new Promise<void>((resolve) => (replied = resolve));
+    const result = this.fdTail.then(() => this.send(message, command, args, options, fds, replied));
+    this.fdTail = result.then(
+      () => answered,
+      async (error: unknown) => {
+        await answered;
+        if (error instanceof ExecuteError) await this.drainStaleFd();
+      },
+    );
+    return result;
+  }
+
+  private async drainStaleFd(): Promise<void> {
+    const fdname = "qmpkit-stale-fd";
+    const took = await this.send({ execute: "getfd", arguments: { fdname } }, "getfd", { fdname }).then(
+      () => true,
+      () => false, // "No file descriptor supplied": nothing was left behind
+    );
+    if (took) await this.send({ execute: "closefd", arguments: { fdname } }, "closefd", { fdname }).catch(() => {});
   }
 
   private abandon(entry: Pending, reason: unknown): void {
@@ -225,6 +278,11 @@ export class Session {
       // we no longer know which reply belongs to which command. End the session.
       return this.fail(new ProtocolError(`QEMU reported an error without an id: ${reply.error.class}: ${reply.error.desc}`, text));
     }
+    const hook = this.replyHooks.get(id as Id);
+    if (hook !== undefined) {
+      this.replyHooks.delete(id as Id);
+      hook();
+    }
     const entry = this.pending.get(id as Id);
     if (entry === undefined) {
       if (this.abandonedInBand.delete(id as Id)) this.releaseSlot();
@@ -257,6 +315,8 @@ export class Session {
     const error = expected ? undefined : new DisconnectedError(cause ? `connection lost: ${cause.message}` : "connection closed by peer", { cause });
     const pending = [...this.pending.values()];
     this.pending.clear();
+    for (const hook of this.replyHooks.values()) hook();
+    this.replyHooks.clear();
     this.held.length = 0;
     for (const entry of pending) {
       // EOF after our own quit is its success: QEMU may close before the reply is read.

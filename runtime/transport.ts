@@ -7,6 +7,7 @@ import { chmod, lstat, unlink } from "node:fs/promises";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
+import { connectFdSocket, fdPassingAvailable } from "./fd/index.js";
 
 /** Where to connect: a unix socket path, `{ path }`, `{ host, port, tls? }`, or an open Duplex. */
 export type ConnectTarget = string | { path: string } | { host: string; port: number; tls?: tls.ConnectionOptions } | Duplex;
@@ -29,10 +30,21 @@ function isDuplex(target: unknown): target is Duplex {
   return typeof target === "object" && target !== null && typeof (target as Duplex).pipe === "function";
 }
 
-/** Opens a connection; rejects with the OS error (e.g. ECONNREFUSED) or `signal.reason`. */
-export function openTransport(target: ConnectTarget, signal: AbortSignal): Promise<OpenTransport> {
-  if (isDuplex(target)) return Promise.resolve({ stream: target, kind: "duplex" });
+/**
+ * Opens a connection; rejects with the OS error (e.g. ECONNREFUSED) or `signal.reason`.
+ * With `fdPassing`, a unix path is opened with the native fd-capable socket when it is
+ * installed (falling back to `net` when it is not).
+ */
+export async function openTransport(target: ConnectTarget, signal: AbortSignal, fdPassing: boolean): Promise<OpenTransport> {
+  if (isDuplex(target)) return { stream: target, kind: "duplex" };
   const path = typeof target === "string" ? target : "path" in target ? target.path : undefined;
+  if (path !== undefined && fdPassing && fdPassingAvailable()) {
+    return { stream: await connectFdSocket(path, { signal }), kind: "unix", path };
+  }
+  return connectNet(target as Exclude<ConnectTarget, Duplex>, path, signal);
+}
+
+function connectNet(target: Exclude<ConnectTarget, Duplex>, path: string | undefined, signal: AbortSignal): Promise<OpenTransport> {
   return new Promise((resolve, reject) => {
     let socket: net.Socket;
     let kind: TransportKind;

@@ -64,7 +64,8 @@ describe("docs from IR", () => {
     expect(types).toMatch(/QAPI `size`: values above 2\^53 lose precision as a JavaScript number\.\n\s+\* @experimental/);
     const functions = files.get("functions.ts") ?? "";
     expect(functions).toContain(" * @returns the DiskInfo\n * @throws GenericError if there is no disk");
-    expect(functions).toContain("The server sends no reply to this command.");
+    expect(functions).toContain("The server sends no reply on success: resolves once the command is written (`noReply`).");
+    expect(functions).toContain('return qmp.execute("guest-shutdown", undefined, { ...options, noReply: true }) as Promise<void>;');
     using dir = tempDir();
     expect(typecheck(writeFiles(join(dir.path, "o"), files))).toEqual([]);
   });
