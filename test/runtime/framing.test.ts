@@ -51,7 +51,8 @@ describe("MessageFramer", () => {
         fc.boolean(),
         (objects, cuts, separator, pretty) => {
           const text = objects.map((o) => JSON.stringify(o, null, pretty ? 2 : undefined)).join(separator);
-          expect(frame(splitAt(Buffer.from(text), cuts)).messages).toEqual(objects);
+          // Compare with what JSON itself round-trips (-0 becomes 0).
+          expect(frame(splitAt(Buffer.from(text), cuts)).messages).toEqual(objects.map((o) => JSON.parse(JSON.stringify(o)) as unknown));
         },
       ),
     );
