@@ -30,7 +30,9 @@ function option(name: string, fallback: number): number {
   const value = at === -1 ? undefined : process.argv[at + 1];
   return value === undefined ? fallback : Number(value);
 }
-const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+const only = process.argv.includes("--only")
+  ? process.argv[process.argv.indexOf("--only") + 1]
+  : undefined;
 const ROUNDS = option("rounds", 7);
 const SEQ = option("seq", 2000);
 const PIPE = 1000;
@@ -66,7 +68,11 @@ interface Contender {
 
 function rawContender(): Contender {
   let client: RawQmp | undefined;
-  const c = (): RawQmp => client ?? (() => { throw new Error("not connected"); })();
+  const c = (): RawQmp =>
+    client ??
+    (() => {
+      throw new Error("not connected");
+    })();
   return {
     async connect(path, oob) {
       client = await RawQmp.connect(path);
@@ -83,7 +89,11 @@ function rawContender(): Contender {
 
 function qmpkitContender(): Contender {
   let client: QmpClient | undefined;
-  const c = (): QmpClient => client ?? (() => { throw new Error("not connected"); })();
+  const c = (): QmpClient =>
+    client ??
+    (() => {
+      throw new Error("not connected");
+    })();
   return {
     async connect(path, oob, extra = {}) {
       client = new QmpClient({ ...extra, oob });
@@ -103,7 +113,10 @@ function qmpkitContender(): Contender {
   };
 }
 
-async function qemuRound(kind: "raw" | "qmpkit", socketPath: string): Promise<Sample> {
+async function qemuRound(
+  kind: "raw" | "qmpkit",
+  socketPath: string,
+): Promise<Sample> {
   const s: Sample = new Map();
   const c = kind === "raw" ? rawContender() : qmpkitContender();
   // Connection 1: oob on.
@@ -113,7 +126,8 @@ async function qemuRound(kind: "raw" | "qmpkit", socketPath: string): Promise<Sa
   });
   s.set("seq rt/s", (SEQ / seqMs) * 1000);
   s.set("pipe oob on ms", await timed(() => c.pipeline(PIPE)));
-  if (kind === "raw") s.set("pipe oob on, window 8 ms", await timed(() => c.pipeline(PIPE, 8)));
+  if (kind === "raw")
+    s.set("pipe oob on, window 8 ms", await timed(() => c.pipeline(PIPE, 8)));
   await c.close();
   // Connection 2: oob off.
   await c.connect(socketPath, false);
@@ -135,7 +149,8 @@ async function benchQemu(): Promise<string> {
   const lib = new Map<string, number[]>();
   try {
     for (let round = -1; round < ROUNDS; round++) {
-      const order: Array<"raw" | "qmpkit"> = round % 2 === 0 ? ["raw", "qmpkit"] : ["qmpkit", "raw"];
+      const order: Array<"raw" | "qmpkit"> =
+        round % 2 === 0 ? ["raw", "qmpkit"] : ["qmpkit", "raw"];
       for (const kind of order) {
         const sample = await qemuRound(kind, qemu.socketPath);
         if (round >= 0) record(kind === "raw" ? raw : lib, sample); // round -1 is the warm-up
@@ -146,11 +161,19 @@ async function benchQemu(): Promise<string> {
     await qemu.stop();
   }
   const get = (m: Map<string, number[]>, k: string): number[] => m.get(k) ?? [];
+  // Per-round ratios pair each qmpkit sample with the raw sample of the same round, which
+  // cancels slow drift (machine load) that the ratio of medians does not.
+  const paired = (num: number[], den: number[]): string =>
+    summary(
+      num.map((x, i) => x / (den[i] ?? NaN)),
+      3,
+    );
   const rtRow = (label: string, r: number[], q: number[]): string[] => [
     label,
     `${summary(r)} rt/s`,
     `${summary(q)} rt/s`,
     fmt(median(q) / median(r), 3),
+    paired(q, r),
   ];
   // For times, the ratio is throughput-like: raw time / qmpkit time (≥ 0.95 is the target).
   const msRow = (label: string, r: number[], q: number[]): string[] => [
@@ -158,28 +181,62 @@ async function benchQemu(): Promise<string> {
     `${summary(r, 1)} ms (${fmt(PIPE / (median(r) / 1000))} rt/s)`,
     `${summary(q, 1)} ms (${fmt(PIPE / (median(q) / 1000))} rt/s)`,
     fmt(median(r) / median(q), 3),
+    paired(r, q),
   ];
   const rows = [
-    rtRow(`sequential query-status ×${fmt(SEQ)}, oob negotiated`, get(raw, "seq rt/s"), get(lib, "seq rt/s")),
-    msRow(`1,000 pipelined, oob off`, get(raw, "pipe oob off ms"), get(lib, "pipe oob off ms")),
-    msRow(`1,000 pipelined, oob on (raw: all at once; qmpkit: default window of 8)`, get(raw, "pipe oob on ms"), get(lib, "pipe oob on ms")),
-    msRow(`1,000 pipelined, oob on, both windowed at 8 in flight`, get(raw, "pipe oob on, window 8 ms"), get(lib, "pipe oob on ms")),
-    msRow(`1,000 pipelined, oob on, both unwindowed (qmpkit maxInFlight 100,000)`, get(raw, "pipe oob on ms"), get(lib, "pipe oob on, no window ms")),
+    rtRow(
+      `sequential query-status ×${fmt(SEQ)}, oob negotiated`,
+      get(raw, "seq rt/s"),
+      get(lib, "seq rt/s"),
+    ),
+    msRow(
+      `1,000 pipelined, oob off`,
+      get(raw, "pipe oob off ms"),
+      get(lib, "pipe oob off ms"),
+    ),
+    msRow(
+      `1,000 pipelined, oob on (raw: all at once; qmpkit: default window of 8)`,
+      get(raw, "pipe oob on ms"),
+      get(lib, "pipe oob on ms"),
+    ),
+    msRow(
+      `1,000 pipelined, oob on, both windowed at 8 in flight`,
+      get(raw, "pipe oob on, window 8 ms"),
+      get(lib, "pipe oob on ms"),
+    ),
+    msRow(
+      `1,000 pipelined, oob on, both unwindowed (qmpkit maxInFlight 100,000)`,
+      get(raw, "pipe oob on ms"),
+      get(lib, "pipe oob on, no window ms"),
+    ),
     [
       "connect + greeting + qmp_capabilities",
       `${summary(get(raw, "handshake ms"), 2)} ms`,
       `${summary(get(lib, "handshake ms"), 2)} ms`,
-      fmt(median(get(raw, "handshake ms")) / median(get(lib, "handshake ms")), 3),
+      fmt(
+        median(get(raw, "handshake ms")) / median(get(lib, "handshake ms")),
+        3,
+      ),
+      paired(get(raw, "handshake ms"), get(lib, "handshake ms")),
     ],
   ];
-  const spreads = [...raw.entries(), ...lib.entries()].map(([k, v]) => spreadPct(v));
+  const spreads = [...raw.values(), ...lib.values()].map((v) => spreadPct(v));
   return [
     `QEMU: ${version}; \`qemu-system-x86_64 ${QEMU_ARGS.join(" ")}\` — ONE QEMU process for both clients; each`,
     `round runs both client kinds back to back (order alternates per round), each on fresh connections;`,
     `1 warm-up round discarded, then median of ${ROUNDS} rounds, (min–max) in brackets. Ratio = qmpkit/raw throughput.`,
     `Largest (max−min)/median over all cells: ${fmt(Math.max(...spreads), 0)}%.`,
     "",
-    table(["work", "raw net.Socket", "qmpkit", "qmpkit/raw"], rows),
+    table(
+      [
+        "work",
+        "raw net.Socket",
+        "qmpkit",
+        "qmpkit/raw (of medians)",
+        "qmpkit/raw per round, median (min–max)",
+      ],
+      rows,
+    ),
   ].join("\n");
 }
 
@@ -197,7 +254,11 @@ function pair(peer: Peer): { client: Duplex; dispose(): Promise<void> } {
   return { client, dispose: async () => void serverSide.destroy() };
 }
 
-async function inprocRound(kind: "raw" | "qmpkit", peer: Peer, oob: boolean): Promise<Sample> {
+async function inprocRound(
+  kind: "raw" | "qmpkit",
+  peer: Peer,
+  oob: boolean,
+): Promise<Sample> {
   const s: Sample = new Map();
   const { client: stream, dispose } = pair(peer);
   let execute: () => Promise<unknown>;
@@ -234,13 +295,48 @@ async function inprocRound(kind: "raw" | "qmpkit", peer: Peer, oob: boolean): Pr
 }
 
 async function benchInProcess(): Promise<string> {
-  const configs: Array<{ label: string; kind: "raw" | "qmpkit"; peer: Peer; oob: boolean }> = [
-    { label: "qmpkit ↔ fake server (QmpTestServer.connectPair), oob on", kind: "qmpkit", peer: "fake server", oob: true },
-    { label: "qmpkit ↔ fake server, oob off", kind: "qmpkit", peer: "fake server", oob: false },
-    { label: "raw client ↔ fake server, oob on", kind: "raw", peer: "fake server", oob: true },
-    { label: "qmpkit ↔ echo peer, oob on", kind: "qmpkit", peer: "echo peer", oob: true },
-    { label: "qmpkit ↔ echo peer, oob off", kind: "qmpkit", peer: "echo peer", oob: false },
-    { label: "raw client ↔ echo peer", kind: "raw", peer: "echo peer", oob: true },
+  const configs: Array<{
+    label: string;
+    kind: "raw" | "qmpkit";
+    peer: Peer;
+    oob: boolean;
+  }> = [
+    {
+      label: "qmpkit ↔ fake server (QmpTestServer.connectPair), oob on",
+      kind: "qmpkit",
+      peer: "fake server",
+      oob: true,
+    },
+    {
+      label: "qmpkit ↔ fake server, oob off",
+      kind: "qmpkit",
+      peer: "fake server",
+      oob: false,
+    },
+    {
+      label: "raw client ↔ fake server, oob on",
+      kind: "raw",
+      peer: "fake server",
+      oob: true,
+    },
+    {
+      label: "qmpkit ↔ echo peer, oob on",
+      kind: "qmpkit",
+      peer: "echo peer",
+      oob: true,
+    },
+    {
+      label: "qmpkit ↔ echo peer, oob off",
+      kind: "qmpkit",
+      peer: "echo peer",
+      oob: false,
+    },
+    {
+      label: "raw client ↔ echo peer",
+      kind: "raw",
+      peer: "echo peer",
+      oob: true,
+    },
   ];
   const results = configs.map(() => new Map<string, number[]>());
   for (let round = -1; round < ROUNDS; round++) {
@@ -256,18 +352,36 @@ async function benchInProcess(): Promise<string> {
   }
   const rows = configs.map((cfg, i) => {
     const r = results[i] ?? new Map<string, number[]>();
-    return [cfg.label, summary(r.get("seq") ?? []), summary(r.get("seq cpu") ?? [], 2), summary(r.get("pipe") ?? [])];
+    return [
+      cfg.label,
+      summary(r.get("seq") ?? []),
+      summary(r.get("seq cpu") ?? [], 2),
+      summary(r.get("pipe") ?? []),
+    ];
   });
   return [
     `In-memory duplex pair (runtime/testing createDuplexPair; each write is delivered in a microtask).`,
     `Sequential: ${fmt(INPROC_SEQ)} awaited \`execute("query-status")\` per round; pipelined: ${INPROC_PIPE_BATCHES} × 1,000 concurrent.`,
     `1 warm-up round discarded, median of ${ROUNDS} rounds (min–max), round trips/s; configurations interleaved.`,
     "",
-    table(["client ↔ peer", "sequential rt/s", "sequential CPU µs/rt", "pipelined rt/s"], rows),
+    table(
+      [
+        "client ↔ peer",
+        "sequential rt/s",
+        "sequential CPU µs/rt",
+        "pipelined rt/s",
+      ],
+      rows,
+    ),
   ].join("\n");
 }
 
-const out: string[] = [`Machine: ${machineLine()}`, `Command: \`${commandLine()}\`${underTsx ? " (tsx: slower, see notes)" : ""}`, ""];
-if (only !== "inproc") out.push("### Against real QEMU", "", await benchQemu(), "");
+const out: string[] = [
+  `Machine: ${machineLine()}`,
+  `Command: \`${commandLine()}\`${underTsx ? " (tsx: slower, see notes)" : ""}`,
+  "",
+];
+if (only !== "inproc")
+  out.push("### Against real QEMU", "", await benchQemu(), "");
 if (only !== "qemu") out.push("### In-process", "", await benchInProcess(), "");
 console.log(out.join("\n"));

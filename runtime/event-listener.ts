@@ -195,15 +195,27 @@ export class EventListener<E extends { event: string }> implements AsyncIterable
   }
 
   /** Iterates events until the listener closes or the session ends (see class docs). Breaking out does not close the listener. */
-  async *[Symbol.asyncIterator](): AsyncIterator<E> {
-    for (;;) {
-      const event = await this.read(undefined, {}, false).catch((error: unknown) => {
-        if (error instanceof StateError && this.isClosed) return undefined;
-        throw error;
-      });
-      if (event === undefined) return;
-      yield event;
-    }
+  [Symbol.asyncIterator](): AsyncIterator<E> {
+    const finished: IteratorResult<E> = { value: undefined, done: true };
+    return {
+      next: (): Promise<IteratorResult<E>> => {
+        // Fast path: a buffered event, one promise and no wrapper.
+        if (this.failure === undefined && !this.isClosed && this.reader === undefined && this.head < this.queue.length) {
+          const event = this.queue[this.head] as E;
+          this.head++;
+          this.compact();
+          return Promise.resolve({ value: event, done: false });
+        }
+        return this.read(undefined, {}, false).then(
+          (event): IteratorResult<E> => (event === undefined ? finished : { value: event, done: false }),
+          (error: unknown): IteratorResult<E> => {
+            if (error instanceof StateError && this.isClosed) return finished;
+            throw error;
+          },
+        );
+      },
+      return: (): Promise<IteratorResult<E>> => Promise.resolve(finished),
+    };
   }
 
   // Returns undefined for "iteration is over" (only when !forWait).

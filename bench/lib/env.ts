@@ -9,7 +9,9 @@ import { basename } from "node:path";
 export function machineLine(): string {
   const cpu = cpus();
   const model = (cpu[0]?.model ?? "unknown CPU").replace(/\s+/g, " ").trim();
-  const load = loadavg().map((x) => x.toFixed(1)).join(" ");
+  const load = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ");
   return `${new Date().toISOString().slice(0, 10)}, ${model}, ${cpu.length} cores, Node ${process.version}, load average ${load}`;
 }
 
@@ -22,7 +24,9 @@ export function commandLine(): string {
   const args = process.argv.slice(2).join(" ");
   const flags = process.execArgv.filter((a) => a === "--expose-gc").join(" ");
   const name = basename(script);
-  const run = name.endsWith(".ts") ? `npx tsx bench/${name}` : `node ${flags ? flags + " " : ""}/tmp/qmpkit-bench/bench/${name}`;
+  const run = name.endsWith(".ts")
+    ? `npx tsx bench/${name}`
+    : `node ${flags ? flags + " " : ""}/tmp/qmpkit-bench/bench/${name}`;
   return args === "" ? run : `${run} ${args}`;
 }
 

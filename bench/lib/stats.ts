@@ -22,7 +22,10 @@ export function spreadPct(xs: readonly number[]): number {
 
 /** Formats a number with thousands separators and `digits` decimals. */
 export function fmt(x: number, digits = 0): string {
-  return x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return x.toLocaleString("en-US", {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  });
 }
 
 /** `median (min–max)` with `digits` decimals. */
@@ -32,9 +35,14 @@ export function summary(xs: readonly number[], digits = 0): string {
 }
 
 /** A markdown table. */
-export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+export function table(
+  header: readonly string[],
+  rows: ReadonlyArray<readonly string[]>,
+): string {
   const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join(
+    "\n",
+  );
 }
 
 /** Resolves after pending I/O callbacks ran (lets microtask-driven consumers drain first). */

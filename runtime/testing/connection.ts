@@ -6,6 +6,8 @@
 import type { Duplex } from "node:stream";
 import { resetDuplex } from "./duplex-pair.js";
 import type { FaultTable } from "./faults.js";
+import type { FdsetTable } from "./fdsets.js";
+import { bindFdState, ConnectionFds, takeFramedFds } from "./fds.js";
 import { formatQmpJson } from "./json-format.js";
 import { JsonFramer, type Frame } from "./framing.js";
 import { readFrame } from "./input.js";
@@ -31,6 +33,8 @@ export interface ConnectionHost {
   readonly sequential: boolean;
   readonly faults: FaultTable;
   readonly log: ReceivedLog;
+  /** The server's fdsets (`add-fd`). */
+  readonly fdsets: FdsetTable;
   handler(name: string): Handler | undefined;
   allowsOob(name: string): boolean;
   emit(
@@ -39,6 +43,12 @@ export interface ConnectionHost {
     options: QmpTestEventOptions | undefined,
   ): void;
   closed(connection: QmpConnection): void;
+}
+
+/** A request and the fds that came with it. */
+interface Request {
+  readonly message: Record<string, unknown>;
+  readonly fds: readonly number[];
 }
 
 /** A connected client. Created by the server for each socket or in-memory pair. */
@@ -51,6 +61,9 @@ export class QmpConnection implements RequestContext {
   readonly #host: ConnectionHost;
   readonly #framer = new JsonFramer();
   readonly #abort = new AbortController();
+  readonly #fds = new ConnectionFds();
+  // Bytes received before the current chunk, to place each frame's end in the stream.
+  #bytesIn = 0;
   // In-band work that later in-band commands must wait for (sequential mode, negotiation).
   #tail: Promise<void> | undefined;
 
@@ -105,6 +118,7 @@ export class QmpConnection implements RequestContext {
     const stream = this.#stream;
     // Stop serving at once: held commands are dropped and later replies go nowhere.
     this.#abort.abort(new Error("connection closed"));
+    this.#fds.close();
     if (stream.destroyed) return;
     if (options.reset === true) resetDuplex(stream);
     else if (options.graceful === true) stream.end(() => stream.destroy());
@@ -112,21 +126,31 @@ export class QmpConnection implements RequestContext {
   }
 
   #onData(chunk: Buffer): void {
+    const start = this.#bytesIn;
+    this.#bytesIn += chunk.length;
     for (const frame of this.#framer.push(chunk)) {
       if (this.#abort.signal.aborted) return;
-      this.#onFrame(frame);
+      this.#onFrame(frame, takeFramedFds(this.#stream, start + frame.end));
     }
   }
 
-  #onFrame(frame: Frame): void {
+  #onFrame(frame: Frame, fds: readonly number[]): void {
     const input = readFrame(frame, this.id);
-    this.#host.log.add(input.record);
-    if (input.request !== undefined) this.#schedule(input.request);
-    else this.send({ error: { class: "GenericError", desc: input.errorDesc } });
+    const record =
+      fds.length === 0 ? input.record : { ...input.record, fds: [...fds] };
+    this.#host.log.add(record);
+    this.#fds.arrived(fds);
+    if (input.request !== undefined)
+      this.#schedule({ message: input.request, fds });
+    else {
+      this.#fds.serve(fds);
+      this.send({ error: { class: "GenericError", desc: input.errorDesc } });
+    }
   }
 
   /** Runs a request now, or after the in-band work it must follow. */
-  #schedule(message: Record<string, unknown>): void {
+  #schedule(request: Request): void {
+    const { message } = request;
     // Like QEMU, only a request with exec-oob and no execute skips the in-band queue.
     const oob =
       this.oobEnabled &&
@@ -136,13 +160,13 @@ export class QmpConnection implements RequestContext {
       !oob &&
       (this.#host.sequential || !this.negotiated || this.#tail !== undefined);
     if (!ordered) {
-      void this.#process(message);
+      void this.#process(request);
       return;
     }
     const work =
       this.#tail === undefined
-        ? this.#process(message)
-        : this.#tail.then(() => this.#process(message));
+        ? this.#process(request)
+        : this.#tail.then(() => this.#process(request));
     if (work === undefined) return;
     this.#tail = work;
     void work.then(() => {
@@ -151,30 +175,34 @@ export class QmpConnection implements RequestContext {
   }
 
   /** Validates and runs one request; returns a promise only when it could not finish synchronously. */
-  #process(message: Record<string, unknown>): Promise<void> | undefined {
+  #process({ message, fds }: Request): Promise<void> | undefined {
     if (this.#abort.signal.aborted) return undefined;
     const hasId = Object.hasOwn(message, "id");
     const id = message["id"];
     const host = this.#host;
     const checked = checkRequest(message, this);
     if (!checked.ok) {
+      this.#fds.serve(fds);
       this.send(errorReply(checked.error, hasId, id));
       return undefined;
     }
     const gate = host.faults.gate(checked.command, this.#abort.signal);
-    if (gate === undefined) return this.#invoke(checked, hasId, id);
+    if (gate === undefined) return this.#invoke(checked, fds, hasId, id);
     // A rejected gate means the connection closed while the command was held: drop it.
     return gate.then(
-      () => this.#invoke(checked, hasId, id),
+      () => this.#invoke(checked, fds, hasId, id),
       () => undefined,
     );
   }
 
   #invoke(
     request: ValidRequest,
+    fds: readonly number[],
     hasId: boolean,
     id: unknown,
   ): Promise<void> | undefined {
+    // The fds count as received when the command runs, so a held command keeps its own.
+    this.#fds.serve(fds);
     const handler = this.#host.handler(request.command);
     if (handler === undefined) {
       const desc = `The command ${request.command} has not been found`;
@@ -182,7 +210,7 @@ export class QmpConnection implements RequestContext {
       return undefined;
     }
     const after: Array<() => void> = [];
-    const ctx = this.#context(request, id, after);
+    const ctx = this.#context(request, id, fds, after);
     const reply = (value: unknown): void => {
       if (request.command === "qmp_capabilities")
         this.#negotiated(request.args);
@@ -223,10 +251,11 @@ export class QmpConnection implements RequestContext {
   #context(
     request: ValidRequest,
     id: unknown,
+    fds: readonly number[],
     after: Array<() => void>,
   ): HandlerContext {
     const host = this.#host;
-    return {
+    const ctx: HandlerContext = {
       command: request.command,
       id,
       oob: request.oob,
@@ -240,12 +269,17 @@ export class QmpConnection implements RequestContext {
         this.close(
           options?.reset === true ? { reset: true } : { graceful: true },
         ),
+      fds,
+      takeFd: () => this.#fds.takeFd(),
     };
+    bindFdState(ctx, { connection: this.#fds, fdsets: host.fdsets });
+    return ctx;
   }
 
   #onClose(): void {
     if (!this.#abort.signal.aborted)
       this.#abort.abort(new Error("connection closed"));
+    this.#fds.close();
     this.#host.closed(this);
   }
 }

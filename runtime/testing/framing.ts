@@ -6,12 +6,21 @@
  * @module
  */
 
-/** One unit of framed input. */
+/**
+ * One unit of framed input. `end` is the index in the chunk passed to
+ * {@link JsonFramer.push} just past the frame's last byte, so a caller counting the stream's
+ * bytes knows where each frame ends (to tie received fds to it).
+ */
 export type Frame =
   /** A complete top-level value (or a bare token / stray closer) to parse. */
-  | { readonly kind: "message"; readonly bytes: Buffer }
+  | { readonly kind: "message"; readonly bytes: Buffer; readonly end: number }
   /** A byte that resets QEMU's lexer (0xFF, ESC) or an oversized message: one id-less error. */
-  | { readonly kind: "reset"; readonly bytes: Buffer; readonly reason: string };
+  | {
+      readonly kind: "reset";
+      readonly bytes: Buffer;
+      readonly end: number;
+      readonly reason: string;
+    };
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
@@ -61,6 +70,7 @@ export class JsonFramer {
         frames.push({
           kind: "reset",
           bytes: this.#take(chunk, start, i + 1),
+          end: i + 1,
           reason: `stray '${b === 0xff ? "\uFFFD" : "\u001B"}'`,
         });
         start = -1;
@@ -80,6 +90,7 @@ export class JsonFramer {
             frames.push({
               kind: "message",
               bytes: this.#take(chunk, start, i + 1),
+              end: i + 1,
             });
             start = -1;
           }
@@ -88,7 +99,11 @@ export class JsonFramer {
       }
       if (this.#bareToken) {
         if (endsBareToken(b)) {
-          frames.push({ kind: "message", bytes: this.#take(chunk, start, i) });
+          frames.push({
+            kind: "message",
+            bytes: this.#take(chunk, start, i),
+            end: i,
+          });
           start = -1;
           i--; // the delimiter starts (or separates) what comes next
         }
@@ -101,6 +116,7 @@ export class JsonFramer {
           frames.push({
             kind: "message",
             bytes: this.#take(chunk, start, i + 1),
+            end: i + 1,
           });
           start = -1;
         }
@@ -114,6 +130,7 @@ export class JsonFramer {
         frames.push({
           kind: "reset",
           bytes: this.#take(chunk, chunk.length, chunk.length),
+          end: chunk.length,
           reason: "message too big",
         });
       }

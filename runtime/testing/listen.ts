@@ -1,10 +1,13 @@
 /**
- * Sockets for the fake server: listening on a unix path or TCP port, or dialing out.
+ * Sockets for the fake server: listening on a unix path (receiving fds when fd passing is
+ * available) or TCP port, or dialing out.
  * @module
  */
 
 import { chmod, lstat, unlink } from "node:fs/promises";
 import { type Server, type Socket, connect, createServer } from "node:net";
+import type { Duplex } from "node:stream";
+import { fdPassingAvailable, listenFdServer } from "../fd/index.js";
 import type { QmpTestAddress, QmpTestListenTarget } from "./types.js";
 
 /** A listening server and how to undo it. */
@@ -46,11 +49,45 @@ function listenOn(
   });
 }
 
-/** Listens on `target`, passing each accepted socket to `onSocket`. */
+/** Restricts a unix socket file to its owner; on failure, closes the server and rethrows. */
+async function restrict(
+  path: string,
+  closeServer: () => Promise<void>,
+): Promise<void> {
+  if (isAbstract(path)) return;
+  // Only the owner may talk to a monitor socket, as with QEMU's 0600-ish sockets.
+  await chmod(path, 0o600).catch(async (error: unknown) => {
+    await closeServer();
+    throw error;
+  });
+}
+
+/**
+ * Listens on unix socket `path` with the fd-passing addon, so accepted sockets keep the fds
+ * they receive (`takeReceivedFds`).
+ */
+async function listenFds(
+  path: string,
+  onSocket: (socket: Duplex) => void,
+): Promise<Listener> {
+  if (!isAbstract(path)) await removeStaleSocket(path);
+  const server = await listenFdServer(path, onSocket);
+  // The fd server removes the socket file itself and waits for its sockets to close.
+  const close = (): Promise<void> => server.close();
+  await restrict(path, close);
+  return { address: { path }, close };
+}
+
+/**
+ * Listens on `target`, passing each accepted socket to `onSocket`. Unix sockets use the
+ * fd-passing addon when it is available, plain `net` otherwise (and for TCP).
+ */
 export async function listen(
   target: QmpTestListenTarget,
-  onSocket: (socket: Socket) => void,
+  onSocket: (socket: Duplex) => void,
 ): Promise<Listener> {
+  if ("path" in target && fdPassingAvailable())
+    return listenFds(target.path, onSocket);
   const server = createServer(onSocket);
   const closeServer = (): Promise<void> =>
     new Promise((resolve) => server.close(() => resolve()));
@@ -58,13 +95,7 @@ export async function listen(
     const { path } = target;
     if (!isAbstract(path)) await removeStaleSocket(path);
     await listenOn(server, { path });
-    if (!isAbstract(path)) {
-      // Only the owner may talk to a monitor socket, as with QEMU's 0600-ish sockets.
-      await chmod(path, 0o600).catch(async (error: unknown) => {
-        await closeServer();
-        throw error;
-      });
-    }
+    await restrict(path, closeServer);
     return {
       address: { path },
       // libuv unlinks the socket file itself when the server closes.

@@ -4,7 +4,11 @@
  * @module
  */
 
-import type { QmpTestVersion } from "./types.js";
+import type {
+  QmpTestGreeting,
+  QmpTestGreetingMessage,
+  QmpTestVersion,
+} from "./types.js";
 
 /** QEMU 7.2's version as measured. QEMU prints `micro, minor, major` in this order. */
 export const DEFAULT_VERSION: QmpTestVersion = {
@@ -26,6 +30,18 @@ export function copyVersion(v: QmpTestVersion): QmpTestVersion {
     qemu: { micro: v.qemu.micro, minor: v.qemu.minor, major: v.qemu.major },
     package: v.package,
   };
+}
+
+/** The version and greeting message of a server constructed with `greeting`. */
+export function greetingOf(greeting: QmpTestGreeting | false): {
+  version: QmpTestVersion;
+  greeting: QmpTestGreetingMessage | false;
+} {
+  if (greeting === false)
+    return { version: copyVersion(DEFAULT_VERSION), greeting };
+  const version = copyVersion(greeting.version ?? DEFAULT_VERSION);
+  const capabilities = [...(greeting.capabilities ?? ["oob"])];
+  return { version, greeting: { QMP: { version, capabilities } } };
 }
 
 /** An event timestamp for now, with microseconds like QEMU's. */

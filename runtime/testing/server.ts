@@ -7,12 +7,12 @@ import type { Duplex } from "node:stream";
 import { QmpConnection, type ConnectionHost } from "./connection.js";
 import { createDuplexPair } from "./duplex-pair.js";
 import { FaultTable } from "./faults.js";
+import { FdsetTable } from "./fdsets.js";
 import { defaultHandlers } from "./handlers/defaults.js";
 import { dial, listen, type Listener } from "./listen.js";
 import {
-  copyVersion,
   DEFAULT_OOB_COMMANDS,
-  DEFAULT_VERSION,
+  greetingOf,
   timestampNow,
 } from "./qemu-defaults.js";
 import { ReceivedLog, type NextCommandOptions } from "./received.js";
@@ -48,6 +48,7 @@ export class QmpTestServer implements AsyncDisposable {
   readonly #oobCommands: Set<string>;
   readonly #faults = new FaultTable();
   readonly #log = new ReceivedLog();
+  readonly #fdsets = new FdsetTable();
   readonly #connections = new Set<QmpConnection>();
   readonly #listeners = new Set<Listener>();
   readonly #host: ConnectionHost;
@@ -55,21 +56,9 @@ export class QmpTestServer implements AsyncDisposable {
   #closed = false;
 
   constructor(options: QmpTestServerOptions = {}) {
-    const greeting = options.greeting ?? {};
-    this.version = copyVersion(
-      greeting === false
-        ? DEFAULT_VERSION
-        : (greeting.version ?? DEFAULT_VERSION),
-    );
-    this.greeting =
-      greeting === false
-        ? false
-        : {
-            QMP: {
-              version: this.version,
-              capabilities: [...(greeting.capabilities ?? ["oob"])],
-            },
-          };
+    ({ version: this.version, greeting: this.greeting } = greetingOf(
+      options.greeting ?? {},
+    ));
     this.status = options.status ?? "running";
     this.#oobCommands = new Set(options.oobCommands ?? DEFAULT_OOB_COMMANDS);
     if (options.defaultHandlers !== false)
@@ -87,10 +76,15 @@ export class QmpTestServer implements AsyncDisposable {
       sequential: options.sequential ?? false,
       faults: this.#faults,
       log: this.#log,
+      fdsets: this.#fdsets,
       handler: (name) => this.#handlers.get(name),
       allowsOob: (name) => this.#oobCommands.has(name),
       emit: (event, data, opts) => void this.emit(event, data, opts),
-      closed: (connection) => void this.#connections.delete(connection),
+      closed: (connection) => {
+        this.#connections.delete(connection);
+        // Like QEMU, which frees unused fdsets when its last monitor client leaves.
+        if (this.#connections.size === 0) this.#fdsets.clear();
+      },
     };
   }
 
@@ -111,7 +105,9 @@ export class QmpTestServer implements AsyncDisposable {
   /**
    * Listens on a unix socket (`{path}`; mode 0600, a stale socket file is replaced and the
    * file is removed on close) or TCP (`{host?, port?}`, default 127.0.0.1 and a free port).
-   * May be called more than once. Resolves with the address actually bound.
+   * May be called more than once. Resolves with the address actually bound. Unix-socket
+   * connections receive file descriptors (SCM_RIGHTS) when fd passing is available
+   * (`fdPassingAvailable()`); see `HandlerContext.fds`.
    */
   async listen(target: QmpTestListenTarget): Promise<QmpTestAddress> {
     this.#assertOpen();
@@ -270,12 +266,14 @@ export class QmpTestServer implements AsyncDisposable {
 
   /**
    * Stops listening, drops every connection, clears hangs, delays and their timers, rejects
-   * pending `nextCommand` calls, and removes unix socket files. Idempotent.
+   * pending `nextCommand` calls, closes every received fd, and removes unix socket files.
+   * Idempotent.
    */
   async close(): Promise<void> {
     this.#closed = true;
     for (const connection of this.#connections) connection.close();
     this.#connections.clear();
+    this.#fdsets.clear();
     this.#faults.dispose();
     this.#log.rejectAll(new Error("QmpTestServer closed"));
     const listeners = [...this.#listeners];

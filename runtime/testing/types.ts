@@ -57,6 +57,26 @@ export interface HandlerContext {
   afterReply(fn: () => void): void;
   /** Closes this connection (`reset` makes the peer see ECONNRESET, as after QEMU's `quit`). */
   end(options?: { reset?: boolean }): void;
+  /**
+   * The file descriptors that arrived (SCM_RIGHTS) with this command's message, as fd numbers
+   * of the test process; empty when none. Only connections accepted by
+   * `listen({ path })` receive fds, and only when fd passing is available (see
+   * `fdPassingAvailable()` in the README); fds sent elsewhere are dropped.
+   *
+   * Like QEMU, the connection keeps only the latest fds received: when the server gets to
+   * this command, its fds replace (and close) fds an earlier command left unused. The
+   * server owns them: they stay open until a command takes them ({@link takeFd}), newer
+   * fds replace them, or the connection closes. Do not close them; take them to keep them.
+   */
+  readonly fds: readonly number[];
+  /**
+   * Takes the first of the connection's latest received fds, like QEMU's fd-taking commands
+   * (`getfd`, `add-fd`): usually this command's own, but an fd that came with an earlier
+   * command that did not take it (and no newer fds came since) is taken as well, as in QEMU.
+   * The other fds of that batch are closed. The caller owns the fd returned and must close
+   * it. `undefined` when there is none (QEMU's "No file descriptor supplied via SCM_RIGHTS").
+   */
+  takeFd(): number | undefined;
 }
 
 /**
@@ -86,6 +106,16 @@ export interface ReceivedMessage {
   readonly args?: unknown;
   /** Which connection sent it (1-based, in connect order). */
   readonly connection: number;
+  /**
+   * The file descriptors that arrived (SCM_RIGHTS) with this message, when any (see
+   * {@link HandlerContext.fds}). When several batches arrived with one message, only the
+   * latest is kept, as in QEMU. The server owns these fds and closes them when the connection
+   * closes, or earlier when newer fds replace them unused, unless a handler took them
+   * ({@link HandlerContext.takeFd}; the default `getfd` and `add-fd` keep them until
+   * `closefd`/`remove-fd` or the connection, or for fdsets the last connection, closes).
+   * So a test may use them while the server holds them, but must not close them.
+   */
+  readonly fds?: readonly number[];
 }
 
 /** Constructor options of {@link QmpTestServer}. */

@@ -1,25 +1,14 @@
 /**
  * The commands the fake server answers out of the box, behaving like QEMU 7.2 on an idle
- * machine: run state with STOP/RESUME events, version, command list, negotiation, quit.
+ * machine: run state with STOP/RESUME events, version, command list, negotiation, quit,
+ * and the fd-passing commands.
  * @module
  */
 
 import { QmpTestError } from "../errors.js";
 import type { Handler } from "../types.js";
-
-/** Rejects members other than `allowed`, with QEMU's wording. */
-function expectArgs(
-  args: Record<string, unknown>,
-  allowed: readonly string[] = [],
-): void {
-  for (const key of Object.keys(args)) {
-    if (!allowed.includes(key))
-      throw new QmpTestError(
-        "GenericError",
-        `Parameter '${key}' is unexpected`,
-      );
-  }
-}
+import { expectArgs } from "./args.js";
+import { fdHandlers } from "./fds.js";
 
 const qmpCapabilities: Handler = (args, ctx) => {
   const { server } = ctx;
@@ -116,5 +105,6 @@ export function defaultHandlers(): Record<string, Handler> {
       ctx.afterReply(() => ctx.end());
       return {};
     },
+    ...fdHandlers(),
   };
 }
