@@ -66,11 +66,6 @@ export class ConnectionFds {
     this.#pending = fds;
   }
 
-  /** The latest fds received and not yet taken. */
-  get pending(): readonly number[] {
-    return this.#pending;
-  }
-
   /**
    * Like QEMU's `qemu_chr_fe_get_msgfd`: takes the first of the latest fds received and
    * closes the others of that batch. The caller owns the fd returned.
@@ -97,11 +92,6 @@ export class ConnectionFds {
     this.#named.delete(name);
     closeFd(fd);
     return true;
-  }
-
-  /** The fds kept by name, as `name → fd`. */
-  get named(): ReadonlyMap<string, number> {
-    return this.#named;
   }
 
   /** Closes every fd held; later arrivals are closed at once. Idempotent. */
