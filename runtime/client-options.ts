@@ -32,6 +32,13 @@ export interface QmpClientOptions {
    * (default true), so that `execute(..., { fds })` works; false always uses `net`.
    */
   fdPassing?: boolean | undefined;
+  /**
+   * Parse integers that a `number` cannot hold exactly (beyond ±2^53, e.g. uint64 sizes,
+   * qemu-ga's `guest-get-time`) as `bigint` instead of rounding them (default false). The
+   * generated types still say `number` for them. Outbound `bigint` values are always sent
+   * exactly, whatever this option says.
+   */
+  bigint?: boolean | undefined;
   /** Where debug lines and warnings go (default: silent unless `DEBUG=qmpkit` or `NODE_DEBUG=qmpkit`). */
   logger?: QmpLogger | undefined;
   /** Traffic hooks for logging or filtering. */

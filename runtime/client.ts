@@ -59,6 +59,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     maxMessageBytes: number;
     maxInFlight: number;
     fdPassing: boolean;
+    bigint: boolean;
     logger: QmpLogger;
     hooks: MessageHooks;
     debug: boolean;
@@ -78,6 +79,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
       maxInFlight: options.maxInFlight ?? 8,
       fdPassing: options.fdPassing ?? true,
+      bigint: options.bigint ?? false,
       logger,
       hooks: options.hooks ?? {},
       debug: options.logger !== undefined || debugFromEnv,

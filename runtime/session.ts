@@ -8,6 +8,8 @@ import type { ExecuteOptions } from "./api.js";
 import { DisconnectedError, ExecuteError, ProtocolError } from "./errors.js";
 import { isEvent, isGreeting, isReply, lastValidationError, type EventEnvelope, type QmpGreeting } from "./envelopes.js";
 import { MessageFramer } from "./framing.js";
+import { parseQmpJson } from "./json-parse.js";
+import { stringifyMessage } from "./json-stringify.js";
 import type { QmpLogger } from "./logger.js";
 import type { FdCapableSocket } from "./fd/index.js";
 import type { TransportKind } from "./transport.js";
@@ -16,7 +18,7 @@ import type { TransportKind } from "./transport.js";
 export interface MessageHooks {
   /** Called with each parsed inbound message; return `false` to drop it. */
   inbound?: ((message: Record<string, unknown>) => boolean | void) | undefined;
-  /** Called with each outbound message just before it is written. */
+  /** Called with each outbound message when it is sent (or queued behind the in-flight window). */
   outbound?: ((message: Record<string, unknown>) => void) | undefined;
 }
 
@@ -33,6 +35,8 @@ interface Pending {
   command: string;
   args: unknown;
   message: Record<string, unknown>;
+  /** The serialised message, ready to write. */
+  text: string;
   inBand: boolean;
   written: boolean;
   /** Fds to attach to the message's first bytes. */
@@ -70,7 +74,14 @@ export class Session {
     readonly kind: TransportKind,
     readonly path: string | undefined,
     private readonly owner: SessionEvents,
-    private readonly options: { maxMessageBytes: number; maxInFlight: number; logger: QmpLogger; debug: boolean; hooks: MessageHooks },
+    private readonly options: {
+      maxMessageBytes: number;
+      maxInFlight: number;
+      bigint: boolean;
+      logger: QmpLogger;
+      debug: boolean;
+      hooks: MessageHooks;
+    },
   ) {
     this.framer = new MessageFramer(options.maxMessageBytes);
     const sink = { message: (text: string) => this.onMessage(text), delimiter: () => {} };
@@ -118,6 +129,14 @@ export class Session {
       return Promise.reject(new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`));
     }
     const inBand = message["exec-oob"] === undefined;
+    this.options.hooks.outbound?.(message);
+    let text: string;
+    try {
+      // Serialise before anything is registered: a circular argument rejects cleanly here.
+      text = stringifyMessage(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const onAbort = () => this.abandon(entry, signal?.reason);
@@ -130,6 +149,7 @@ export class Session {
         command,
         args,
         message,
+        text,
         inBand,
         written: false,
         fds,
@@ -155,7 +175,7 @@ export class Session {
   private sendWithoutReply(message: Record<string, unknown>): Promise<undefined> {
     if (message["id"] === undefined) message["id"] = `noreply-${++this.lastId}`;
     this.options.hooks.outbound?.(message);
-    const text = JSON.stringify(message);
+    const text = stringifyMessage(message);
     if (this.options.debug) this.options.logger.debug(`-> ${text}`);
     return new Promise((resolve, reject) => {
       this.stream.write(text, (error) => (error ? reject(new DisconnectedError(`write failed: ${error.message}`, { cause: error })) : resolve(undefined)));
@@ -193,8 +213,7 @@ export class Session {
   private write(entry: Pending): void {
     entry.written = true;
     if (entry.inBand) this.inBandInFlight++;
-    this.options.hooks.outbound?.(entry.message);
-    const text = JSON.stringify(entry.message);
+    const text = entry.text;
     if (this.options.debug) this.options.logger.debug(`-> ${text.length > 1000 ? text.slice(0, 1000) + "…" : text}`);
     if (entry.fds === undefined) {
       this.stream.write(text);
@@ -248,7 +267,7 @@ export class Session {
     if (this.options.debug) this.options.logger.debug(`<- ${text.length > 1000 ? text.slice(0, 1000) + "…" : text}`);
     let message: unknown;
     try {
-      message = JSON.parse(text);
+      message = this.options.bigint ? parseQmpJson(text) : JSON.parse(text);
     } catch (error) {
       return this.fail(new ProtocolError(`malformed JSON from server: ${(error as Error).message}`, text));
     }

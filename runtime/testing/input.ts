@@ -5,7 +5,7 @@
  */
 
 import type { Frame } from "./framing.js";
-import { JsonInputError, parseQmpJson } from "./json-parse.js";
+import { JsonInputError, parseQmpJson } from "../json-parse.js";
 import type { ReceivedMessage } from "./types.js";
 
 /** A framed message, decoded. */

@@ -212,6 +212,30 @@ describe("execute", () => {
   });
 });
 
+describe("integers beyond 2^53", () => {
+  it("are sent exactly as bigint, and received as bigint with { bigint: true }", async () => {
+    await using pair = await connectedPair({}, { bigint: true });
+    pair.server.handle("echo", (args) => ({ value: args["value"], small: 7, text: "18446744073709551615" }));
+    const result = await pair.qmp.execute("echo", { value: 18446744073709551615n });
+    expect(result).toEqual({ value: 18446744073709551615n, small: 7, text: "18446744073709551615" });
+    expect(pair.server.received.at(-1)?.raw).toContain('"value":18446744073709551615}');
+  });
+
+  it("are rounded to numbers by default", async () => {
+    await using pair = await connectedPair();
+    pair.server.handle("big", () => ({ value: 2n ** 60n + 1n }));
+    expect(await pair.qmp.execute("big")).toEqual({ value: 2 ** 60 });
+  });
+
+  it("a circular argument rejects with TypeError and leaves nothing pending", async () => {
+    await using pair = await connectedPair();
+    const args: Record<string, unknown> = {};
+    args["self"] = args;
+    await expect(pair.qmp.execute("query-status", args)).rejects.toBeInstanceOf(TypeError);
+    expect(await pair.qmp.execute("query-status")).toMatchObject({ running: true });
+  });
+});
+
 describe("ending a session", () => {
   it("rejects pending commands with DisconnectedError on disconnect()", async () => {
     await using pair = await connectedPair();

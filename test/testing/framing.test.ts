@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { QmpTestServer } from "qmpkit/testing";
 import { JsonFramer } from "../../runtime/testing/framing.js";
 import { formatQmpJson } from "../../runtime/testing/json-format.js";
-import { parseQmpJson } from "../../runtime/testing/json-parse.js";
+import { parseQmpJson } from "../../runtime/json-parse.js";
 import { RawClient } from "./raw-client.js";
 
 const MESSAGE = Buffer.from(

@@ -1,0 +1,20 @@
+/**
+ * Serialising outbound messages: `JSON.stringify`, plus exact `bigint` values (QEMU takes
+ * integers up to uint64, beyond what a `number` holds exactly).
+ * @module
+ */
+import { randomUUID } from "node:crypto";
+
+/** `JSON.stringify(value)`, with every `bigint` written as an exact integer literal. */
+export function stringifyMessage(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError) || !/BigInt/i.test(error.message)) throw error;
+  }
+  // Rare path: mark bigints with a per-call nonce no caller string can contain, then unquote them.
+  const mark = `\u0000${randomUUID()}:`;
+  const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? mark + item.toString() : item));
+  const escapedMark = JSON.stringify(mark).slice(1, -1);
+  return text.split(`"${escapedMark}`).map((part, i) => (i === 0 ? part : part.replace(/^(-?\d+)"/, "$1"))).join("");
+}
