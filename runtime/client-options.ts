@@ -55,7 +55,7 @@ export interface ConnectOptions {
 /** Options for {@link QmpClient.accept}. */
 export interface AcceptOptions extends ConnectOptions {
   /** Called once listening, with the socket path or TCP address: start QEMU now. */
-  onListening?: ((address: string | AddressInfo) => void) | undefined;
+  onListening?: ((address: string | AddressInfo) => unknown) | undefined;
 }
 
 /** A command message built by the caller, for {@link QmpClient.executeMessage}. */

@@ -76,8 +76,8 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       negotiate: options.negotiate ?? true,
       awaitGreeting: options.awaitGreeting ?? true,
       oob: options.oob ?? true,
-      maxMessageBytes: options.maxMessageBytes ?? 64 * 1024 * 1024,
-      maxInFlight: options.maxInFlight ?? 8,
+      maxMessageBytes: positiveInteger("maxMessageBytes", options.maxMessageBytes ?? 64 * 1024 * 1024),
+      maxInFlight: positiveInteger("maxInFlight", options.maxInFlight ?? 8),
       fdPassing: options.fdPassing ?? true,
       bigint: options.bigint ?? false,
       logger,
@@ -115,7 +115,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
 
   /** Connects, waits for the greeting and negotiates capabilities. Rejects with {@link ConnectError}. */
   connect(target: ConnectTarget, options: ConnectOptions = {}): Promise<void> {
-    return this.track(this.establish((signal) => openTransport(target, signal, this.options.fdPassing), options));
+    return this.startConnecting((signal) => openTransport(target, signal, this.options.fdPassing), options);
   }
 
   /**
@@ -123,11 +123,13 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * with `-qmp unix:PATH` without `server`), stops listening, then greets and negotiates.
    */
   accept(target: AcceptTarget, options: AcceptOptions = {}): Promise<void> {
-    return this.track(this.establish((signal) => acceptTransport(target, signal, options.onListening), options));
+    return this.startConnecting((signal) => acceptTransport(target, signal, options.onListening), options);
   }
 
-  private track(connecting: Promise<void>): Promise<void> {
-    if (this.currentState === "connecting") this.connecting = connecting;
+  private startConnecting(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {
+    if (this.currentState !== "idle") return Promise.reject(new StateError(`cannot connect: client is ${this.currentState}`));
+    const connecting = this.establish(open, options);
+    this.connecting = connecting;
     return connecting;
   }
 
@@ -156,15 +158,16 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * Starts buffering events now. `names`: one name, a list, or undefined / `"*"` for all.
    * See {@link EventListener}.
    */
-  listen<N extends EventName<Api> = EventName<Api>>(
-    names?: N | readonly N[] | "*",
-    options: ListenOptions<QmpEventOf<Api, N>> = {},
-  ): EventListener<QmpEventOf<Api, N>> {
+  listen(names?: "*", options?: ListenOptions<QmpEventOf<Api>>): EventListener<QmpEventOf<Api>>;
+  listen<N extends EventName<Api>>(names: N | readonly N[], options?: ListenOptions<QmpEventOf<Api, N>>): EventListener<QmpEventOf<Api, N>>;
+  listen<E extends { event: string }>(names?: string | readonly string[], options: ListenOptions<E> = {}): EventListener<E> {
     return this.events.listen(names, options);
   }
 
-  /** Calls `callback` for every matching event; returns an unsubscribe function. Callback errors are reported, not propagated. */
-  on<N extends EventName<Api>>(names: N | readonly N[] | "*", callback: (event: QmpEventOf<Api, N>) => void): () => void {
+  /** Calls `callback` for every matching event (`"*"`: all); returns an unsubscribe function. Callback errors are reported, not propagated. */
+  on(names: "*", callback: (event: QmpEventOf<Api>) => void): () => void;
+  on<N extends EventName<Api>>(names: N | readonly N[], callback: (event: QmpEventOf<Api, N>) => void): () => void;
+  on(names: string | readonly string[], callback: (event: never) => void): () => void {
     return this.events.on(names, callback as EventCallback);
   }
 
@@ -229,7 +232,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
 
   /** Closes the connection; pending commands reject with {@link DisconnectedError}. Idempotent. */
   disconnect(): Promise<void> {
-    if (this.disconnecting !== undefined) return this.disconnecting;
+    if (this.currentState === "disconnecting" && this.disconnecting !== undefined) return this.disconnecting;
     if (this.currentState === "idle") return Promise.resolve();
     if (this.currentState === "connecting") {
       this.connectAbort?.abort(new DisconnectedError("disconnect() called while connecting"));
@@ -251,8 +254,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     return this.disconnect();
   }
 
-  // The helpers speak plain QMP whatever API this client is typed with.
-  private untyped(): QmpExecutor {
+  private untyped(): QmpExecutor { // the helpers speak plain QMP whatever this client's API
     return this as unknown as QmpExecutor;
   }
 
@@ -291,6 +293,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       userSignal?.throwIfAborted();
       const transport = await open(controller.signal);
       await this.handshake_(transport, controller.signal);
+      this.events.sessionStarted(); // only now: a failed reconnect leaves listeners as they were
       this.setState("running");
     } catch (error) {
       void this.session?.close();
@@ -308,24 +311,23 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
 
   // Greeting and negotiation on a fresh transport; rejects on abort or a lost connection.
   private async handshake_(transport: OpenTransport, signal: AbortSignal): Promise<void> {
-    let greeted: (greeting: QmpGreeting) => void = () => {};
-    let lost: (error: unknown) => void = () => {};
-    const progress = new Promise<QmpGreeting>((resolve, reject) => {
-      greeted = resolve;
-      lost = reject;
-    });
-    progress.catch(() => {}); // observed below; avoid an unhandled rejection if never awaited
-    const onAbort = () => lost(signal.reason);
+    let greeted!: (greeting: QmpGreeting) => void;
+    const greeting = new Promise<QmpGreeting>((resolve) => (greeted = resolve));
+    // Rejected by an abort (timeout, disconnect()) or the end of the connection, at any step.
+    let fail!: (error: unknown) => void;
+    const failed = new Promise<never>((_, reject) => (fail = reject));
+    failed.catch(() => {}); // raced below; never left unobserved
+    const onAbort = () => fail(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
     this.handshake = {
-      greeting: (greeting) => greeted(greeting),
+      greeting: (received) => greeted(received),
       // Report the root cause (a bad greeting, ECONNRESET), not the wrapper.
-      ended: (error) => lost(error?.cause ?? error ?? new DisconnectedError("connection closed during the handshake")),
+      ended: (error) => fail(error?.cause ?? error ?? new DisconnectedError("connection closed during the handshake")),
     };
     const session = this.attach(transport);
     try {
       signal.throwIfAborted();
-      if (this.options.awaitGreeting) this.lastGreeting = await progress;
+      if (this.options.awaitGreeting) this.lastGreeting = await Promise.race([greeting, failed]);
       if (!this.options.negotiate) return;
       const offered = this.lastGreeting?.capabilities ?? [];
       const enable = this.options.oob && offered.includes("oob") ? ["oob"] : [];
@@ -334,7 +336,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
         "qmp_capabilities",
         enable.length > 0 ? { enable } : undefined,
       );
-      await Promise.race([negotiation, progress.then(() => new Promise(() => {}))]).catch((error: unknown) => {
+      await Promise.race([negotiation, failed]).catch((error: unknown) => {
         throw error instanceof ExecuteError ? new ConnectError(`capabilities negotiation failed: ${error.desc}`, { cause: error }) : error;
       });
       session.oob = enable.length > 0;
@@ -359,16 +361,18 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       this.options,
     );
     this.session = session;
-    this.events.sessionStarted();
     return session;
   }
 
   private onSessionEnded(session: Session, error: Error | undefined): void {
     if (this.session !== session) return;
     this.session = undefined;
-    this.handshake?.ended(error);
+    if (this.currentState === "connecting") {
+      this.handshake?.ended(error); // establish() reports it; listeners never saw this session
+      return;
+    }
     this.events.sessionEnded(error instanceof DisconnectedError ? error : undefined);
-    if (this.currentState !== "connecting") this.setState("idle", error);
+    this.setState("idle", error);
   }
 
   private setState(next: QmpState, error?: Error): void {
@@ -384,6 +388,11 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       }
     }
   }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
 }
 
 function describe(error: unknown): string {

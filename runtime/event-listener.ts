@@ -197,8 +197,10 @@ export class EventListener<E extends { event: string }> implements AsyncIterable
   /** Iterates events until the listener closes or the session ends (see class docs). Breaking out does not close the listener. */
   [Symbol.asyncIterator](): AsyncIterator<E> {
     const finished: IteratorResult<E> = { value: undefined, done: true };
+    let returned = false; // after return() (e.g. `break`), this iterator is done; the listener is not
     return {
       next: (): Promise<IteratorResult<E>> => {
+        if (returned) return Promise.resolve(finished);
         // Fast path: a buffered event, one promise and no wrapper.
         if (this.failure === undefined && !this.isClosed && this.reader === undefined && this.head < this.queue.length) {
           const event = this.queue[this.head] as E;
@@ -214,7 +216,10 @@ export class EventListener<E extends { event: string }> implements AsyncIterable
           },
         );
       },
-      return: (): Promise<IteratorResult<E>> => Promise.resolve(finished),
+      return: (): Promise<IteratorResult<E>> => {
+        returned = true;
+        return Promise.resolve(finished);
+      },
     };
   }
 

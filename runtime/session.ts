@@ -6,7 +6,8 @@
 import type { Duplex } from "node:stream";
 import type { ExecuteOptions } from "./api.js";
 import { DisconnectedError, ExecuteError, ProtocolError } from "./errors.js";
-import { isEvent, isGreeting, isReply, lastValidationError, type EventEnvelope, type QmpGreeting } from "./envelopes.js";
+import { isEvent, isGreeting, isReply, lastValidationError, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
+import { FdLane } from "./fd-lane.js";
 import { MessageFramer } from "./framing.js";
 import { parseQmpJson } from "./json-parse.js";
 import { stringifyMessage } from "./json-stringify.js";
@@ -47,6 +48,9 @@ interface Pending {
 
 type Id = number | string;
 
+/** See {@link Session.send}'s `onReply`. */
+export type ReplyHook = (reply: ReplyEnvelope | undefined) => void;
+
 /** @internal */
 export class Session {
   readonly framer: MessageFramer;
@@ -61,13 +65,14 @@ export class Session {
   // In-band messages held back while QEMU's request queue would be full (oob only).
   private readonly held: Pending[] = [];
   private inBandInFlight = 0;
-  // Ids we stopped waiting for (timeout/abort) whose replies QEMU still owes us.
-  private readonly abandonedInBand = new Set<Id>();
+  // Written commands we stopped waiting for (timeout/abort) whose replies QEMU still owes us,
+  // with whether they hold an in-band slot. Their ids stay reserved until the reply comes.
+  private readonly abandoned = new Map<Id, boolean>();
   private socketError: Error | undefined;
-  // Called when QEMU answers an id (even one we stopped waiting for) or the session ends.
-  private readonly replyHooks = new Map<Id, () => void>();
-  // fd-carrying commands run one at a time (see sendWithFds).
-  private fdTail: Promise<void> = Promise.resolve();
+  // Called once per id: with QEMU's reply (even to an abandoned command), or with undefined
+  // when the message was never sent or the session ended.
+  private readonly replyHooks = new Map<Id, ReplyHook>();
+  private readonly fdLane = new FdLane(this);
 
   constructor(
     readonly stream: Duplex,
@@ -114,7 +119,7 @@ export class Session {
     args: unknown,
     options: ExecuteOptions = {},
     fds?: readonly number[],
-    onReply?: () => void,
+    onReply?: ReplyHook,
   ): Promise<unknown> {
     const { signal, timeout } = options;
     if (this.done) return Promise.reject(new DisconnectedError("connection closed"));
@@ -123,15 +128,15 @@ export class Session {
     let id = message["id"] as Id | undefined;
     if (id === undefined) {
       do id = ++this.lastId;
-      while (this.pending.has(id));
+      while (this.inFlight(id));
       message["id"] = id;
-    } else if ((typeof id !== "string" && typeof id !== "number") || this.pending.has(id)) {
+    } else if ((typeof id !== "string" && typeof id !== "number") || this.inFlight(id)) {
       return Promise.reject(new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`));
     }
     const inBand = message["exec-oob"] === undefined;
-    this.options.hooks.outbound?.(message);
     let text: string;
     try {
+      this.options.hooks.outbound?.(message);
       // Serialise before anything is registered: a circular argument rejects cleanly here.
       text = stringifyMessage(message);
     } catch (error) {
@@ -171,11 +176,21 @@ export class Session {
     });
   }
 
+  /** Sends a command with fds attached; see {@link FdLane}. */
+  sendWithFds(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions, fds: readonly number[]): Promise<unknown> {
+    return this.fdLane.run(message, command, args, options, fds);
+  }
+
   /** Writes a command that gets no reply on success; resolves once it is flushed. */
   private sendWithoutReply(message: Record<string, unknown>): Promise<undefined> {
     if (message["id"] === undefined) message["id"] = `noreply-${++this.lastId}`;
-    this.options.hooks.outbound?.(message);
-    const text = stringifyMessage(message);
+    let text: string;
+    try {
+      this.options.hooks.outbound?.(message);
+      text = stringifyMessage(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.options.debug) this.options.logger.debug(`-> ${text}`);
     return new Promise((resolve, reject) => {
       this.stream.write(text, (error) => (error ? reject(new DisconnectedError(`write failed: ${error.message}`, { cause: error })) : resolve(undefined)));
@@ -194,12 +209,20 @@ export class Session {
   /** Closes the connection; pending commands reject with {@link DisconnectedError}. Resolves once closed. */
   close(): Promise<void> {
     this.closing = true;
-    const closed = this.stream.closed || this.stream.destroyed
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => this.stream.once("close", () => resolve()));
+    if (this.stream.closed) {
+      this.finish();
+      return Promise.resolve();
+    }
+    const closed = new Promise<void>((resolve) => {
+      // Streams created with emitClose: false never say "close": do not wait for them forever.
+      const timer = setTimeout(resolve, 1000);
+      this.stream.once("close", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
     this.finish();
-    // Streams with emitClose: false never emit "close"; destroy() has finished them anyway.
-    return Promise.race([closed, new Promise<void>((resolve) => setImmediate(resolve))]);
+    return closed;
   }
 
   /** Ends the connection because of a protocol error. */
@@ -220,50 +243,49 @@ export class Session {
       return;
     }
     // The fds travel in the same sendmsg as the message's first bytes, so QEMU ties them to it.
-    (this.stream as FdCapableSocket).writeWithFds(Buffer.from(text), entry.fds, (error) => {
-      if (error) this.abandon(entry, new DisconnectedError(`could not send ${entry.command} with its fds: ${error.message}`, { cause: error }));
-    });
+    try {
+      (this.stream as FdCapableSocket).writeWithFds(Buffer.from(text), entry.fds, (error) => {
+        if (error) this.unsend(entry, error);
+      });
+    } catch (error) {
+      this.unsend(entry, error);
+    }
   }
 
-  /**
-   * Sends a command with fds attached. Such commands run one at a time, each only after
-   * QEMU answered the previous one: QEMU keeps only the latest fds it received, so a second
-   * fd-carrying message read ahead would replace the first one's fds. After one fails, a
-   * `getfd`/`closefd` pair without fds collects and closes any fd QEMU did not consume, so it
-   * cannot leak into a later command.
-   */
-  sendWithFds(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions, fds: readonly number[]): Promise<unknown> {
-    let replied!: () => void;
-    const answered = new Promise<void>((resolve) => (replied = resolve));
-    const result = this.fdTail.then(() => this.send(message, command, args, options, fds, replied));
-    this.fdTail = result.then(
-      () => answered,
-      async (error: unknown) => {
-        await answered;
-        if (error instanceof ExecuteError) await this.drainStaleFd();
-      },
-    );
-    return result;
-  }
-
-  private async drainStaleFd(): Promise<void> {
-    const fdname = "qmpkit-stale-fd";
-    const took = await this.send({ execute: "getfd", arguments: { fdname } }, "getfd", { fdname }).then(
-      () => true,
-      () => false, // "No file descriptor supplied": nothing was left behind
-    );
-    if (took) await this.send({ execute: "closefd", arguments: { fdname } }, "closefd", { fdname }).catch(() => {});
+  // The message was not sent after all (a closed fd, too many fds): no reply will come.
+  private unsend(entry: Pending, error: unknown): void {
+    if (this.pending.get(entry.id) === entry) this.pending.delete(entry.id);
+    else if (!this.abandoned.delete(entry.id)) return;
+    if (entry.inBand) this.releaseSlot();
+    this.fireHook(entry.id, undefined);
+    entry.reject(error);
   }
 
   private abandon(entry: Pending, reason: unknown): void {
     if (this.pending.get(entry.id) !== entry) return;
     this.pending.delete(entry.id);
-    if (!entry.written) this.held.splice(this.held.indexOf(entry), 1);
-    else if (entry.inBand) this.abandonedInBand.add(entry.id);
+    if (entry.written) {
+      this.abandoned.set(entry.id, entry.inBand);
+    } else {
+      this.held.splice(this.held.indexOf(entry), 1);
+      this.fireHook(entry.id, undefined);
+    }
     entry.reject(reason);
   }
 
+  private inFlight(id: Id): boolean {
+    return this.pending.has(id) || this.abandoned.has(id);
+  }
+
+  private fireHook(id: Id, reply: ReplyEnvelope | undefined): void {
+    const hook = this.replyHooks.get(id);
+    if (hook === undefined) return;
+    this.replyHooks.delete(id);
+    hook(reply);
+  }
+
   private onMessage(text: string): void {
+    if (this.done) return; // the rest of a chunk after a fatal error
     if (this.options.debug) this.options.logger.debug(`<- ${text.length > 1000 ? text.slice(0, 1000) + "…" : text}`);
     let message: unknown;
     try {
@@ -297,14 +319,14 @@ export class Session {
       // we no longer know which reply belongs to which command. End the session.
       return this.fail(new ProtocolError(`QEMU reported an error without an id: ${reply.error.class}: ${reply.error.desc}`, text));
     }
-    const hook = this.replyHooks.get(id as Id);
-    if (hook !== undefined) {
-      this.replyHooks.delete(id as Id);
-      hook();
-    }
+    this.fireHook(id as Id, reply);
     const entry = this.pending.get(id as Id);
     if (entry === undefined) {
-      if (this.abandonedInBand.delete(id as Id)) this.releaseSlot();
+      const heldSlot = this.abandoned.get(id as Id);
+      if (heldSlot !== undefined) {
+        this.abandoned.delete(id as Id);
+        if (heldSlot) this.releaseSlot();
+      }
       if (this.options.debug) this.options.logger.debug(`dropping reply with unknown id ${JSON.stringify(id)}`);
       return;
     }
@@ -334,9 +356,11 @@ export class Session {
     const error = expected ? undefined : new DisconnectedError(cause ? `connection lost: ${cause.message}` : "connection closed by peer", { cause });
     const pending = [...this.pending.values()];
     this.pending.clear();
-    for (const hook of this.replyHooks.values()) hook();
+    const hooks = [...this.replyHooks.values()];
     this.replyHooks.clear();
+    for (const hook of hooks) hook(undefined);
     this.held.length = 0;
+    this.abandoned.clear();
     for (const entry of pending) {
       // EOF after our own quit is its success: QEMU may close before the reply is read.
       if (entry.command === "quit" && this.quitSent && error === undefined) entry.resolve({});

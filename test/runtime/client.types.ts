@@ -53,3 +53,13 @@ export async function untypedClient(): Promise<void> {
   expectTypeOf(e.event).toEqualTypeOf<"WHATEVER">();
   expectTypeOf(e.data).toEqualTypeOf<Record<string, unknown> | undefined>();
 }
+
+export function starOnUntyped(): void {
+  untyped.on("*", (e) => {
+    if (e.event === "STOP") expectTypeOf(e.event).toEqualTypeOf<string>();
+  });
+  expectTypeOf(untyped.listen("*")).toEqualTypeOf(untyped.listen());
+  qmp.on("*", (e) => {
+    if (e.event === "JOB_STATUS_CHANGE") expectTypeOf(e.data).toEqualTypeOf<JobStatusChangeData>();
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * Ordering of fd-carrying commands. QEMU keeps only the latest fds it received, and fds
+ * that came with a command that did not take them wait for the next fd-taking command. So:
+ * - fd-carrying commands run one at a time, each only after QEMU answered the previous one
+ *   (with oob on, QEMU reads ahead of the command it runs; a second fd-carrying message
+ *   read early would replace the first one's fds);
+ * - after QEMU answers one with an error (whether or not the caller still waits for it), a
+ *   `getfd`/`closefd` pair without fds collects and closes anything QEMU did not consume,
+ *   so a stale fd can never be taken by a later command.
+ * Timeouts and aborts count from the call, also while a command waits for its turn.
+ * @module
+ */
+import type { ExecuteOptions } from "./api.js";
+import type { ReplyEnvelope } from "./envelopes.js";
+import type { Session } from "./session.js";
+
+const DRAIN_NAME = "qmpkit-stale-fd";
+
+/** @internal One per session. */
+export class FdLane {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly session: Session) {}
+
+  run(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions, fds: readonly number[]): Promise<unknown> {
+    const { signal, timeout } = options;
+    const deadline = timeout === undefined ? undefined : Date.now() + timeout;
+    let releaseTurn!: () => void;
+    const turnOver = new Promise<void>((resolve) => (releaseTurn = resolve));
+    const previous = this.tail;
+    this.tail = turnOver;
+    return new Promise((resolve, reject) => {
+      let state: "waiting" | "cancelled" | "started" = "waiting";
+      let timer: NodeJS.Timeout | undefined;
+      const stopWaiting = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const cancel = (reason: unknown) => {
+        if (state !== "waiting") return;
+        state = "cancelled";
+        stopWaiting();
+        reject(reason);
+      };
+      const onAbort = () => cancel(signal?.reason);
+      if (signal?.aborted) return cancel(signal.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (timeout !== undefined) {
+        timer = setTimeout(() => cancel(new DOMException(`${command} timed out after ${timeout} ms`, "TimeoutError")), timeout);
+      }
+      void previous.then(() => {
+        if (state === "cancelled") return releaseTurn(); // never sent: nothing to wait for
+        state = "started";
+        stopWaiting();
+        let answered!: (reply: ReplyEnvelope | undefined) => void;
+        const reply = new Promise<ReplyEnvelope | undefined>((done) => (answered = done));
+        const remaining = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+        this.session.send(message, command, args, { ...options, timeout: remaining }, fds, answered).then(resolve, reject);
+        void reply
+          .then((envelope) => (envelope?.error !== undefined ? this.drain() : undefined))
+          .finally(releaseTurn);
+      });
+    });
+  }
+
+  private async drain(): Promise<void> {
+    const args = { fdname: DRAIN_NAME };
+    const took = await this.session.send({ execute: "getfd", arguments: args }, "getfd", args).then(
+      () => true,
+      () => false, // "No file descriptor supplied": nothing was left behind
+    );
+    if (took) await this.session.send({ execute: "closefd", arguments: args }, "closefd", args).catch(() => {});
+  }
+}
