@@ -39,14 +39,12 @@ const mib = (bytes: number): string => fmt(bytes / 1024 / 1024, 1);
 
 function wireEvents(count: number): Buffer[] {
   const kinds = [
-    (i: number) =>
-      `"event": "JOB_STATUS_CHANGE", "data": {"status": "running", "id": "job${i % 16}"}`,
+    (i: number) => `"event": "JOB_STATUS_CHANGE", "data": {"status": "running", "id": "job${i % 16}"}`,
     (i: number) =>
       `"event": "BLOCK_JOB_READY", "data": {"device": "job${i % 16}", "len": 1048576, "offset": ${i}, "speed": 0, "type": "mirror"}`,
     () => `"event": "STOP"`,
     () => `"event": "RESUME"`,
-    (i: number) =>
-      `"event": "DEVICE_DELETED", "data": {"path": "/machine/peripheral/dev${i % 64}", "device": "dev${i % 64}"}`,
+    (i: number) => `"event": "DEVICE_DELETED", "data": {"path": "/machine/peripheral/dev${i % 64}", "device": "dev${i % 64}"}`,
   ];
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -58,8 +56,7 @@ function wireEvents(count: number): Buffer[] {
   }
   const all = Buffer.from(lines.join(""));
   const chunks: Buffer[] = [];
-  for (let at = 0; at < all.length; at += CHUNK)
-    chunks.push(Buffer.from(all.subarray(at, at + CHUNK)));
+  for (let at = 0; at < all.length; at += CHUNK) chunks.push(Buffer.from(all.subarray(at, at + CHUNK)));
   return chunks;
 }
 
@@ -76,10 +73,7 @@ interface Outcome {
   after: number;
 }
 
-async function fanoutRound(
-  chunks: readonly Buffer[],
-  scenario: Scenario,
-): Promise<Outcome> {
+async function fanoutRound(chunks: readonly Buffer[], scenario: Scenario): Promise<Outcome> {
   const [clientSide, serverSide] = createDuplexPair();
   attachEchoPeer(serverSide);
   const qmp = new QmpClient();
@@ -95,9 +89,7 @@ async function fanoutRound(
   for (let k = 0; k < total; k++) {
     const slot = counts.push(0) - 1;
     // Interleave kinds so neither always sits first in dispatch order.
-    const iterator =
-      listeners.length < scenario.iterators &&
-      (k % 2 === 0 || offs.length >= scenario.callbacks);
+    const iterator = listeners.length < scenario.iterators && (k % 2 === 0 || offs.length >= scenario.callbacks);
     if (iterator) {
       const l = qmp.listen();
       listeners.push(l);
@@ -131,15 +123,13 @@ async function fanoutRound(
   }
   const deadline = Date.now() + 60_000;
   while (counts.some((n) => n < EVENTS)) {
-    if (Date.now() > deadline)
-      throw new Error(`consumers stuck at ${Math.min(...counts)}/${EVENTS}`);
+    if (Date.now() > deadline) throw new Error(`consumers stuck at ${Math.min(...counts)}/${EVENTS}`);
     await turn();
   }
   const ms = performance.now() - t;
   gc?.();
   const after = heapUsed();
-  if (counts.some((n) => n !== EVENTS))
-    throw new Error(`wrong counts: ${counts.join(",")}`);
+  if (counts.some((n) => n !== EVENTS)) throw new Error(`wrong counts: ${counts.join(",")}`);
   for (const l of listeners) l.close();
   for (const off of offs) off();
   await Promise.all(loops);
@@ -165,8 +155,7 @@ function parseOnly(chunks: readonly Buffer[], framed: boolean): number {
     for (const chunk of chunks) {
       const lines = (carry + chunk.toString("utf8")).split("\n");
       carry = lines.pop() ?? "";
-      for (const line of lines)
-        if ((JSON.parse(line) as { event?: unknown }).event !== undefined) n++;
+      for (const line of lines) if ((JSON.parse(line) as { event?: unknown }).event !== undefined) n++;
     }
   }
   const ms = performance.now() - t;
@@ -222,14 +211,7 @@ const rows = scenarios.map((scenario, i) => {
   ];
 });
 rows.push(
-  [
-    "baseline: MessageFramer + JSON.parse, no dispatch",
-    `${summary(baseFramer, 0)} ms`,
-    fmt(perSec(baseMs)),
-    "—",
-    "1.0×",
-    "—",
-  ],
+  ["baseline: MessageFramer + JSON.parse, no dispatch", `${summary(baseFramer, 0)} ms`, fmt(perSec(baseMs)), "—", "1.0×", "—"],
   [
     "baseline: split on \\n + JSON.parse",
     `${summary(baseSplit, 0)} ms`,
@@ -239,11 +221,7 @@ rows.push(
     "—",
   ],
 );
-const spreads = [
-  ...results.map((r) => spreadPct(r.map((o) => o.ms))),
-  spreadPct(baseFramer),
-  spreadPct(baseSplit),
-];
+const spreads = [...results.map((r) => spreadPct(r.map((o) => o.ms))), spreadPct(baseFramer), spreadPct(baseSplit)];
 console.log(
   [
     `Machine: ${machineLine()}${gc === undefined ? " (no --expose-gc: heap figures include garbage)" : ""}`,
@@ -253,14 +231,7 @@ console.log(
     `Largest (max−min)/median of a time cell: ${fmt(Math.max(...spreads), 0)}%.`,
     "",
     table(
-      [
-        "listeners",
-        "time for all events",
-        "events/s",
-        "deliveries/s",
-        "× baseline time",
-        "heap MiB before / peak / after",
-      ],
+      ["listeners", "time for all events", "events/s", "deliveries/s", "× baseline time", "heap MiB before / peak / after"],
       rows,
     ),
   ].join("\n"),

@@ -66,10 +66,21 @@ function consumerTsc(name: string, source: string, skipLibCheck: boolean): numbe
   const dir = join(ROOT, "bench", ".consumer", name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "main.ts"), source);
-  const compilerOptions = { strict: true, module: "NodeNext", moduleResolution: "NodeNext", target: "ES2022", lib: ["ES2023"], types: ["node"], noEmit: true, skipLibCheck };
+  const compilerOptions = {
+    strict: true,
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    target: "ES2022",
+    lib: ["ES2023"],
+    types: ["node"],
+    noEmit: true,
+    skipLibCheck,
+  };
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["main.ts"] }));
   const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
-  return Array.from({ length: RUNS }, () => time(() => execFileSync(process.execPath, [tsc, "-p", dir], { cwd: ROOT, stdio: "inherit" })));
+  return Array.from({ length: RUNS }, () =>
+    time(() => execFileSync(process.execPath, [tsc, "-p", dir], { cwd: ROOT, stdio: "inherit" })),
+  );
 }
 
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;

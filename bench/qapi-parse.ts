@@ -36,15 +36,12 @@ function makeSchema(dir: string): { entry: string; defs: number } {
   const includes: string[] = [];
   for (let i = 0; i < copies; i++) {
     const rename = renamer(i);
-    const text = body.replace(
-      /'([A-Za-z_][\w-]*)'|(# @)([A-Za-z_][\w-]*):/g,
-      (m, quoted?: string, at?: string, sym?: string) => {
-        const name = quoted ?? sym ?? "";
-        const meta = metas.get(name);
-        if (meta === undefined) return m;
-        return at === undefined ? `'${rename(name, meta)}'` : `# @${rename(name, meta)}:`;
-      },
-    );
+    const text = body.replace(/'([A-Za-z_][\w-]*)'|(# @)([A-Za-z_][\w-]*):/g, (m, quoted?: string, at?: string, sym?: string) => {
+      const name = quoted ?? sym ?? "";
+      const meta = metas.get(name);
+      if (meta === undefined) return m;
+      return at === undefined ? `'${rename(name, meta)}'` : `# @${rename(name, meta)}:`;
+    });
     const file = `module-${i}.json`;
     writeFileSync(join(dir, file), `##\n# == Module ${i}\n##\n\n${text}`);
     includes.push(`{ 'include': '${file}' }`);

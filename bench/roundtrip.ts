@@ -30,9 +30,7 @@ function option(name: string, fallback: number): number {
   const value = at === -1 ? undefined : process.argv[at + 1];
   return value === undefined ? fallback : Number(value);
 }
-const only = process.argv.includes("--only")
-  ? process.argv[process.argv.indexOf("--only") + 1]
-  : undefined;
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const ROUNDS = option("rounds", 7);
 const SEQ = option("seq", 2000);
 const PIPE = 1000;
@@ -113,10 +111,7 @@ function qmpkitContender(): Contender {
   };
 }
 
-async function qemuRound(
-  kind: "raw" | "qmpkit",
-  socketPath: string,
-): Promise<Sample> {
+async function qemuRound(kind: "raw" | "qmpkit", socketPath: string): Promise<Sample> {
   const s: Sample = new Map();
   const c = kind === "raw" ? rawContender() : qmpkitContender();
   // Connection 1: oob on.
@@ -126,8 +121,7 @@ async function qemuRound(
   });
   s.set("seq rt/s", (SEQ / seqMs) * 1000);
   s.set("pipe oob on ms", await timed(() => c.pipeline(PIPE)));
-  if (kind === "raw")
-    s.set("pipe oob on, window 8 ms", await timed(() => c.pipeline(PIPE, 8)));
+  if (kind === "raw") s.set("pipe oob on, window 8 ms", await timed(() => c.pipeline(PIPE, 8)));
   await c.close();
   // Connection 2: oob off.
   await c.connect(socketPath, false);
@@ -149,8 +143,7 @@ async function benchQemu(): Promise<string> {
   const lib = new Map<string, number[]>();
   try {
     for (let round = -1; round < ROUNDS; round++) {
-      const order: Array<"raw" | "qmpkit"> =
-        round % 2 === 0 ? ["raw", "qmpkit"] : ["qmpkit", "raw"];
+      const order: Array<"raw" | "qmpkit"> = round % 2 === 0 ? ["raw", "qmpkit"] : ["qmpkit", "raw"];
       for (const kind of order) {
         const sample = await qemuRound(kind, qemu.socketPath);
         if (round >= 0) record(kind === "raw" ? raw : lib, sample); // round -1 is the warm-up
@@ -184,16 +177,8 @@ async function benchQemu(): Promise<string> {
     paired(r, q),
   ];
   const rows = [
-    rtRow(
-      `sequential query-status ×${fmt(SEQ)}, oob negotiated`,
-      get(raw, "seq rt/s"),
-      get(lib, "seq rt/s"),
-    ),
-    msRow(
-      `1,000 pipelined, oob off`,
-      get(raw, "pipe oob off ms"),
-      get(lib, "pipe oob off ms"),
-    ),
+    rtRow(`sequential query-status ×${fmt(SEQ)}, oob negotiated`, get(raw, "seq rt/s"), get(lib, "seq rt/s")),
+    msRow(`1,000 pipelined, oob off`, get(raw, "pipe oob off ms"), get(lib, "pipe oob off ms")),
     msRow(
       `1,000 pipelined, oob on (raw: all at once; qmpkit: default window of 8)`,
       get(raw, "pipe oob on ms"),
@@ -213,10 +198,7 @@ async function benchQemu(): Promise<string> {
       "connect + greeting + qmp_capabilities",
       `${summary(get(raw, "handshake ms"), 2)} ms`,
       `${summary(get(lib, "handshake ms"), 2)} ms`,
-      fmt(
-        median(get(raw, "handshake ms")) / median(get(lib, "handshake ms")),
-        3,
-      ),
+      fmt(median(get(raw, "handshake ms")) / median(get(lib, "handshake ms")), 3),
       paired(get(raw, "handshake ms"), get(lib, "handshake ms")),
     ],
   ];
@@ -227,16 +209,7 @@ async function benchQemu(): Promise<string> {
     `1 warm-up round discarded, then median of ${ROUNDS} rounds, (min–max) in brackets. Ratio = qmpkit/raw throughput.`,
     `Largest (max−min)/median over all cells: ${fmt(Math.max(...spreads), 0)}%.`,
     "",
-    table(
-      [
-        "work",
-        "raw net.Socket",
-        "qmpkit",
-        "qmpkit/raw (of medians)",
-        "qmpkit/raw per round, median (min–max)",
-      ],
-      rows,
-    ),
+    table(["work", "raw net.Socket", "qmpkit", "qmpkit/raw (of medians)", "qmpkit/raw per round, median (min–max)"], rows),
   ].join("\n");
 }
 
@@ -254,11 +227,7 @@ function pair(peer: Peer): { client: Duplex; dispose(): Promise<void> } {
   return { client, dispose: async () => void serverSide.destroy() };
 }
 
-async function inprocRound(
-  kind: "raw" | "qmpkit",
-  peer: Peer,
-  oob: boolean,
-): Promise<Sample> {
+async function inprocRound(kind: "raw" | "qmpkit", peer: Peer, oob: boolean): Promise<Sample> {
   const s: Sample = new Map();
   const { client: stream, dispose } = pair(peer);
   let execute: () => Promise<unknown>;
@@ -352,27 +321,14 @@ async function benchInProcess(): Promise<string> {
   }
   const rows = configs.map((cfg, i) => {
     const r = results[i] ?? new Map<string, number[]>();
-    return [
-      cfg.label,
-      summary(r.get("seq") ?? []),
-      summary(r.get("seq cpu") ?? [], 2),
-      summary(r.get("pipe") ?? []),
-    ];
+    return [cfg.label, summary(r.get("seq") ?? []), summary(r.get("seq cpu") ?? [], 2), summary(r.get("pipe") ?? [])];
   });
   return [
     `In-memory duplex pair (runtime/testing createDuplexPair; each write is delivered in a microtask).`,
     `Sequential: ${fmt(INPROC_SEQ)} awaited \`execute("query-status")\` per round; pipelined: ${INPROC_PIPE_BATCHES} × 1,000 concurrent.`,
     `1 warm-up round discarded, median of ${ROUNDS} rounds (min–max), round trips/s; configurations interleaved.`,
     "",
-    table(
-      [
-        "client ↔ peer",
-        "sequential rt/s",
-        "sequential CPU µs/rt",
-        "pipelined rt/s",
-      ],
-      rows,
-    ),
+    table(["client ↔ peer", "sequential rt/s", "sequential CPU µs/rt", "pipelined rt/s"], rows),
   ].join("\n");
 }
 
@@ -381,7 +337,6 @@ const out: string[] = [
   `Command: \`${commandLine()}\`${underTsx ? " (tsx: slower, see notes)" : ""}`,
   "",
 ];
-if (only !== "inproc")
-  out.push("### Against real QEMU", "", await benchQemu(), "");
+if (only !== "inproc") out.push("### Against real QEMU", "", await benchQemu(), "");
 if (only !== "qemu") out.push("### In-process", "", await benchInProcess(), "");
 console.log(out.join("\n"));

@@ -54,17 +54,26 @@ function parser() {
         `stderr). Without an input flag, runs the jobs in ./${CONFIG_FILE}.`,
     )
     .options({
-      schema: { type: "string", describe: "Saved query-qmp-schema reply (bare array or {\"return\": [...]})" },
+      schema: { type: "string", describe: 'Saved query-qmp-schema reply (bare array or {"return": [...]})' },
       socket: { type: "string", describe: "QMP socket of a running QEMU" },
       qemu: { type: "string", describe: "QEMU binary to start without a guest, query and quit" },
-      qapi: { type: "string", describe: "QAPI source schema (e.g. qapi/qapi-schema.json); with an introspection input: merge mode" },
+      qapi: {
+        type: "string",
+        describe: "QAPI source schema (e.g. qapi/qapi-schema.json); with an introspection input: merge mode",
+      },
       define: {
         type: "string",
         array: true,
         default: [] as string[],
-        describe: "With --qapi alone: a defined config symbol (e.g. CONFIG_SPICE), repeatable; keeps only what its conditions allow",
+        describe:
+          "With --qapi alone: a defined config symbol (e.g. CONFIG_SPICE), repeatable; keeps only what its conditions allow",
       },
-      "qemu-arg": { type: "string", array: true, default: [] as string[], describe: "Extra argument for --qemu, repeatable; write --qemu-arg=-S for values starting with -" },
+      "qemu-arg": {
+        type: "string",
+        array: true,
+        default: [] as string[],
+        describe: "Extra argument for --qemu, repeatable; write --qemu-arg=-S for values starting with -",
+      },
       out: { type: "string", default: "generated", describe: "Directory receiving the files of one binding set" },
       check: { type: "boolean", default: false, describe: "Write nothing; exit 1 listing files that would change" },
       "save-schema": { type: "string", describe: "Also save the schema (with the QEMU version) to FILE" },
@@ -96,12 +105,15 @@ function qapiOf(args: ParsedArgs, input: SchemaInput | undefined): QapiInput | u
     return undefined;
   }
   if (input !== undefined && defines.length > 0)
-    throw new GeneratorError("--define cannot be used in merge mode (--qapi with --schema, --socket or --qemu): the binary decides what exists");
+    throw new GeneratorError(
+      "--define cannot be used in merge mode (--qapi with --schema, --socket or --qemu): the binary decides what exists",
+    );
   return { file: args.qapi, defines: defines.length > 0 ? defines : undefined };
 }
 
 function checkNames(apiName: string, runtimeImport: string): void {
-  if (!isValidApiName(apiName)) throw new GeneratorError(`--api-name must be PascalCase ASCII like "Qemu", got ${JSON.stringify(apiName)}`);
+  if (!isValidApiName(apiName))
+    throw new GeneratorError(`--api-name must be PascalCase ASCII like "Qemu", got ${JSON.stringify(apiName)}`);
   // eslint-disable-next-line no-control-regex
   if (runtimeImport === "" || /["'`\\\u0000-\u001f]/.test(runtimeImport))
     throw new GeneratorError(`--runtime-import is not a usable module specifier: ${JSON.stringify(runtimeImport)}`);
@@ -117,7 +129,8 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
   try {
     text = await readFile(CONFIG, "utf8");
   } catch {
-    if (args.config === undefined) throw new GeneratorError(`one of --schema, --socket, --qemu or --qapi is required (or a ./${CONFIG_FILE}); see --help`);
+    if (args.config === undefined)
+      throw new GeneratorError(`one of --schema, --socket, --qemu or --qapi is required (or a ./${CONFIG_FILE}); see --help`);
     throw new GeneratorError(`cannot read config file ${JSON.stringify(CONFIG)}`);
   }
   const base = dirname(CONFIG);
@@ -146,7 +159,10 @@ function mismatchSummary(job: Job, result: JobResult): string {
   if (mismatches === undefined) return "";
   const count = `${mismatches.length} mismatch${mismatches.length === 1 ? "" : "es"}`;
   if (mismatches.length === 0) return `qapi-gen: ${job.out}: merge: source and binary agree (0 mismatches)\n`;
-  const lines = formatMismatches(mismatches).split("\n").map((line) => `  ${line}\n`).join("");
+  const lines = formatMismatches(mismatches)
+    .split("\n")
+    .map((line) => `  ${line}\n`)
+    .join("");
   return `qapi-gen: ${job.out}: merge: ${count} between source and binary (the binary wins):\n${lines}`;
 }
 
@@ -193,7 +209,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     if (args["qemu-arg"].length > 0 && input?.kind !== "qemu") throw new GeneratorError("--qemu-arg needs --qemu");
     const qapi = qapiOf(args, input);
     checkNames(args["api-name"], args["runtime-import"]);
-    const flags = { out: args.out, check: args.check, apiName: args["api-name"], runtimeImport: args["runtime-import"], saveSchema: args["save-schema"] };
+    const flags = {
+      out: args.out,
+      check: args.check,
+      apiName: args["api-name"],
+      runtimeImport: args["runtime-import"],
+      saveSchema: args["save-schema"],
+    };
     const jobs: Job[] = input || qapi ? [{ input, qapi, ...flags }] : await configJobs(args);
     let outdated = false;
     for (const job of jobs) {
@@ -202,7 +224,9 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       const stale = [...result.diff.changed, ...result.diff.stale];
       if (job.check && stale.length > 0) {
         outdated = true;
-        io.stderr(`qapi-gen: ${job.out}: ${stale.length} file(s) out of date (run without --check to update):\n${stale.map((f) => `  ${job.out}/${f}\n`).join("")}`);
+        io.stderr(
+          `qapi-gen: ${job.out}: ${stale.length} file(s) out of date (run without --check to update):\n${stale.map((f) => `  ${job.out}/${f}\n`).join("")}`,
+        );
       } else io.stdout(summary(job, result));
     }
     return outdated ? 1 : 0;

@@ -112,11 +112,13 @@ async function build(job: Job): Promise<Built> {
     return introspect(input, job.saveSchema);
   }
   if (input === undefined) {
-    if (job.saveSchema !== undefined) throw new GeneratorError("--save-schema needs an introspection input (--schema, --socket or --qemu)");
+    if (job.saveSchema !== undefined)
+      throw new GeneratorError("--save-schema needs an introspection input (--schema, --socket or --qemu)");
     return { schema: loadQapiSchema(qapi.file, { defines: qapi.defines }), source: qapiLabel(qapi) };
   }
   // Merge mode: the binary already decided every condition, so the source keeps them all.
-  if (qapi.defines !== undefined) throw new GeneratorError("--define cannot be combined with an introspection input: the binary decides what exists");
+  if (qapi.defines !== undefined)
+    throw new GeneratorError("--define cannot be combined with an introspection input: the binary decides what exists");
   const source = loadQapiSchema(qapi.file);
   const intro = await introspect(input, job.saveSchema);
   const { ir, mismatches } = mergeWithIntrospection(source, intro.schema);

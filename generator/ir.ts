@@ -17,17 +17,7 @@
  */
 
 /** Integer built-ins. Introspection only knows `int`; the source frontend knows all. */
-export type IntegerBuiltin =
-  | "int"
-  | "int8"
-  | "int16"
-  | "int32"
-  | "int64"
-  | "uint8"
-  | "uint16"
-  | "uint32"
-  | "uint64"
-  | "size";
+export type IntegerBuiltin = "int" | "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64" | "size";
 
 /** Every QAPI built-in type. `QType` is the enum of JSON types used by alternates. */
 export type BuiltinName = IntegerBuiltin | "str" | "number" | "bool" | "null" | "any" | "QType";

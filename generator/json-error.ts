@@ -90,7 +90,8 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       }
       if (c === "\\") {
         const e = text.charAt(i + 1);
-        if (e === "u" ? !/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)) : !'"\\/bfnrt'.includes(e) || e === "") return "invalid escape in string";
+        if (e === "u" ? !/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6)) : !'"\\/bfnrt'.includes(e) || e === "")
+          return "invalid escape in string";
         i += e === "u" ? 6 : 2;
         continue;
       }

@@ -25,7 +25,14 @@ export async function readSchemaFile(path: string): Promise<unknown> {
     text = await readFile(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : (error as Error).message;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : (error as Error).message;
     throw new GeneratorError(`cannot read schema file ${JSON.stringify(path)}: ${why}`, { cause: error });
   }
   try {

@@ -57,9 +57,7 @@ export type CommandArgs<Api extends QmpApi, K> = CommandSpecOf<Api, K> extends {
 export type CommandReturn<Api extends QmpApi, K> = CommandSpecOf<Api, K> extends { returns: infer R } ? R : never;
 
 /** Parameters after the command name: arguments are optional when the command needs none. */
-export type ExecuteRest<A> = undefined extends A
-  ? [args?: A, options?: ExecuteOptions]
-  : [args: A, options?: ExecuteOptions];
+export type ExecuteRest<A> = undefined extends A ? [args?: A, options?: ExecuteOptions] : [args: A, options?: ExecuteOptions];
 
 /** Event names of an API. */
 export type EventName<Api extends QmpApi> = keyof Api["events"] & string;

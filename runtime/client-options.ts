@@ -65,4 +65,3 @@ export type QmpCommandMessage =
 
 /** Options for {@link QmpClient.executeUntil}. */
 export type ExecuteUntilOptions = Omit<ExecuteOptions, "oob">;
-

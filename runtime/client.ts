@@ -159,7 +159,10 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * See {@link EventListener}.
    */
   listen(names?: "*", options?: ListenOptions<QmpEventOf<Api>>): EventListener<QmpEventOf<Api>>;
-  listen<N extends EventName<Api>>(names: N | readonly N[], options?: ListenOptions<QmpEventOf<Api, N>>): EventListener<QmpEventOf<Api, N>>;
+  listen<N extends EventName<Api>>(
+    names: N | readonly N[],
+    options?: ListenOptions<QmpEventOf<Api, N>>,
+  ): EventListener<QmpEventOf<Api, N>>;
   listen<E extends { event: string }>(names?: string | readonly string[], options: ListenOptions<E> = {}): EventListener<E> {
     return this.events.listen(names, options);
   }
@@ -197,11 +200,18 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    */
   async syncGuestAgent(options: Omit<ExecuteOptions, "oob" | "noReply"> = {}): Promise<void> {
     const session = this.session;
-    if (this.currentState !== "running" || session === undefined) throw new StateError(`cannot sync: client is ${this.currentState}`);
-    if (session.pendingCount > 0) throw new StateError("cannot sync while commands are in flight: their replies would be discarded");
+    if (this.currentState !== "running" || session === undefined)
+      throw new StateError(`cannot sync: client is ${this.currentState}`);
+    if (session.pendingCount > 0)
+      throw new StateError("cannot sync while commands are in flight: their replies would be discarded");
     const token = randomInt(1, 2 ** 31);
     session.resync();
-    const echoed = await session.send({ execute: "guest-sync-delimited", arguments: { id: token } }, "guest-sync-delimited", { id: token }, options);
+    const echoed = await session.send(
+      { execute: "guest-sync-delimited", arguments: { id: token } },
+      "guest-sync-delimited",
+      { id: token },
+      options,
+    );
     if (echoed !== token) throw new ProtocolError(`guest-sync-delimited echoed ${JSON.stringify(echoed)} instead of ${token}`);
   }
 
@@ -236,10 +246,12 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     if (this.currentState === "idle") return Promise.resolve();
     if (this.currentState === "connecting") {
       this.connectAbort?.abort(new DisconnectedError("disconnect() called while connecting"));
-      return this.connecting?.then(
-        () => this.disconnect(),
-        () => {},
-      ) ?? Promise.resolve();
+      return (
+        this.connecting?.then(
+          () => this.disconnect(),
+          () => {},
+        ) ?? Promise.resolve()
+      );
     }
     const session = this.session;
     this.setState("disconnecting");
@@ -254,11 +266,17 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     return this.disconnect();
   }
 
-  private untyped(): QmpExecutor { // the helpers speak plain QMP whatever this client's API
+  private untyped(): QmpExecutor {
+    // the helpers speak plain QMP whatever this client's API
     return this as unknown as QmpExecutor;
   }
 
-  private sendCommand(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions | undefined): Promise<unknown> {
+  private sendCommand(
+    message: Record<string, unknown>,
+    command: string,
+    args: unknown,
+    options: ExecuteOptions | undefined,
+  ): Promise<unknown> {
     const session = this.session;
     if (this.currentState !== "running" || session === undefined) {
       return Promise.reject(new StateError(`cannot execute ${command}: client is ${this.currentState}, not running`));
@@ -337,7 +355,9 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
         enable.length > 0 ? { enable } : undefined,
       );
       await Promise.race([negotiation, failed]).catch((error: unknown) => {
-        throw error instanceof ExecuteError ? new ConnectError(`capabilities negotiation failed: ${error.desc}`, { cause: error }) : error;
+        throw error instanceof ExecuteError
+          ? new ConnectError(`capabilities negotiation failed: ${error.desc}`, { cause: error })
+          : error;
       });
       session.oob = enable.length > 0;
     } finally {
@@ -379,7 +399,8 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     const previous = this.currentState;
     if (previous === next) return;
     this.currentState = next;
-    if (this.options.debug) this.options.logger.debug(`${this.options.name}: ${previous} -> ${next}${error ? ` (${error.message})` : ""}`);
+    if (this.options.debug)
+      this.options.logger.debug(`${this.options.name}: ${previous} -> ${next}${error ? ` (${error.message})` : ""}`);
     for (const callback of this.stateCallbacks) {
       try {
         callback(next, previous, error);

@@ -6,12 +6,7 @@
  */
 
 /** Stable machine-readable codes, one per error class. */
-export type QmpErrorCode =
-  | "QMP_CONNECT"
-  | "QMP_EXECUTE"
-  | "QMP_DISCONNECTED"
-  | "QMP_PROTOCOL"
-  | "QMP_STATE";
+export type QmpErrorCode = "QMP_CONNECT" | "QMP_EXECUTE" | "QMP_DISCONNECTED" | "QMP_PROTOCOL" | "QMP_STATE";
 
 /** Base class of every error qmpkit throws on its own account. */
 export abstract class QmpError extends Error {

@@ -22,8 +22,13 @@ export class EventHub {
 
   constructor(private readonly logger: QmpLogger) {}
 
-  listen<E extends { event: string }>(names: string | readonly string[] | undefined, options: ListenOptions<E>): EventListener<E> {
-    const listener = new EventListener<E>(names, options, (closed) => this.listeners.delete(closed as unknown as EventListener<QmpEvent>));
+  listen<E extends { event: string }>(
+    names: string | readonly string[] | undefined,
+    options: ListenOptions<E>,
+  ): EventListener<E> {
+    const listener = new EventListener<E>(names, options, (closed) =>
+      this.listeners.delete(closed as unknown as EventListener<QmpEvent>),
+    );
     this.listeners.add(listener as unknown as EventListener<QmpEvent>);
     return listener;
   }
@@ -52,7 +57,9 @@ export class EventHub {
       try {
         entry.callback(event);
       } catch (error) {
-        this.logger.warn(`event callback threw on ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        this.logger.warn(
+          `event callback threw on ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        );
       }
     }
   }

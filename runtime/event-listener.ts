@@ -29,11 +29,7 @@ export interface WaitOptions {
   timeout?: number | undefined;
 }
 
-type DeepPartial<T> = T extends readonly unknown[]
-  ? T
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 /** A predicate, or a partial object that an event must match deeply (`{ data: { status: "concluded" } }`). */
 export type EventMatch<E> = ((event: E) => boolean) | (E extends unknown ? DeepPartial<E> : never);
@@ -228,7 +224,9 @@ export class EventListener<E extends { event: string }> implements AsyncIterable
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.isClosed) return forWait ? Promise.reject(new StateError("event listener closed")) : Promise.resolve(undefined);
     if (this.reader !== undefined) {
-      return Promise.reject(new StateError("this listener already has a pending read; create another listener to read concurrently"));
+      return Promise.reject(
+        new StateError("this listener already has a pending read; create another listener to read concurrently"),
+      );
     }
     while (this.size > 0) {
       const event = this.queue[this.head] as E;

@@ -22,7 +22,13 @@ export class FdLane {
 
   constructor(private readonly session: Session) {}
 
-  run(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions, fds: readonly number[]): Promise<unknown> {
+  run(
+    message: Record<string, unknown>,
+    command: string,
+    args: unknown,
+    options: ExecuteOptions,
+    fds: readonly number[],
+  ): Promise<unknown> {
     const { signal, timeout } = options;
     const deadline = timeout === undefined ? undefined : Date.now() + timeout;
     let releaseTurn!: () => void;
@@ -56,9 +62,7 @@ export class FdLane {
         const reply = new Promise<ReplyEnvelope | undefined>((done) => (answered = done));
         const remaining = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
         this.session.send(message, command, args, { ...options, timeout: remaining }, fds, answered).then(resolve, reject);
-        void reply
-          .then((envelope) => (envelope?.error !== undefined ? this.drain() : undefined))
-          .finally(releaseTurn);
+        void reply.then((envelope) => (envelope?.error !== undefined ? this.drain() : undefined)).finally(releaseTurn);
       });
     });
   }

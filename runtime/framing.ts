@@ -122,6 +122,9 @@ export class MessageFramer {
   private tooLarge(head: Buffer): never {
     const size = Math.max(head.length, this.partialBytes);
     this.reset();
-    throw new ProtocolError(`message exceeds maxMessageBytes (${this.maxMessageBytes} bytes; got at least ${size})`, head.subarray(0, 1024));
+    throw new ProtocolError(
+      `message exceeds maxMessageBytes (${this.maxMessageBytes} bytes; got at least ${size})`,
+      head.subarray(0, 1024),
+    );
   }
 }

@@ -3,7 +3,14 @@
  * @module
  */
 export { QmpClient } from "./client.js";
-export type { QmpState, QmpClientOptions, ConnectOptions, AcceptOptions, QmpCommandMessage, ExecuteUntilOptions } from "./client-options.js";
+export type {
+  QmpState,
+  QmpClientOptions,
+  ConnectOptions,
+  AcceptOptions,
+  QmpCommandMessage,
+  ExecuteUntilOptions,
+} from "./client-options.js";
 export type { PassableFd, FdCommandOptions, AddFdOptions, AddFdResult, FdsetInfo } from "./fd-commands.js";
 export { fdPassingAvailable } from "./fd/index.js";
 export { QmpError, ConnectError, ExecuteError, DisconnectedError, ProtocolError, StateError } from "./errors.js";

@@ -48,15 +48,13 @@ class Parser {
   }
 
   value(depth: number): unknown {
-    if (depth > MAX_DEPTH)
-      throw new JsonInputError("too many nested data structures");
+    if (depth > MAX_DEPTH) throw new JsonInputError("too many nested data structures");
     this.#skipSpace();
     const c = this.text[this.#pos];
     if (c === "{") return this.#object(depth);
     if (c === "[") return this.#array(depth);
     if (c === '"' || c === "'") return this.#string();
-    if (c === "-" || (c !== undefined && c >= "0" && c <= "9"))
-      return this.#number();
+    if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return this.#number();
     KEYWORD.lastIndex = this.#pos;
     const word = KEYWORD.exec(this.text)?.[0];
     if (word === undefined) throw new JsonInputError("expecting value");
@@ -76,11 +74,7 @@ class Parser {
       this.#skipSpace();
       const c = this.text[this.#pos];
       if (c !== '"' && c !== "'") {
-        throw new JsonInputError(
-          c === "}" || c === undefined
-            ? "expecting value"
-            : "key is not a string in object",
-        );
+        throw new JsonInputError(c === "}" || c === undefined ? "expecting value" : "key is not a string in object");
       }
       const key = this.#string();
       this.#skipSpace();
@@ -95,8 +89,7 @@ class Parser {
       });
       this.#skipSpace();
       if (this.#eat("}")) return result;
-      if (!this.#eat(","))
-        throw new JsonInputError("expected separator in dict");
+      if (!this.#eat(",")) throw new JsonInputError("expected separator in dict");
     }
   }
 
@@ -109,8 +102,7 @@ class Parser {
       result.push(this.value(depth + 1));
       this.#skipSpace();
       if (this.#eat("]")) return result;
-      if (!this.#eat(","))
-        throw new JsonInputError("expected separator in list");
+      if (!this.#eat(",")) throw new JsonInputError("expected separator in list");
     }
   }
 
@@ -154,8 +146,7 @@ class Parser {
           break;
         case "u": {
           const hex = this.text.slice(i, i + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex))
-            throw new JsonInputError("invalid escape sequence in string");
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonInputError("invalid escape sequence in string");
           out += String.fromCharCode(parseInt(hex, 16));
           i += 4;
           break;

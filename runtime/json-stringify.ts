@@ -16,5 +16,8 @@ export function stringifyMessage(value: unknown): string {
   const mark = `\u0000${randomUUID()}:`;
   const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? mark + item.toString() : item));
   const escapedMark = JSON.stringify(mark).slice(1, -1);
-  return text.split(`"${escapedMark}`).map((part, i) => (i === 0 ? part : part.replace(/^(-?\d+)"/, "$1"))).join("");
+  return text
+    .split(`"${escapedMark}`)
+    .map((part, i) => (i === 0 ? part : part.replace(/^(-?\d+)"/, "$1")))
+    .join("");
 }

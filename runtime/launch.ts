@@ -87,13 +87,18 @@ export async function launchQemu<Api extends QmpApi = UntypedApi>(options: Launc
     if (stderr.length < STDERR_LIMIT) stderr += text.slice(0, STDERR_LIMIT - stderr.length);
   });
   // A spawn failure (ENOENT for a missing binary) is final, unlike ENOENT from the socket.
-  const spawnError = new Promise<{ spawnFailed: Error }>((resolve) => child.once("error", (error) => resolve({ spawnFailed: error })));
+  const spawnError = new Promise<{ spawnFailed: Error }>((resolve) =>
+    child.once("error", (error) => resolve({ spawnFailed: error })),
+  );
   const exit = exited(child);
   const qmp = new QmpClient<Api>(options.client);
   const timeout = options.timeout ?? 10_000;
   const controller = new AbortController();
   const signal = controller.signal;
-  const timer = setTimeout(() => controller.abort(new DOMException(`${binary} not ready within ${timeout} ms`, "TimeoutError")), timeout);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`${binary} not ready within ${timeout} ms`, "TimeoutError")),
+    timeout,
+  );
   const onUserAbort = () => controller.abort(options.signal?.reason);
   if (options.signal?.aborted) onUserAbort();
   options.signal?.addEventListener("abort", onUserAbort, { once: true });

@@ -6,7 +6,15 @@
 import type { Duplex } from "node:stream";
 import type { ExecuteOptions } from "./api.js";
 import { DisconnectedError, ExecuteError, ProtocolError } from "./errors.js";
-import { isEvent, isGreeting, isReply, lastValidationError, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
+import {
+  isEvent,
+  isGreeting,
+  isReply,
+  lastValidationError,
+  type EventEnvelope,
+  type QmpGreeting,
+  type ReplyEnvelope,
+} from "./envelopes.js";
 import { FdLane } from "./fd-lane.js";
 import { MessageFramer } from "./framing.js";
 import { parseQmpJson } from "./json-parse.js";
@@ -131,7 +139,9 @@ export class Session {
       while (this.inFlight(id));
       message["id"] = id;
     } else if ((typeof id !== "string" && typeof id !== "number") || this.inFlight(id)) {
-      return Promise.reject(new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`));
+      return Promise.reject(
+        new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`),
+      );
     }
     const inBand = message["exec-oob"] === undefined;
     let text: string;
@@ -177,7 +187,13 @@ export class Session {
   }
 
   /** Sends a command with fds attached; see {@link FdLane}. */
-  sendWithFds(message: Record<string, unknown>, command: string, args: unknown, options: ExecuteOptions, fds: readonly number[]): Promise<unknown> {
+  sendWithFds(
+    message: Record<string, unknown>,
+    command: string,
+    args: unknown,
+    options: ExecuteOptions,
+    fds: readonly number[],
+  ): Promise<unknown> {
     return this.fdLane.run(message, command, args, options, fds);
   }
 
@@ -193,7 +209,9 @@ export class Session {
     }
     if (this.options.debug) this.options.logger.debug(`-> ${text}`);
     return new Promise((resolve, reject) => {
-      this.stream.write(text, (error) => (error ? reject(new DisconnectedError(`write failed: ${error.message}`, { cause: error })) : resolve(undefined)));
+      this.stream.write(text, (error) =>
+        error ? reject(new DisconnectedError(`write failed: ${error.message}`, { cause: error })) : resolve(undefined),
+      );
     });
   }
 
@@ -307,7 +325,8 @@ export class Session {
       return this.owner.event(record);
     }
     if ("QMP" in record) {
-      if (!isGreeting(record)) return this.fail(new ProtocolError(`malformed greeting: ${lastValidationError("isGreeting")}`, text));
+      if (!isGreeting(record))
+        return this.fail(new ProtocolError(`malformed greeting: ${lastValidationError("isGreeting")}`, text));
       return this.owner.greeting(record.QMP);
     }
     this.fail(new ProtocolError("server message is neither a reply, an event nor a greeting", text));
@@ -317,7 +336,9 @@ export class Session {
     if (id === undefined && reply.error !== undefined) {
       // QEMU could not parse something it was sent, so it cannot say which command failed:
       // we no longer know which reply belongs to which command. End the session.
-      return this.fail(new ProtocolError(`QEMU reported an error without an id: ${reply.error.class}: ${reply.error.desc}`, text));
+      return this.fail(
+        new ProtocolError(`QEMU reported an error without an id: ${reply.error.class}: ${reply.error.desc}`, text),
+      );
     }
     this.fireHook(id as Id, reply);
     const entry = this.pending.get(id as Id);
@@ -334,7 +355,13 @@ export class Session {
     if (entry.inBand) this.releaseSlot();
     if (reply.error !== undefined) {
       entry.reject(
-        new ExecuteError({ errorClass: reply.error.class, desc: reply.error.desc, command: entry.command, arguments: entry.args, id: entry.id }),
+        new ExecuteError({
+          errorClass: reply.error.class,
+          desc: reply.error.desc,
+          command: entry.command,
+          arguments: entry.args,
+          id: entry.id,
+        }),
       );
     } else {
       entry.resolve(reply.return);
@@ -353,7 +380,9 @@ export class Session {
     this.stream.destroy();
     const expected = this.closing || (this.quitSent && !(this.socketError instanceof ProtocolError));
     const cause = this.socketError;
-    const error = expected ? undefined : new DisconnectedError(cause ? `connection lost: ${cause.message}` : "connection closed by peer", { cause });
+    const error = expected
+      ? undefined
+      : new DisconnectedError(cause ? `connection lost: ${cause.message}` : "connection closed by peer", { cause });
     const pending = [...this.pending.values()];
     this.pending.clear();
     const hooks = [...this.replyHooks.values()];
@@ -364,7 +393,10 @@ export class Session {
     for (const entry of pending) {
       // EOF after our own quit is its success: QEMU may close before the reply is read.
       if (entry.command === "quit" && this.quitSent && error === undefined) entry.resolve({});
-      else entry.reject(error ?? new DisconnectedError(this.closing ? "disconnected by the client" : "connection closed after quit", { cause }));
+      else
+        entry.reject(
+          error ?? new DisconnectedError(this.closing ? "disconnected by the client" : "connection closed after quit", { cause }),
+        );
     }
     this.owner.ended(error);
   }

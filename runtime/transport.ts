@@ -44,7 +44,11 @@ export async function openTransport(target: ConnectTarget, signal: AbortSignal, 
   return connectNet(target as Exclude<ConnectTarget, Duplex>, path, signal);
 }
 
-function connectNet(target: Exclude<ConnectTarget, Duplex>, path: string | undefined, signal: AbortSignal): Promise<OpenTransport> {
+function connectNet(
+  target: Exclude<ConnectTarget, Duplex>,
+  path: string | undefined,
+  signal: AbortSignal,
+): Promise<OpenTransport> {
   return new Promise((resolve, reject) => {
     let socket: net.Socket;
     let kind: TransportKind;

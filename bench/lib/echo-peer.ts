@@ -8,8 +8,7 @@ import type { Duplex } from "node:stream";
 
 const GREETING =
   '{"QMP": {"version": {"qemu": {"micro": 22, "minor": 2, "major": 7}, "package": "Debian 1:7.2+dfsg-7+deb12u18+b3"}, "capabilities": ["oob"]}}\r\n';
-const STATUS =
-  '{"return": {"status": "running", "singlestep": false, "running": true}, "id": ';
+const STATUS = '{"return": {"status": "running", "singlestep": false, "running": true}, "id": ';
 const EMPTY = '{"return": {}, "id": ';
 
 /**
@@ -28,10 +27,7 @@ export function attachEchoPeer(stream: Duplex): void {
       if (idAt === -1) break;
       const end = text.indexOf("}", idAt);
       if (end === -1) break;
-      out +=
-        (text.startsWith('{"execute":"qmp_capabilities"') ? EMPTY : STATUS) +
-        text.slice(idAt + 5, end) +
-        "}\r\n";
+      out += (text.startsWith('{"execute":"qmp_capabilities"') ? EMPTY : STATUS) + text.slice(idAt + 5, end) + "}\r\n";
       text = text.slice(end + 1);
     }
     carry = text;

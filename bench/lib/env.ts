@@ -24,9 +24,7 @@ export function commandLine(): string {
   const args = process.argv.slice(2).join(" ");
   const flags = process.execArgv.filter((a) => a === "--expose-gc").join(" ");
   const name = basename(script);
-  const run = name.endsWith(".ts")
-    ? `npx tsx bench/${name}`
-    : `node ${flags ? flags + " " : ""}/tmp/qmpkit-bench/bench/${name}`;
+  const run = name.endsWith(".ts") ? `npx tsx bench/${name}` : `node ${flags ? flags + " " : ""}/tmp/qmpkit-bench/bench/${name}`;
   return args === "" ? run : `${run} ${args}`;
 }
 

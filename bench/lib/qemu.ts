@@ -18,36 +18,22 @@ export interface BenchQemu {
 }
 
 /** The exact command line used (for the report). */
-export const QEMU_ARGS = [
-  "-machine",
-  "none",
-  "-nodefaults",
-  "-display",
-  "none",
-  "-qmp",
-  "unix:SOCK,server=on,wait=off",
-];
+export const QEMU_ARGS = ["-machine", "none", "-nodefaults", "-display", "none", "-qmp", "unix:SOCK,server=on,wait=off"];
 
 /** `QEMU emulator version ...` of `binary`. */
 export function qemuVersion(binary = "qemu-system-x86_64"): string {
-  return (
-    execFileSync(binary, ["--version"], { encoding: "utf8" }).split("\n")[0] ??
-    "unknown"
-  );
+  return execFileSync(binary, ["--version"], { encoding: "utf8" }).split("\n")[0] ?? "unknown";
 }
 
 /** Spawns QEMU and waits until its socket exists. */
-export async function startQemu(
-  binary = "qemu-system-x86_64",
-): Promise<BenchQemu> {
+export async function startQemu(binary = "qemu-system-x86_64"): Promise<BenchQemu> {
   const dir = mkdtempSync(join(tmpdir(), "qmpkit-bench-"));
   const socketPath = join(dir, "q.sock");
   const args = QEMU_ARGS.map((a) => a.replace("SOCK", socketPath));
   const child = spawn(binary, args, { stdio: ["ignore", "ignore", "inherit"] });
   const deadline = Date.now() + 10_000;
   while (!existsSync(socketPath)) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`QEMU did not start (exit ${child.exitCode})`);
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`QEMU did not start (exit ${child.exitCode})`);
     await sleep(5);
   }
   return {

@@ -49,14 +49,9 @@ export class RawQmp {
   /** Waits for the greeting and negotiates (with oob when asked). */
   async handshake(oob: boolean): Promise<void> {
     if (this.greetingSeen === undefined) {
-      await new Promise<unknown>(
-        (resolve, reject) => (this.greeted = { resolve, reject }),
-      );
+      await new Promise<unknown>((resolve, reject) => (this.greeted = { resolve, reject }));
     }
-    await this.execute(
-      "qmp_capabilities",
-      oob ? { enable: ["oob"] } : undefined,
-    );
+    await this.execute("qmp_capabilities", oob ? { enable: ["oob"] } : undefined);
   }
 
   /** Sends one command and resolves with its `return`. */
@@ -75,11 +70,7 @@ export class RawQmp {
    * Sends `count` commands; with `window`, keeps at most that many in flight (what qmpkit
    * does with oob negotiated). Resolves when every reply arrived.
    */
-  async pipeline(
-    command: string,
-    count: number,
-    window = Infinity,
-  ): Promise<void> {
+  async pipeline(command: string, count: number, window = Infinity): Promise<void> {
     if (window === Infinity) {
       const all: Array<Promise<unknown>> = [];
       for (let i = 0; i < count; i++) all.push(this.execute(command));
@@ -111,8 +102,7 @@ export class RawQmp {
     while ((newline = text.indexOf("\n")) !== -1) {
       const line = text.slice(0, newline);
       text = text.slice(newline + 1);
-      if (line.trim() !== "")
-        this.onMessage(JSON.parse(line) as Record<string, unknown>);
+      if (line.trim() !== "") this.onMessage(JSON.parse(line) as Record<string, unknown>);
     }
     this.carry = text;
   }
@@ -129,11 +119,6 @@ export class RawQmp {
     if (waiter === undefined) return;
     this.pending.delete(id);
     if ("return" in message) waiter.resolve(message["return"]);
-    else
-      waiter.reject(
-        new Error(
-          `raw client: error reply ${JSON.stringify(message["error"])}`,
-        ),
-      );
+    else waiter.reject(new Error(`raw client: error reply ${JSON.stringify(message["error"])}`));
   }
 }

@@ -35,14 +35,9 @@ export function summary(xs: readonly number[], digits = 0): string {
 }
 
 /** A markdown table. */
-export function table(
-  header: readonly string[],
-  rows: ReadonlyArray<readonly string[]>,
-): string {
+export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join(
-    "\n",
-  );
+  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
 /** Resolves after pending I/O callbacks ran (lets microtask-driven consumers drain first). */

@@ -2,7 +2,12 @@
  * Commands → thin camelCase wrapper functions that only forward to `qmp.execute`.
  * @module
  */
-import { StructureKind, type FunctionDeclarationStructure, type OptionalKind, type ParameterDeclarationStructure } from "ts-morph";
+import {
+  StructureKind,
+  type FunctionDeclarationStructure,
+  type OptionalKind,
+  type ParameterDeclarationStructure,
+} from "ts-morph";
 import type { Command } from "../ir.js";
 import { argsOptional, returnsText } from "./command.js";
 import type { FileBuilder } from "./context.js";

@@ -26,7 +26,9 @@ export function buildDocs(input: DocInput): JSDocStructure[] {
   if (input.condition) lines.push(`Only when: ${docText(input.condition)}`);
   const others = input.features.filter((f) => f !== "deprecated" && f !== "unstable");
   if (others.length > 0) {
-    lines.push(`Features: ${others.map((f) => (docs?.features?.[f] ? `${docCode(f)} (${docText(docs.features[f])})` : docCode(f))).join(", ")}`);
+    lines.push(
+      `Features: ${others.map((f) => (docs?.features?.[f] ? `${docCode(f)} (${docText(docs.features[f])})` : docCode(f))).join(", ")}`,
+    );
   }
   for (const note of input.notes ?? []) lines.push(docText(note));
 

@@ -7,14 +7,20 @@
 /** Words that cannot (or should not) name a generated declaration. */
 export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   // ECMAScript reserved words, strict-mode and contextual ones
-  ..."break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with".split(" "),
+  ..."break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with".split(
+    " ",
+  ),
   ..."implements interface let package private protected public static yield await async arguments eval of get set".split(" "),
   // TypeScript keywords and predefined type names (invalid as type alias names)
-  ..."any as asserts bigint boolean declare infer is keyof module namespace never number object readonly require satisfies string symbol type undefined unique unknown abstract accessor global out override".split(" "),
+  ..."any as asserts bigint boolean declare infer is keyof module namespace never number object readonly require satisfies string symbol type undefined unique unknown abstract accessor global out override".split(
+    " ",
+  ),
   // Properties with special meaning on every object
   ..."__proto__ constructor prototype toString valueOf hasOwnProperty".split(" "),
   // Globals the generated code relies on; shadowing them would change its meaning
-  ..."Promise Record Omit Pick Partial Readonly ReadonlyArray Array Exclude Extract NonNullable Object String Number Boolean Symbol Error Function Date Map Set JSON Math globalThis".split(" "),
+  ..."Promise Record Omit Pick Partial Readonly ReadonlyArray Array Exclude Extract NonNullable Object String Number Boolean Symbol Error Function Date Map Set JSON Math globalThis".split(
+    " ",
+  ),
 ]);
 
 /**
@@ -33,7 +39,9 @@ export function safeIdentifier(raw: string, fallback: string): string {
 
 /** A JavaScript string literal for any text (JSON escaping, plus the two line separators). */
 export function stringLiteral(text: string): string {
-  return JSON.stringify(text).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(text)
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** Text for inside a `/** ... *\/` comment: cannot close it, cannot start a tag by accident. */

@@ -55,8 +55,16 @@ export function emitMetadata(schema: Schema, file: FileBuilder): void {
     `enumValues: ${record(values)}`,
   ];
   file.add(
-    constant(fixed.commandNames, `${list(commands.map((c) => c.name))} as const satisfies ${commandKey}`, "Names of every command, sorted."),
-    constant(fixed.eventNames, `${list(events.map((e) => e.name))} as const satisfies ${eventKey}`, "Names of every event, sorted."),
+    constant(
+      fixed.commandNames,
+      `${list(commands.map((c) => c.name))} as const satisfies ${commandKey}`,
+      "Names of every command, sorted.",
+    ),
+    constant(
+      fixed.eventNames,
+      `${list(events.map((e) => e.name))} as const satisfies ${eventKey}`,
+      "Names of every event, sorted.",
+    ),
     constant(
       fixed.oobCommands,
       `${list(commands.filter((c) => c.allowOob).map((c) => c.name))} as const satisfies ${commandKey}`,

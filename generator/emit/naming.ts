@@ -89,7 +89,8 @@ export function planNames(schema: Schema, options: EmitOptions): NamePlan {
     if (t.kind === "enum") enumValues.set(t.name, claim("enums", `${id}Values`, "Values"));
   }
   const functions = new Map<string, string>();
-  for (const c of sortedBy(schema.commands, (c) => c.name)) functions.set(c.name, claim("functions", camelCase(c.name), "command"));
+  for (const c of sortedBy(schema.commands, (c) => c.name))
+    functions.set(c.name, claim("functions", camelCase(c.name), "command"));
   return { fixed, types, unionBases, enumValues, functions, owner };
 }
 

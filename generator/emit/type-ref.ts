@@ -6,7 +6,16 @@ import type { BuiltinName, IntegerBuiltin, TypeRef } from "../ir.js";
 import type { FileBuilder } from "./context.js";
 
 const INTEGERS: ReadonlySet<BuiltinName> = new Set<IntegerBuiltin>([
-  "int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size",
+  "int",
+  "int8",
+  "int16",
+  "int32",
+  "int64",
+  "uint8",
+  "uint16",
+  "uint32",
+  "uint64",
+  "size",
 ]);
 
 // Widths that fit a double exactly; everything else may exceed 2^53.

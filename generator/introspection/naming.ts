@@ -82,7 +82,8 @@ function enqueueObjectChildren(
 ): void {
   for (const m of entry.members) enqueue(m.type, `${name}${pascalCase(m.name) || "Member"}`);
   // An empty branch adds nothing: it becomes a case without a type, so it needs no name.
-  for (const v of entry.variants ?? []) if (!isEmptyObject(table.byName.get(v.type))) enqueue(v.type, `${name}${pascalCase(v.case) || "Case"}`);
+  for (const v of entry.variants ?? [])
+    if (!isEmptyObject(table.byName.get(v.type))) enqueue(v.type, `${name}${pascalCase(v.case) || "Case"}`);
 }
 
 // Alternate branches have no names in introspection; name them by what they are.

@@ -31,9 +31,10 @@ let cached: Validators | undefined;
 function validators(): Validators {
   if (cached) return cached;
   const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-  const byMeta = Object.fromEntries(
-    Object.entries(entrySchemas).map(([meta, schema]) => [meta, ajv.compile(schema)]),
-  ) as Record<MetaType, ValidateFunction>;
+  const byMeta = Object.fromEntries(Object.entries(entrySchemas).map(([meta, schema]) => [meta, ajv.compile(schema)])) as Record<
+    MetaType,
+    ValidateFunction
+  >;
   cached = { head: ajv.compile(entryHeadSchema), byMeta };
   return cached;
 }
@@ -88,7 +89,9 @@ export function extractEntries(json: unknown): unknown[] {
       throw new SchemaValidationError([`"return" must be an array of SchemaInfo entries, got ${jsonKind(ret)}`]);
     }
     if ("error" in json) throw new SchemaValidationError([`the reply is a QMP error, not a schema`]);
-    throw new SchemaValidationError([`expected an array of SchemaInfo entries or {"return": [...]}, got an object without "return"`]);
+    throw new SchemaValidationError([
+      `expected an array of SchemaInfo entries or {"return": [...]}, got an object without "return"`,
+    ]);
   }
   throw new SchemaValidationError([`expected an array of SchemaInfo entries or {"return": [...]}, got ${jsonKind(json)}`]);
 }

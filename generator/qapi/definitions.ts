@@ -128,8 +128,7 @@ function commandData(expr: QObject, what: string, boxed: boolean, names: NameOpt
     if (boxed) fail(expr.loc, `'boxed': true of ${what} requires 'data'`);
     return undefined;
   }
-  if (boxed && entry.value.kind !== "string")
-    fail(entry.value.loc, `'data' of ${what} must name a type when 'boxed' is true`);
+  if (boxed && entry.value.kind !== "string") fail(entry.value.loc, `'data' of ${what} must name a type when 'boxed' is true`);
   return dataOf(entry.value, `'data' of ${what}`, what, names);
 }
 

@@ -20,11 +20,7 @@ function nonEmpty(text: string): string | undefined {
  * @param features - the definition's features, to document conditional ones.
  * @param conditions - whether conditions are rendered (no `--define`).
  */
-export function docsToIr(
-  doc: DocComment | undefined,
-  features: readonly SrcFeature[],
-  conditions: boolean,
-): Docs | undefined {
+export function docsToIr(doc: DocComment | undefined, features: readonly SrcFeature[], conditions: boolean): Docs | undefined {
   const featureDocs: Record<string, string> = {};
   let deprecation: string | undefined;
   let unstable: string | undefined;

@@ -75,18 +75,14 @@ export function tokenize(file: string, text: string): Token[] {
         if (c === "\\") {
           const next = text[pos + 1];
           if (next !== "\\") {
-            fail(
-              here(pos),
-              next === undefined || next === "\n" ? 'missing terminating "\'"' : `unknown escape \\${next}`,
-            );
+            fail(here(pos), next === undefined || next === "\n" ? 'missing terminating "\'"' : `unknown escape \\${next}`);
           }
           value += "\\";
           pos += 2;
           continue;
         }
         const code = c.charCodeAt(0);
-        if (code < 0x20 || code > 0x7e)
-          fail(here(pos), `non-printable or non-ASCII character ${showChar(c)} in string`);
+        if (code < 0x20 || code > 0x7e) fail(here(pos), `non-printable or non-ASCII character ${showChar(c)} in string`);
         value += c;
         pos++;
       }

@@ -119,17 +119,11 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
       const metas = DEFINITION_KEYS.filter((k) => expr.entries.has(k));
       const [meta, second] = metas;
       if (meta === undefined)
-        fail(
-          expr.loc,
-          `expression is not a definition or directive (expected one of ${DEFINITION_KEYS.map(q).join(", ")})`,
-        );
+        fail(expr.loc, `expression is not a definition or directive (expected one of ${DEFINITION_KEYS.map(q).join(", ")})`);
       if (second !== undefined) fail(expr.loc, `expression has conflicting keys ${q(meta)} and ${q(second)}`);
       const name = expr.entries.get(meta)?.value;
       if (doc !== undefined && name?.kind === "string" && doc.symbol !== name.value) {
-        fail(
-          doc.loc,
-          `documentation comment is for ${q(doc.symbol ?? "")}, but the definition that follows is ${q(name.value)}`,
-        );
+        fail(doc.loc, `documentation comment is for ${q(doc.symbol ?? "")}, but the definition that follows is ${q(name.value)}`);
       }
       pending.push({ expr, meta, doc });
       doc = undefined;

@@ -66,11 +66,7 @@ export class Matcher {
   pairRefs(intro: TypeRef | undefined, source: TypeRef | undefined, path: string): void {
     if (intro === undefined || source === undefined) {
       if (intro !== source) {
-        this.report(
-          "type-differs",
-          path,
-          `binary has ${this.show(intro, "intro")}, source has ${this.show(source, "source")}`,
-        );
+        this.report("type-differs", path, `binary has ${this.show(intro, "intro")}, source has ${this.show(source, "source")}`);
       }
       return;
     }
@@ -80,11 +76,7 @@ export class Matcher {
       const same = intro.name === source.name || (intro.name === "int" && INTEGERS.has(source.name));
       if (same) return;
     }
-    this.report(
-      "type-differs",
-      path,
-      `binary has ${this.show(intro, "intro")}, source has ${this.show(source, "source")}`,
-    );
+    this.report("type-differs", path, `binary has ${this.show(intro, "intro")}, source has ${this.show(source, "source")}`);
   }
 
   /** Pairs two named types and, the first time, their contents. */
@@ -110,8 +102,7 @@ export class Matcher {
       }
       for (const ic of it.variants?.cases ?? []) {
         const sc = st.variants?.cases.find((c) => c.tag === ic.tag);
-        if (ic.type !== undefined && sc?.type !== undefined)
-          this.pairNamed(ic.type, sc.type, `${path} / case '${ic.tag}'`);
+        if (ic.type !== undefined && sc?.type !== undefined) this.pairNamed(ic.type, sc.type, `${path} / case '${ic.tag}'`);
       }
     } else if (it.kind === "alternate" && st.kind === "alternate") {
       for (const ib of it.branches) {

@@ -32,11 +32,9 @@ function diffNames(
 ): void {
   const s = new Set(source.map((x) => x.name));
   const i = new Set(intro);
-  for (const n of intro)
-    if (!s.has(n)) m.report("only-in-binary", path, `${what} '${n}' is in the binary but not in the source`);
+  for (const n of intro) if (!s.has(n)) m.report("only-in-binary", path, `${what} '${n}' is in the binary but not in the source`);
   for (const x of source) {
-    if (!i.has(x.name))
-      m.report("only-in-source", path, `${what} '${x.name}' is in the source but not in the binary${when(x)}`);
+    if (!i.has(x.name)) m.report("only-in-source", path, `${what} '${x.name}' is in the source but not in the binary${when(x)}`);
   }
 }
 
@@ -176,11 +174,7 @@ export function mergeWithIntrospection(source: Schema, intro: Schema): MergeResu
   }
   for (const s of source.commands) {
     if (!introCommands.has(s.name))
-      m.report(
-        "only-in-source",
-        `command '${s.name}'`,
-        `command '${s.name}' is in the source but not in the binary${when(s)}`,
-      );
+      m.report("only-in-source", `command '${s.name}'`, `command '${s.name}' is in the source but not in the binary${when(s)}`);
   }
   for (const e of intro.events) {
     const s = srcEvents.get(e.name);
@@ -190,11 +184,7 @@ export function mergeWithIntrospection(source: Schema, intro: Schema): MergeResu
   }
   for (const s of source.events) {
     if (!introEvents.has(s.name))
-      m.report(
-        "only-in-source",
-        `event '${s.name}'`,
-        `event '${s.name}' is in the source but not in the binary${when(s)}`,
-      );
+      m.report("only-in-source", `event '${s.name}'`, `event '${s.name}' is in the source but not in the binary${when(s)}`);
   }
 
   const b = new Builder(m, intro);

@@ -50,8 +50,7 @@ export interface SrcBranch {
 
 /** Inline members, or the name of a complex type. */
 export type SrcData =
-  | { readonly kind: "members"; readonly members: readonly SrcMember[] }
-  | { readonly kind: "ref"; readonly ref: SrcTypeRef };
+  { readonly kind: "members"; readonly members: readonly SrcMember[] } | { readonly kind: "ref"; readonly ref: SrcTypeRef };
 
 /** Fields of every definition. */
 export interface SrcDefBase {

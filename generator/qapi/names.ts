@@ -35,17 +35,10 @@ export function stem(name: string): string {
  * @param what - description for messages, e.g. "member 'foo' of 'Bar'".
  * @throws QapiError at `loc` on a violation.
  */
-export function checkName(
-  name: string,
-  role: NameRole,
-  loc: SourceLocation,
-  what: string,
-  opts: NameOptions = {},
-): void {
+export function checkName(name: string, role: NameRole, loc: SourceLocation, what: string, opts: NameOptions = {}): void {
   const match = (role === "enum-value" ? VALID_ENUM_VALUE : VALID).exec(name);
   const base = match?.[2];
-  if (base === undefined)
-    fail(loc, `${what} has an invalid name: use letters, digits, '-' and '_', starting with a letter`);
+  if (base === undefined) fail(loc, `${what} has an invalid name: use letters, digits, '-' and '_', starting with a letter`);
   if (base.startsWith("q_")) fail(loc, `${what} uses the reserved prefix 'q_'`);
   switch (role) {
     case "type":
@@ -57,8 +50,7 @@ export function checkName(
       return;
     case "member":
     case "branch":
-      if (base === "u" || /^has[-_]/.test(base))
-        fail(loc, `${what} uses a reserved name ('u' and 'has-*' are reserved)`);
+      if (base === "u" || /^has[-_]/.test(base)) fail(loc, `${what} uses a reserved name ('u' and 'has-*' are reserved)`);
       break;
     default:
       break;

@@ -75,8 +75,7 @@ export class Namespace {
     if (isBuiltin(ref.name)) return { kind: "builtin", name: ref.name, array: ref.array };
     const def = this.defs.get(ref.name);
     if (def === undefined) fail(ref.loc, `${what} uses unknown type ${q(ref.name)}`);
-    if (def.meta === "command" || def.meta === "event")
-      fail(ref.loc, `${what} uses ${describe(def)}, which is not a type`);
+    if (def.meta === "command" || def.meta === "event") fail(ref.loc, `${what} uses ${describe(def)}, which is not a type`);
     return { kind: "def", def, array: ref.array };
   }
 
@@ -111,9 +110,7 @@ export class Namespace {
 
   /** The common members of a union (inline base, or a base struct's members). */
   unionBase(def: SrcUnion): readonly SrcMember[] {
-    return def.base.kind === "members"
-      ? def.base.members
-      : this.members(this.struct(def.base.ref, `'base' of ${describe(def)}`));
+    return def.base.kind === "members" ? def.base.members : this.members(this.struct(def.base.ref, `'base' of ${describe(def)}`));
   }
 }
 

@@ -57,8 +57,7 @@ export interface DocBlock {
 }
 
 /** A top-level item of a file, in source order. */
-export type TopItem =
-  { readonly kind: "expr"; readonly expr: QObject } | { readonly kind: "doc"; readonly doc: DocBlock };
+export type TopItem = { readonly kind: "expr"; readonly expr: QObject } | { readonly kind: "doc"; readonly doc: DocBlock };
 
 const DESCRIBE: Record<TokenKind, string> = {
   "{": "'{'",

@@ -63,10 +63,7 @@ function refsOf(def: SrcDef): { ref: SrcTypeRef; what: string }[] {
         ...def.branches.map((b) => ({ ref: b.type, what: `branch ${q(b.name)} of ${what}` })),
       ];
     case "command":
-      return [
-        ...dataRefs(def.data),
-        ...(def.returns === undefined ? [] : [{ ref: def.returns, what: `'returns' of ${what}` }]),
-      ];
+      return [...dataRefs(def.data), ...(def.returns === undefined ? [] : [{ ref: def.returns, what: `'returns' of ${what}` }])];
     case "event":
       return dataRefs(def.data);
   }
@@ -85,11 +82,7 @@ export function pruneSchema(schema: SrcSchema, defines: ReadonlySet<string>): Sr
         fail(ref.loc, `${what} uses type ${q(ref.name)}, which does not exist with the given defines`);
       }
     }
-    if (
-      def.meta === "union" &&
-      def.base.kind === "members" &&
-      !def.base.members.some((m) => m.name === def.discriminator)
-    ) {
+    if (def.meta === "union" && def.base.kind === "members" && !def.base.members.some((m) => m.name === def.discriminator)) {
       fail(
         def.discriminatorLoc,
         `discriminator ${q(def.discriminator)} of ${describe(def)} does not exist with the given defines`,

@@ -72,8 +72,7 @@ export function rstToMarkdown(text: string): string {
       const { body, next } = blockBody(lines, i + 1, indent);
       const content = body.filter((l, n) => !(n < 3 && /^:[\w-]+:/.test(l)));
       if (CODE_DIRECTIVES.has(name)) {
-        if (name !== "highlight")
-          out.push(...fence(content, name === "qmp-example" ? "" : (directive[3] ?? "").trim()));
+        if (name !== "highlight") out.push(...fence(content, name === "qmp-example" ? "" : (directive[3] ?? "").trim()));
       } else {
         const arg = (directive[3] ?? "").trim();
         const title = name === "admonition" ? arg : (ADMONITIONS[name] ?? "");
@@ -92,8 +91,7 @@ export function rstToMarkdown(text: string): string {
       const { body, next } = blockBody(lines, i + 1, indentOf(line));
       if (body.some((l) => l.trim() !== "")) {
         // "text::" → "text:"; "text ::" and a lone "::" disappear (rST expanded form).
-        const lead =
-          /\s::\s*$/.test(line) || line.trim() === "::" ? line.replace(/\s*::\s*$/, "") : line.replace(/::\s*$/, ":");
+        const lead = /\s::\s*$/.test(line) || line.trim() === "::" ? line.replace(/\s*::\s*$/, "") : line.replace(/::\s*$/, ":");
         if (lead.trim() !== "") out.push(reduceInline(lead), "");
         out.push(...fence(body));
         i = next;

@@ -61,8 +61,7 @@ function checkUnion(ns: Namespace, def: SrcUnion): void {
   if (disc.optional) fail(def.discriminatorLoc, `${label} must not be an optional member`);
   if (disc.cond !== undefined) fail(def.discriminatorLoc, `${label} must not be a conditional member`);
   const tag = ns.resolve(disc.type, `member ${q(disc.name)} of ${what}`);
-  if (tag.kind !== "def" || tag.def.meta !== "enum" || tag.array)
-    fail(def.discriminatorLoc, `${label} must be of an enum type`);
+  if (tag.kind !== "def" || tag.def.meta !== "enum" || tag.array) fail(def.discriminatorLoc, `${label} must be of an enum type`);
   const values = new Set(tag.def.values.map((v) => v.name));
   for (const branch of def.branches) {
     const bwhat = `branch ${q(branch.name)} of ${what}`;
@@ -76,10 +75,7 @@ function checkUnion(ns: Namespace, def: SrcUnion): void {
     for (const m of members) {
       const other = common.get(cName(m.name));
       if (other !== undefined) {
-        fail(
-          branch.loc,
-          `member ${q(m.name)} of ${bwhat} (from ${q(r.def.name)}) clashes with base member ${q(other)}`,
-        );
+        fail(branch.loc, `member ${q(m.name)} of ${bwhat} (from ${q(r.def.name)}) clashes with base member ${q(other)}`);
       }
     }
   }
@@ -158,8 +154,7 @@ function checkData(ns: Namespace, def: SrcCommand | SrcEvent): void {
   if (r.kind !== "def" || (r.def.meta !== "struct" && r.def.meta !== "union")) {
     fail(data.ref.loc, `'data' of ${what} must be an object type, ${q(data.ref.name)} is ${kindOf(r)}`);
   }
-  if (r.def.meta === "union" && !def.boxed)
-    fail(data.ref.loc, `'data' of ${what} is a union, which requires 'boxed': true`);
+  if (r.def.meta === "union" && !def.boxed) fail(data.ref.loc, `'data' of ${what} is a union, which requires 'boxed': true`);
 }
 
 function checkReturns(ns: Namespace, def: SrcCommand, excepted: boolean): void {

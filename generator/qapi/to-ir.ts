@@ -10,17 +10,7 @@ import { pascalCase, uniqueName } from "../names.js";
 import { andCond, renderCond, type Cond } from "./conditions.js";
 import { docsToIr, memberDoc } from "./docs-to-ir.js";
 import type { DocComment } from "./doc-comment.js";
-import type {
-  SrcCommand,
-  SrcData,
-  SrcDef,
-  SrcEvent,
-  SrcFeature,
-  SrcMember,
-  SrcSchema,
-  SrcTypeRef,
-  SrcUnion,
-} from "./model.js";
+import type { SrcCommand, SrcData, SrcDef, SrcEvent, SrcFeature, SrcMember, SrcSchema, SrcTypeRef, SrcUnion } from "./model.js";
 import { isBuiltin, type Namespace } from "./namespace.js";
 
 /** Options of {@link sourceToIr}. */

@@ -84,8 +84,7 @@ export function tsDocLines(input: TsDocInput): string[] {
   }
   const lines = paragraphs.flatMap((p, i) => (i === 0 ? p.split("\n") : ["", ...p.split("\n")]));
   const tagged: string[][] = [];
-  if (docs?.remarks !== undefined && docs.remarks.length > 0)
-    tagged.push(block("@remarks", `\n${docs.remarks.join("\n\n")}`));
+  if (docs?.remarks !== undefined && docs.remarks.length > 0) tagged.push(block("@remarks", `\n${docs.remarks.join("\n\n")}`));
   if (docs?.returns !== undefined) tagged.push(block("@returns", docs.returns));
   if (docs?.errors !== undefined) tagged.push(block("@throws", docs.errors));
   if (docs?.since !== undefined) tagged.push(block("@since", docs.since));
@@ -108,7 +107,5 @@ export function renderTsDoc(input: TsDocInput, indent = ""): string {
   const lines = tsDocLines(input);
   if (lines.length === 0) return "";
   if (lines.length === 1) return `${indent}/** ${lines[0] ?? ""} */`;
-  return [`${indent}/**`, ...lines.map((l) => (l === "" ? `${indent} *` : `${indent} * ${l}`)), `${indent} */`].join(
-    "\n",
-  );
+  return [`${indent}/**`, ...lines.map((l) => (l === "" ? `${indent} *` : `${indent} * ${l}`)), `${indent} */`].join("\n");
 }

@@ -11,14 +11,7 @@ import { bindFdState, ConnectionFds, takeFramedFds } from "./fds.js";
 import { formatQmpJson } from "./json-format.js";
 import { JsonFramer, type Frame } from "./framing.js";
 import { readFrame } from "./input.js";
-import {
-  checkRequest,
-  errorBody,
-  errorReply,
-  returnReply,
-  type RequestContext,
-  type ValidRequest,
-} from "./protocol.js";
+import { checkRequest, errorBody, errorReply, returnReply, type RequestContext, type ValidRequest } from "./protocol.js";
 import type { ReceivedLog } from "./received.js";
 import type { QmpTestServer } from "./server.js";
 import type { Handler, HandlerContext, QmpTestEventOptions } from "./types.js";
@@ -37,11 +30,7 @@ export interface ConnectionHost {
   readonly fdsets: FdsetTable;
   handler(name: string): Handler | undefined;
   allowsOob(name: string): boolean;
-  emit(
-    event: string,
-    data: Record<string, unknown> | undefined,
-    options: QmpTestEventOptions | undefined,
-  ): void;
+  emit(event: string, data: Record<string, unknown> | undefined, options: QmpTestEventOptions | undefined): void;
   closed(connection: QmpConnection): void;
 }
 
@@ -75,9 +64,7 @@ export class QmpConnection implements RequestContext {
     this.#stream = stream;
     this.#host = host;
     this.negotiated = host.greeting === undefined;
-    stream.on("data", (chunk: Buffer | string) =>
-      this.#onData(typeof chunk === "string" ? Buffer.from(chunk) : chunk),
-    );
+    stream.on("data", (chunk: Buffer | string) => this.#onData(typeof chunk === "string" ? Buffer.from(chunk) : chunk));
     // Resets and EPIPE are routine when clients vanish; the close handler does the cleanup.
     stream.on("error", () => {});
     stream.once("close", () => this.#onClose());
@@ -102,9 +89,7 @@ export class QmpConnection implements RequestContext {
   /** Writes one message with the server's layout and line ending. */
   send(message: unknown): void {
     const host = this.#host;
-    this.sendRaw(
-      formatQmpJson(message, host.pretty, host.lineEnding) + host.lineEnding,
-    );
+    this.sendRaw(formatQmpJson(message, host.pretty, host.lineEnding) + host.lineEnding);
   }
 
   /** Writes bytes as they are. */
@@ -136,12 +121,10 @@ export class QmpConnection implements RequestContext {
 
   #onFrame(frame: Frame, fds: readonly number[]): void {
     const input = readFrame(frame, this.id);
-    const record =
-      fds.length === 0 ? input.record : { ...input.record, fds: [...fds] };
+    const record = fds.length === 0 ? input.record : { ...input.record, fds: [...fds] };
     this.#host.log.add(record);
     this.#fds.arrived(fds);
-    if (input.request !== undefined)
-      this.#schedule({ message: input.request, fds });
+    if (input.request !== undefined) this.#schedule({ message: input.request, fds });
     else {
       this.#fds.serve(fds);
       this.send({ error: { class: "GenericError", desc: input.errorDesc } });
@@ -152,21 +135,13 @@ export class QmpConnection implements RequestContext {
   #schedule(request: Request): void {
     const { message } = request;
     // Like QEMU, only a request with exec-oob and no execute skips the in-band queue.
-    const oob =
-      this.oobEnabled &&
-      message["exec-oob"] !== undefined &&
-      message["execute"] === undefined;
-    const ordered =
-      !oob &&
-      (this.#host.sequential || !this.negotiated || this.#tail !== undefined);
+    const oob = this.oobEnabled && message["exec-oob"] !== undefined && message["execute"] === undefined;
+    const ordered = !oob && (this.#host.sequential || !this.negotiated || this.#tail !== undefined);
     if (!ordered) {
       void this.#process(request);
       return;
     }
-    const work =
-      this.#tail === undefined
-        ? this.#process(request)
-        : this.#tail.then(() => this.#process(request));
+    const work = this.#tail === undefined ? this.#process(request) : this.#tail.then(() => this.#process(request));
     if (work === undefined) return;
     this.#tail = work;
     void work.then(() => {
@@ -195,12 +170,7 @@ export class QmpConnection implements RequestContext {
     );
   }
 
-  #invoke(
-    request: ValidRequest,
-    fds: readonly number[],
-    hasId: boolean,
-    id: unknown,
-  ): Promise<void> | undefined {
+  #invoke(request: ValidRequest, fds: readonly number[], hasId: boolean, id: unknown): Promise<void> | undefined {
     // The fds count as received when the command runs, so a held command keeps its own.
     this.#fds.serve(fds);
     const handler = this.#host.handler(request.command);
@@ -212,12 +182,10 @@ export class QmpConnection implements RequestContext {
     const after: Array<() => void> = [];
     const ctx = this.#context(request, id, fds, after);
     const reply = (value: unknown): void => {
-      if (request.command === "qmp_capabilities")
-        this.#negotiated(request.args);
+      if (request.command === "qmp_capabilities") this.#negotiated(request.args);
       this.#finish(returnReply(value, hasId, id), after);
     };
-    const fail = (error: unknown): void =>
-      this.#finish(errorReply(errorBody(error), hasId, id), after);
+    const fail = (error: unknown): void => this.#finish(errorReply(errorBody(error), hasId, id), after);
     let result: unknown;
     try {
       result = handler(request.args, ctx);
@@ -233,10 +201,7 @@ export class QmpConnection implements RequestContext {
     return undefined;
   }
 
-  #finish(
-    reply: Record<string, unknown>,
-    after: ReadonlyArray<() => void>,
-  ): void {
+  #finish(reply: Record<string, unknown>, after: ReadonlyArray<() => void>): void {
     if (this.#abort.signal.aborted) return;
     this.send(reply);
     for (const fn of after) fn();
@@ -248,12 +213,7 @@ export class QmpConnection implements RequestContext {
     this.oobEnabled = Array.isArray(enable) && enable.includes("oob");
   }
 
-  #context(
-    request: ValidRequest,
-    id: unknown,
-    fds: readonly number[],
-    after: Array<() => void>,
-  ): HandlerContext {
+  #context(request: ValidRequest, id: unknown, fds: readonly number[], after: Array<() => void>): HandlerContext {
     const host = this.#host;
     const ctx: HandlerContext = {
       command: request.command,
@@ -265,10 +225,7 @@ export class QmpConnection implements RequestContext {
       signal: this.#abort.signal,
       emit: (event, data, options) => host.emit(event, data, options),
       afterReply: (fn) => void after.push(fn),
-      end: (options) =>
-        this.close(
-          options?.reset === true ? { reset: true } : { graceful: true },
-        ),
+      end: (options) => this.close(options?.reset === true ? { reset: true } : { graceful: true }),
       fds,
       takeFd: () => this.#fds.takeFd(),
     };
@@ -277,8 +234,7 @@ export class QmpConnection implements RequestContext {
   }
 
   #onClose(): void {
-    if (!this.#abort.signal.aborted)
-      this.#abort.abort(new Error("connection closed"));
+    if (!this.#abort.signal.aborted) this.#abort.abort(new Error("connection closed"));
     this.#fds.close();
     this.#host.closed(this);
   }

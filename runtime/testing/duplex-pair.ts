@@ -23,11 +23,7 @@ class PairSide extends Duplex {
     // Data arrives by the peer pushing it; there is nothing to pull.
   }
 
-  override _write(
-    chunk: Buffer,
-    _encoding: BufferEncoding,
-    callback: (error?: Error | null) => void,
-  ): void {
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     const peer = this.peer;
     // Deliver asynchronously, as a socket would, so a write never re-enters the reader.
     if (peer !== undefined) queueMicrotask(() => peer.#deliver(chunk));
@@ -40,10 +36,7 @@ class PairSide extends Duplex {
     callback();
   }
 
-  override _destroy(
-    error: Error | null,
-    callback: (error?: Error | null) => void,
-  ): void {
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const peer = this.peer;
     this.peer = undefined;
     if (peer !== undefined) {
@@ -67,9 +60,7 @@ class PairSide extends Duplex {
  * Creates two connected duplex streams. Writes to a side whose peer is gone are dropped
  * silently; the writer learns about the close from its own readable side ending.
  */
-export function createDuplexPair(
-  options: DuplexPairOptions = {},
-): [Duplex, Duplex] {
+export function createDuplexPair(options: DuplexPairOptions = {}): [Duplex, Duplex] {
   const allowHalfOpen = options.allowHalfOpen ?? false;
   const a = new PairSide({ allowHalfOpen });
   const b = new PairSide({ allowHalfOpen });

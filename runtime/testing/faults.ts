@@ -31,10 +31,7 @@ export class FaultTable {
 
   /** Delays every later invocation of `command` by `ms`; the returned function undoes it. */
   delay(command: string, ms: number): () => void {
-    if (!(ms >= 0))
-      throw new RangeError(
-        `delay must be a non-negative number of milliseconds, got ${ms}`,
-      );
+    if (!(ms >= 0)) throw new RangeError(`delay must be a non-negative number of milliseconds, got ${ms}`);
     this.#delays.set(command, ms);
     return () => {
       if (this.#delays.get(command) === ms) this.#delays.delete(command);
@@ -43,10 +40,7 @@ export class FaultTable {
 
   /** Ends the hang and delay of `command` (of every command when omitted); held commands proceed. */
   release(command?: string): void {
-    const names =
-      command === undefined
-        ? [...this.#hangs.keys(), ...this.#delays.keys()]
-        : [command];
+    const names = command === undefined ? [...this.#hangs.keys(), ...this.#delays.keys()] : [command];
     for (const name of names) {
       this.#delays.delete(name);
       const hang = this.#hangs.get(name);

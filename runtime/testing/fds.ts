@@ -20,9 +20,7 @@ export function closeFd(fd: number): void {
 }
 
 function canReceiveFds(stream: Duplex): stream is FdReceivingSocket {
-  return (
-    typeof (stream as Partial<FdReceivingSocket>).takeReceivedFds === "function"
-  );
+  return typeof (stream as Partial<FdReceivingSocket>).takeReceivedFds === "function";
 }
 
 /**
@@ -125,7 +123,6 @@ export function bindFdState(ctx: HandlerContext, state: FdHandlerState): void {
  */
 export function fdStateOf(ctx: HandlerContext): FdHandlerState {
   const state = states.get(ctx);
-  if (state === undefined)
-    throw new Error("not a handler context of a QmpTestServer connection");
+  if (state === undefined) throw new Error("not a handler context of a QmpTestServer connection");
   return state;
 }

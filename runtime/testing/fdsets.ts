@@ -34,21 +34,14 @@ export class FdsetTable {
    * id, to a new fdset with the lowest free id, like QEMU.
    * @throws {QmpTestError} for a negative id (the fd is closed, as QEMU does).
    */
-  add(
-    fd: number,
-    fdsetId: number | undefined,
-    opaque: string | undefined,
-  ): { fd: number; "fdset-id": number } {
+  add(fd: number, fdsetId: number | undefined, opaque: string | undefined): { fd: number; "fdset-id": number } {
     let id = fdsetId;
     if (id === undefined) {
       id = 0;
       while (this.#sets.has(id)) id++;
     } else if (id < 0) {
       closeFd(fd);
-      throw new QmpTestError(
-        "GenericError",
-        "Parameter 'fdset-id' expects a non-negative value",
-      );
+      throw new QmpTestError("GenericError", "Parameter 'fdset-id' expects a non-negative value");
     }
     let set = this.#sets.get(id);
     if (set === undefined) this.#sets.set(id, (set = []));
@@ -65,14 +58,8 @@ export class FdsetTable {
     const set = this.#sets.get(fdsetId);
     const index = set?.findIndex((entry) => entry.fd === fd) ?? -1;
     if (set === undefined || (fd !== undefined && index < 0)) {
-      const name =
-        fd === undefined
-          ? `fdset-id:${fdsetId}`
-          : `fdset-id:${fdsetId}, fd:${fd}`;
-      throw new QmpTestError(
-        "GenericError",
-        `File descriptor named '${name}' not found`,
-      );
+      const name = fd === undefined ? `fdset-id:${fdsetId}` : `fdset-id:${fdsetId}, fd:${fd}`;
+      throw new QmpTestError("GenericError", `File descriptor named '${name}' not found`);
     }
     const removed = fd === undefined ? set.splice(0) : set.splice(index, 1);
     for (const entry of removed) closeFd(entry.fd);
@@ -91,8 +78,7 @@ export class FdsetTable {
 
   /** Closes every fd and forgets every fdset. */
   clear(): void {
-    for (const set of this.#sets.values())
-      for (const entry of set) closeFd(entry.fd);
+    for (const set of this.#sets.values()) for (const entry of set) closeFd(entry.fd);
     this.#sets.clear();
   }
 }

@@ -141,8 +141,7 @@ export class JsonFramer {
   /** Ends the current message at `end` of `chunk` and resets the state. */
   #take(chunk: Buffer, start: number, end: number): Buffer {
     const tail = start < 0 ? chunk.subarray(0, 0) : chunk.subarray(start, end);
-    const bytes =
-      this.#parts.length === 0 ? tail : Buffer.concat([...this.#parts, tail]);
+    const bytes = this.#parts.length === 0 ? tail : Buffer.concat([...this.#parts, tail]);
     this.#parts = [];
     this.#size = 0;
     this.#inMessage = false;

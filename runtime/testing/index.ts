@@ -21,11 +21,7 @@
 
 export { QmpTestServer } from "./server.js";
 export { QmpTestError } from "./errors.js";
-export {
-  createDuplexPair,
-  resetDuplex,
-  type DuplexPairOptions,
-} from "./duplex-pair.js";
+export { createDuplexPair, resetDuplex, type DuplexPairOptions } from "./duplex-pair.js";
 export type { NextCommandOptions } from "./received.js";
 export type {
   Handler,

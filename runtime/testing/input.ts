@@ -27,67 +27,36 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function rejected(
-  connection: number,
-  raw: string,
-  message: unknown,
-  errorDesc: string,
-): Input {
+function rejected(connection: number, raw: string, message: unknown, errorDesc: string): Input {
   return { record: { message, raw, oob: false, connection }, errorDesc };
 }
 
 /** Decodes, parses and describes one frame received on `connection`. */
 export function readFrame(frame: Frame, connection: number): Input {
   if (frame.kind === "reset") {
-    return rejected(
-      connection,
-      frame.bytes.toString("utf8"),
-      undefined,
-      `JSON parse error, ${frame.reason}`,
-    );
+    return rejected(connection, frame.bytes.toString("utf8"), undefined, `JSON parse error, ${frame.reason}`);
   }
   let text: string;
   try {
     text = utf8.decode(frame.bytes);
   } catch {
-    return rejected(
-      connection,
-      frame.bytes.toString("utf8"),
-      undefined,
-      `JSON parse error, ${INVALID_UTF8}`,
-    );
+    return rejected(connection, frame.bytes.toString("utf8"), undefined, `JSON parse error, ${INVALID_UTF8}`);
   }
   let message: unknown;
   try {
     message = parseQmpJson(text);
   } catch (error) {
-    const reason =
-      error instanceof JsonInputError ? error.message : String(error);
+    const reason = error instanceof JsonInputError ? error.message : String(error);
     return rejected(connection, text, undefined, `JSON parse error, ${reason}`);
   }
-  if (!isObject(message))
-    return rejected(
-      connection,
-      text,
-      message,
-      "QMP input must be a JSON object",
-    );
+  if (!isObject(message)) return rejected(connection, text, message, "QMP input must be a JSON object");
   return { record: describe(message, text, connection), request: message };
 }
 
-function describe(
-  message: Record<string, unknown>,
-  raw: string,
-  connection: number,
-): ReceivedMessage {
+function describe(message: Record<string, unknown>, raw: string, connection: number): ReceivedMessage {
   const execute = message["execute"];
   const execOob = message["exec-oob"];
-  const command =
-    typeof execute === "string"
-      ? execute
-      : typeof execOob === "string"
-        ? execOob
-        : undefined;
+  const command = typeof execute === "string" ? execute : typeof execOob === "string" ? execOob : undefined;
   return {
     message,
     raw,
@@ -95,8 +64,6 @@ function describe(
     connection,
     ...(command === undefined ? {} : { command }),
     ...(Object.hasOwn(message, "id") ? { id: message["id"] } : {}),
-    ...(Object.hasOwn(message, "arguments")
-      ? { args: message["arguments"] }
-      : {}),
+    ...(Object.hasOwn(message, "arguments") ? { args: message["arguments"] } : {}),
   };
 }

@@ -21,19 +21,11 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
  * `undefined` members are skipped (as with `JSON.stringify`); non-finite numbers become
  * `null`. `newline` is the line ending used between lines in pretty mode.
  */
-export function formatQmpJson(
-  value: unknown,
-  pretty = false,
-  newline = "\r\n",
-): string {
+export function formatQmpJson(value: unknown, pretty = false, newline = "\r\n"): string {
   return write(value, pretty ? newline : undefined, "");
 }
 
-function write(
-  value: unknown,
-  newline: string | undefined,
-  indent: string,
-): string {
+function write(value: unknown, newline: string | undefined, indent: string): string {
   switch (typeof value) {
     case "string":
       return quote(value);
@@ -45,9 +37,7 @@ function write(
       return value ? "true" : "false";
     case "object":
       if (value === null) return "null";
-      return Array.isArray(value)
-        ? array(value, newline, indent)
-        : object(value as Record<string, unknown>, newline, indent);
+      return Array.isArray(value) ? array(value, newline, indent) : object(value as Record<string, unknown>, newline, indent);
     default:
       // Functions, symbols, undefined at the top level: not JSON; QEMU would have nothing.
       return "null";
@@ -55,30 +45,19 @@ function write(
 }
 
 // Plain string concatenation: this runs for every reply, so it avoids temporary arrays.
-function array(
-  items: readonly unknown[],
-  newline: string | undefined,
-  indent: string,
-): string {
+function array(items: readonly unknown[], newline: string | undefined, indent: string): string {
   if (newline === undefined) {
     let out = "[";
-    for (let i = 0; i < items.length; i++)
-      out += (i === 0 ? "" : ", ") + write(items[i], undefined, indent);
+    for (let i = 0; i < items.length; i++) out += (i === 0 ? "" : ", ") + write(items[i], undefined, indent);
     return out + "]";
   }
   const inner = indent + "    ";
   let out = "[" + newline;
-  for (let i = 0; i < items.length; i++)
-    out +=
-      (i === 0 ? "" : "," + newline) + inner + write(items[i], newline, inner);
+  for (let i = 0; i < items.length; i++) out += (i === 0 ? "" : "," + newline) + inner + write(items[i], newline, inner);
   return out + (items.length === 0 ? "" : newline) + indent + "]";
 }
 
-function object(
-  record: Record<string, unknown>,
-  newline: string | undefined,
-  indent: string,
-): string {
+function object(record: Record<string, unknown>, newline: string | undefined, indent: string): string {
   const inner = newline === undefined ? indent : indent + "    ";
   const separator = newline === undefined ? ", " : "," + newline;
   let out = newline === undefined ? "{" : "{" + newline;
@@ -87,12 +66,7 @@ function object(
     if (!Object.hasOwn(record, key)) continue;
     const v = record[key];
     if (v === undefined) continue;
-    out +=
-      (first ? "" : separator) +
-      (newline === undefined ? "" : inner) +
-      quote(key) +
-      ": " +
-      write(v, newline, inner);
+    out += (first ? "" : separator) + (newline === undefined ? "" : inner) + quote(key) + ": " + write(v, newline, inner);
     first = false;
   }
   if (newline === undefined) return out + "}";
@@ -105,8 +79,7 @@ function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return "null";
   const [mantissa = "", exponentText = "0"] = n.toExponential(16).split("e");
   const exponent = Number(exponentText);
-  const trim = (digits: string): string =>
-    digits.includes(".") ? digits.replace(/\.?0+$/, "") : digits;
+  const trim = (digits: string): string => (digits.includes(".") ? digits.replace(/\.?0+$/, "") : digits);
   if (exponent < -4 || exponent >= 17) {
     const sign = exponent < 0 ? "-" : "+";
     return `${trim(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
@@ -123,8 +96,7 @@ function quote(s: string): string {
     const code = s.charCodeAt(i);
     const short = SHORT_ESCAPES[ch];
     if (short !== undefined) out += short;
-    else if (code < 0x20 || code > 0x7e)
-      out += "\\u" + code.toString(16).toUpperCase().padStart(4, "0");
+    else if (code < 0x20 || code > 0x7e) out += "\\u" + code.toString(16).toUpperCase().padStart(4, "0");
     else out += ch;
   }
   return out + '"';

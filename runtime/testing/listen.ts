@@ -25,10 +25,7 @@ async function removeStaleSocket(path: string): Promise<void> {
   try {
     const stat = await lstat(path);
     if (!stat.isSocket()) {
-      throw Object.assign(
-        new Error(`listen EADDRINUSE: ${path} exists and is not a socket`),
-        { code: "EADDRINUSE" },
-      );
+      throw Object.assign(new Error(`listen EADDRINUSE: ${path} exists and is not a socket`), { code: "EADDRINUSE" });
     }
     await unlink(path);
   } catch (error) {
@@ -36,10 +33,7 @@ async function removeStaleSocket(path: string): Promise<void> {
   }
 }
 
-function listenOn(
-  server: Server,
-  options: { path: string } | { host: string; port: number },
-): Promise<void> {
+function listenOn(server: Server, options: { path: string } | { host: string; port: number }): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options, () => {
@@ -50,10 +44,7 @@ function listenOn(
 }
 
 /** Restricts a unix socket file to its owner; on failure, closes the server and rethrows. */
-async function restrict(
-  path: string,
-  closeServer: () => Promise<void>,
-): Promise<void> {
+async function restrict(path: string, closeServer: () => Promise<void>): Promise<void> {
   if (isAbstract(path)) return;
   // Only the owner may talk to a monitor socket, as with QEMU's 0600-ish sockets.
   await chmod(path, 0o600).catch(async (error: unknown) => {
@@ -66,10 +57,7 @@ async function restrict(
  * Listens on unix socket `path` with the fd-passing addon, so accepted sockets keep the fds
  * they receive (`takeReceivedFds`).
  */
-async function listenFds(
-  path: string,
-  onSocket: (socket: Duplex) => void,
-): Promise<Listener> {
+async function listenFds(path: string, onSocket: (socket: Duplex) => void): Promise<Listener> {
   if (!isAbstract(path)) await removeStaleSocket(path);
   const server = await listenFdServer(path, onSocket);
   // The fd server removes the socket file itself and waits for its sockets to close.
@@ -82,15 +70,10 @@ async function listenFds(
  * Listens on `target`, passing each accepted socket to `onSocket`. Unix sockets use the
  * fd-passing addon when it is available, plain `net` otherwise (and for TCP).
  */
-export async function listen(
-  target: QmpTestListenTarget,
-  onSocket: (socket: Duplex) => void,
-): Promise<Listener> {
-  if ("path" in target && fdPassingAvailable())
-    return listenFds(target.path, onSocket);
+export async function listen(target: QmpTestListenTarget, onSocket: (socket: Duplex) => void): Promise<Listener> {
+  if ("path" in target && fdPassingAvailable()) return listenFds(target.path, onSocket);
   const server = createServer(onSocket);
-  const closeServer = (): Promise<void> =>
-    new Promise((resolve) => server.close(() => resolve()));
+  const closeServer = (): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
   if ("path" in target) {
     const { path } = target;
     if (!isAbstract(path)) await removeStaleSocket(path);
@@ -107,8 +90,7 @@ export async function listen(
     port: target.port ?? 0,
   });
   const address = server.address();
-  if (address === null || typeof address === "string")
-    throw new Error("unexpected TCP server address");
+  if (address === null || typeof address === "string") throw new Error("unexpected TCP server address");
   return {
     address: { host: address.address, port: address.port },
     close: closeServer,
@@ -116,14 +98,10 @@ export async function listen(
 }
 
 /** Connects to a listening client (QEMU's client mode), resolving once connected. */
-export function dial(
-  target: { path: string } | { host?: string; port: number },
-): Promise<Socket> {
+export function dial(target: { path: string } | { host?: string; port: number }): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket =
-      "path" in target
-        ? connect({ path: target.path })
-        : connect({ host: target.host ?? "127.0.0.1", port: target.port });
+      "path" in target ? connect({ path: target.path }) : connect({ host: target.host ?? "127.0.0.1", port: target.port });
     socket.once("error", reject);
     socket.once("connect", () => {
       socket.off("error", reject);

@@ -43,26 +43,19 @@ const generic = (desc: string): RejectedRequest => ({
 });
 
 /** Validates a parsed object message (non-objects are rejected id-less by the caller). */
-export function checkRequest(
-  message: Record<string, unknown>,
-  ctx: RequestContext,
-): ValidRequest | RejectedRequest {
+export function checkRequest(message: Record<string, unknown>, ctx: RequestContext): ValidRequest | RejectedRequest {
   for (const [key, value] of Object.entries(message)) {
     switch (key) {
       case "execute":
-        if (typeof value !== "string")
-          return generic("QMP input member 'execute' must be a string");
+        if (typeof value !== "string") return generic("QMP input member 'execute' must be a string");
         break;
       case "exec-oob":
         // Without oob enabled QEMU does not know the member at all.
-        if (!ctx.oobEnabled)
-          return generic("QMP input member 'exec-oob' is unexpected");
-        if (typeof value !== "string")
-          return generic("QMP input member 'exec-oob' must be a string");
+        if (!ctx.oobEnabled) return generic("QMP input member 'exec-oob' is unexpected");
+        if (typeof value !== "string") return generic("QMP input member 'exec-oob' must be a string");
         break;
       case "arguments":
-        if (!isObject(value))
-          return generic("QMP input member 'arguments' must be an object");
+        if (!isObject(value)) return generic("QMP input member 'arguments' must be an object");
         break;
       case "id":
         break;
@@ -75,12 +68,7 @@ export function checkRequest(
   if (typeof execute === "string" && typeof execOob === "string") {
     return generic("QMP input member 'execute' clashes with 'exec-oob'");
   }
-  const command =
-    typeof execute === "string"
-      ? execute
-      : typeof execOob === "string"
-        ? execOob
-        : undefined;
+  const command = typeof execute === "string" ? execute : typeof execOob === "string" ? execOob : undefined;
   if (command === undefined) return generic("QMP input lacks member 'execute'");
   if (!ctx.negotiated && command !== "qmp_capabilities") {
     return {
@@ -101,16 +89,14 @@ export function checkRequest(
     };
   }
   const oob = typeof execOob === "string";
-  if (oob && !ctx.allowsOob(command))
-    return generic(`The command ${command} does not support OOB`);
+  if (oob && !ctx.allowsOob(command)) return generic(`The command ${command} does not support OOB`);
   const args = message["arguments"];
   return { ok: true, command, args: isObject(args) ? args : {}, oob };
 }
 
 /** The error body for something a handler threw: its own class for `QmpTestError`, else GenericError. */
 export function errorBody(error: unknown): QmpErrorBody {
-  if (error instanceof QmpTestError)
-    return { class: error.errorClass, desc: error.desc };
+  if (error instanceof QmpTestError) return { class: error.errorClass, desc: error.desc };
   return {
     class: "GenericError",
     desc: error instanceof Error ? error.message : String(error),
@@ -118,20 +104,12 @@ export function errorBody(error: unknown): QmpErrorBody {
 }
 
 /** Builds a success reply: `return` first, then `id`, as QEMU prints it. */
-export function returnReply(
-  value: unknown,
-  hasId: boolean,
-  id: unknown,
-): Record<string, unknown> {
+export function returnReply(value: unknown, hasId: boolean, id: unknown): Record<string, unknown> {
   const body = value === undefined ? {} : value;
   return hasId ? { return: body, id } : { return: body };
 }
 
 /** Builds an error reply: `id` first, then `error`, as QEMU prints it. */
-export function errorReply(
-  error: QmpErrorBody,
-  hasId: boolean,
-  id: unknown,
-): Record<string, unknown> {
+export function errorReply(error: QmpErrorBody, hasId: boolean, id: unknown): Record<string, unknown> {
   return hasId ? { id, error } : { error };
 }

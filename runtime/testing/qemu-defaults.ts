@@ -4,11 +4,7 @@
  * @module
  */
 
-import type {
-  QmpTestGreeting,
-  QmpTestGreetingMessage,
-  QmpTestVersion,
-} from "./types.js";
+import type { QmpTestGreeting, QmpTestGreetingMessage, QmpTestVersion } from "./types.js";
 
 /** QEMU 7.2's version as measured. QEMU prints `micro, minor, major` in this order. */
 export const DEFAULT_VERSION: QmpTestVersion = {
@@ -17,12 +13,7 @@ export const DEFAULT_VERSION: QmpTestVersion = {
 };
 
 /** QEMU 7.2's commands that carry `allow-oob`. */
-export const DEFAULT_OOB_COMMANDS: readonly string[] = [
-  "migrate-pause",
-  "migrate-recover",
-  "yank",
-  "query-yank",
-];
+export const DEFAULT_OOB_COMMANDS: readonly string[] = ["migrate-pause", "migrate-recover", "yank", "query-yank"];
 
 /** A copy in QEMU's key order, whatever order the caller wrote. */
 export function copyVersion(v: QmpTestVersion): QmpTestVersion {
@@ -37,8 +28,7 @@ export function greetingOf(greeting: QmpTestGreeting | false): {
   version: QmpTestVersion;
   greeting: QmpTestGreetingMessage | false;
 } {
-  if (greeting === false)
-    return { version: copyVersion(DEFAULT_VERSION), greeting };
+  if (greeting === false) return { version: copyVersion(DEFAULT_VERSION), greeting };
   const version = copyVersion(greeting.version ?? DEFAULT_VERSION);
   const capabilities = [...(greeting.capabilities ?? ["oob"])];
   return { version, greeting: { QMP: { version, capabilities } } };
@@ -46,8 +36,6 @@ export function greetingOf(greeting: QmpTestGreeting | false): {
 
 /** An event timestamp for now, with microseconds like QEMU's. */
 export function timestampNow(): { seconds: number; microseconds: number } {
-  const micros = Math.floor(
-    (performance.timeOrigin + performance.now()) * 1000,
-  );
+  const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
   return { seconds: Math.floor(micros / 1e6), microseconds: micros % 1e6 };
 }

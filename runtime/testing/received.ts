@@ -44,13 +44,8 @@ export class ReceivedLog {
    * Resolves with the earliest received command (named `name`, if given) that no earlier
    * call returned, waiting for one if needed.
    */
-  next(
-    name?: string,
-    options: NextCommandOptions = {},
-  ): Promise<ReceivedMessage> {
-    const index = this.#unclaimed.findIndex(
-      (m) => name === undefined || m.command === name,
-    );
+  next(name?: string, options: NextCommandOptions = {}): Promise<ReceivedMessage> {
+    const index = this.#unclaimed.findIndex((m) => name === undefined || m.command === name);
     const found = this.#unclaimed[index];
     if (found !== undefined) {
       this.#unclaimed.splice(index, 1);
@@ -65,13 +60,7 @@ export class ReceivedLog {
         options.timeout === undefined
           ? undefined
           : setTimeout(
-              () =>
-                waiter.reject(
-                  new DOMException(
-                    `no ${name ?? "command"} within ${options.timeout} ms`,
-                    "TimeoutError",
-                  ),
-                ),
+              () => waiter.reject(new DOMException(`no ${name ?? "command"} within ${options.timeout} ms`, "TimeoutError")),
               options.timeout,
             );
       const settle = (): void => {

@@ -10,11 +10,7 @@ import { FaultTable } from "./faults.js";
 import { FdsetTable } from "./fdsets.js";
 import { defaultHandlers } from "./handlers/defaults.js";
 import { dial, listen, type Listener } from "./listen.js";
-import {
-  DEFAULT_OOB_COMMANDS,
-  greetingOf,
-  timestampNow,
-} from "./qemu-defaults.js";
+import { DEFAULT_OOB_COMMANDS, greetingOf, timestampNow } from "./qemu-defaults.js";
 import { ReceivedLog, type NextCommandOptions } from "./received.js";
 import type {
   Handler,
@@ -56,21 +52,15 @@ export class QmpTestServer implements AsyncDisposable {
   #closed = false;
 
   constructor(options: QmpTestServerOptions = {}) {
-    ({ version: this.version, greeting: this.greeting } = greetingOf(
-      options.greeting ?? {},
-    ));
+    ({ version: this.version, greeting: this.greeting } = greetingOf(options.greeting ?? {}));
     this.status = options.status ?? "running";
     this.#oobCommands = new Set(options.oobCommands ?? DEFAULT_OOB_COMMANDS);
-    if (options.defaultHandlers !== false)
-      for (const [name, h] of Object.entries(defaultHandlers()))
-        this.handle(name, h);
-    for (const [name, h] of Object.entries(options.handlers ?? {}))
-      this.handle(name, h);
+    if (options.defaultHandlers !== false) for (const [name, h] of Object.entries(defaultHandlers())) this.handle(name, h);
+    for (const [name, h] of Object.entries(options.handlers ?? {})) this.handle(name, h);
     const lineEnding = options.lineEnding ?? "\r\n";
     this.#host = {
       server: this,
-      greeting:
-        this.greeting === false ? undefined : { QMP: this.greeting.QMP },
+      greeting: this.greeting === false ? undefined : { QMP: this.greeting.QMP },
       lineEnding,
       pretty: options.pretty ?? false,
       sequential: options.sequential ?? false,
@@ -92,8 +82,7 @@ export class QmpTestServer implements AsyncDisposable {
   handle(command: string, handler: Handler): () => void {
     this.#handlers.set(command, handler);
     return () => {
-      if (this.#handlers.get(command) === handler)
-        this.#handlers.delete(command);
+      if (this.#handlers.get(command) === handler) this.#handlers.delete(command);
     };
   }
 
@@ -138,9 +127,7 @@ export class QmpTestServer implements AsyncDisposable {
    * `server=on`, and serves QMP on that connection (the greeting goes out at once).
    * Rejects with the socket error (e.g. ECONNREFUSED, ENOENT) when nobody listens.
    */
-  async connectTo(
-    target: { path: string } | { host?: string; port: number },
-  ): Promise<void> {
+  async connectTo(target: { path: string } | { host?: string; port: number }): Promise<void> {
     this.#assertOpen();
     const socket = await dial(target);
     this.attach(socket);
@@ -152,9 +139,7 @@ export class QmpTestServer implements AsyncDisposable {
       stream.destroy();
       return;
     }
-    this.#connections.add(
-      new QmpConnection(this.#nextConnectionId++, stream, this.#host),
-    );
+    this.#connections.add(new QmpConnection(this.#nextConnectionId++, stream, this.#host));
   }
 
   /** Number of connections currently open. */
@@ -177,10 +162,7 @@ export class QmpTestServer implements AsyncDisposable {
    * `nextCommand` call returned, waiting for it if needed; so calling it after the command
    * arrived is not a race. Rejects on timeout/abort and when the server closes.
    */
-  nextCommand(
-    name?: string,
-    options?: NextCommandOptions,
-  ): Promise<ReceivedMessage> {
+  nextCommand(name?: string, options?: NextCommandOptions): Promise<ReceivedMessage> {
     return this.#log.next(name, options);
   }
 
@@ -189,11 +171,7 @@ export class QmpTestServer implements AsyncDisposable {
    * connection before negotiation, and are not queued). `data` is omitted from the message
    * when undefined, like QEMU's events without members. Returns how many got it.
    */
-  emit(
-    event: string,
-    data?: Record<string, unknown>,
-    options: QmpTestEventOptions = {},
-  ): number {
+  emit(event: string, data?: Record<string, unknown>, options: QmpTestEventOptions = {}): number {
     const message = {
       timestamp: options.timestamp ?? timestampNow(),
       event,
@@ -234,21 +212,15 @@ export class QmpTestServer implements AsyncDisposable {
 
   /** Sends the id-less error QEMU sends for input it could not parse, to every connection. */
   sendIdlessError(desc = "JSON parse error, invalid keyword 'garbage'"): void {
-    for (const connection of this.#connections)
-      connection.send({ error: { class: "GenericError", desc } });
+    for (const connection of this.#connections) connection.send({ error: { class: "GenericError", desc } });
   }
 
   /**
    * Writes the first half of `message` (default: a reply) to every connection, then
    * destroys them: the client sees a truncated message followed by the end of the stream.
    */
-  closeMidMessage(
-    message = '{"return": {"status": "running", "singlestep": false, "running": true}, "id": 1}\r\n',
-  ): void {
-    const half = Buffer.from(message).subarray(
-      0,
-      Math.max(1, Math.floor(Buffer.byteLength(message) / 2)),
-    );
+  closeMidMessage(message = '{"return": {"status": "running", "singlestep": false, "running": true}, "id": 1}\r\n'): void {
+    const half = Buffer.from(message).subarray(0, Math.max(1, Math.floor(Buffer.byteLength(message) / 2)));
     for (const connection of this.#connections) {
       connection.sendRaw(half);
       connection.close({ graceful: true });
@@ -260,8 +232,7 @@ export class QmpTestServer implements AsyncDisposable {
    * the client see ECONNRESET, as after QEMU's `quit` or a crash. Listeners stay open.
    */
   disconnect(options: { reset?: boolean } = {}): void {
-    for (const connection of this.#connections)
-      connection.close(options.reset === true ? { reset: true } : {});
+    for (const connection of this.#connections) connection.close(options.reset === true ? { reset: true } : {});
   }
 
   /**

@@ -19,8 +19,7 @@ export interface QmpTestGreeting {
 }
 
 /** Where {@link QmpTestServer.listen} listens: a unix socket path, or TCP. */
-export type QmpTestListenTarget =
-  { path: string } | { host?: string; port?: number };
+export type QmpTestListenTarget = { path: string } | { host?: string; port?: number };
 
 /** Where the server ended up listening. */
 export type QmpTestAddress = { path: string } | { host: string; port: number };
@@ -48,11 +47,7 @@ export interface HandlerContext {
   /** Aborted when the connection closes: an async handler can stop early; its reply would be dropped anyway. */
   readonly signal: AbortSignal;
   /** Sends an event to every negotiated connection now, i.e. before this command's reply. */
-  emit(
-    event: string,
-    data?: Record<string, unknown>,
-    options?: QmpTestEventOptions,
-  ): void;
+  emit(event: string, data?: Record<string, unknown>, options?: QmpTestEventOptions): void;
   /** Runs `fn` right after this command's reply was written (e.g. to emit an event or close). */
   afterReply(fn: () => void): void;
   /** Closes this connection (`reset` makes the peer see ECONNRESET, as after QEMU's `quit`). */
@@ -85,10 +80,7 @@ export interface HandlerContext {
  * (`{}` for `undefined`; a `bigint` is written as an exact integer). Throw a
  * {@link QmpTestError} for a specific error class; any other throw becomes a `GenericError`.
  */
-export type Handler = (
-  args: Record<string, unknown>,
-  ctx: HandlerContext,
-) => unknown;
+export type Handler = (args: Record<string, unknown>, ctx: HandlerContext) => unknown;
 
 /** One message the server received, parsed or not. */
 export interface ReceivedMessage {

@@ -49,16 +49,25 @@ describeWith(QEMU)("fd passing through QmpClient (real QEMU)", () => {
     try {
       const { fd, "fdset-id": set } = await vm.qmp.addFd(file, { opaque: "disk" });
       expect(fd).toBeGreaterThan(2);
-      const sets = (await vm.qmp.execute("query-fdsets")) as Array<{ "fdset-id": number; fds: Array<{ fd: number; opaque?: string }> }>;
+      const sets = (await vm.qmp.execute("query-fdsets")) as Array<{
+        "fdset-id": number;
+        fds: Array<{ fd: number; opaque?: string }>;
+      }>;
       expect(sets).toContainEqual({ "fdset-id": set, fds: [{ fd, opaque: "disk" }] });
       using jobs = vm.qmp.listen("JOB_STATUS_CHANGE");
-      await vm.qmp.execute("blockdev-create", { "job-id": "c0", options: { driver: "file", filename: `/dev/fdset/${set}`, size: 1 << 20 } });
+      await vm.qmp.execute("blockdev-create", {
+        "job-id": "c0",
+        options: { driver: "file", filename: `/dev/fdset/${set}`, size: 1 << 20 },
+      });
       await jobs.wait({ data: { id: "c0", status: "concluded" } }, { timeout: 10_000 });
       const [job] = (await vm.qmp.execute("query-jobs")) as Array<{ error?: string }>;
       expect(job?.error).toBeUndefined();
       await vm.qmp.execute("job-dismiss", { id: "c0" });
       await vm.qmp.execute("blockdev-add", { driver: "file", "node-name": "f0", filename: `/dev/fdset/${set}` });
-      const nodes = (await vm.qmp.execute("query-named-block-nodes")) as Array<{ "node-name": string; image: { "virtual-size": number } }>;
+      const nodes = (await vm.qmp.execute("query-named-block-nodes")) as Array<{
+        "node-name": string;
+        image: { "virtual-size": number };
+      }>;
       expect(nodes.find((n) => n["node-name"] === "f0")?.image["virtual-size"]).toBe(1 << 20);
       await vm.qmp.execute("blockdev-del", { "node-name": "f0" });
       await vm.qmp.removeFd(set, fd);
@@ -130,7 +139,11 @@ describeWith(QEMU)("fd passing through QmpClient (real QEMU)", () => {
         probe.close(() => resolve(address.port));
       });
     });
-    const child = spawn(QEMU, ["-machine", "none", "-nodefaults", "-display", "none", "-qmp", `tcp:127.0.0.1:${port},server=on,wait=off`], { stdio: "ignore" });
+    const child = spawn(
+      QEMU,
+      ["-machine", "none", "-nodefaults", "-display", "none", "-qmp", `tcp:127.0.0.1:${port},server=on,wait=off`],
+      { stdio: "ignore" },
+    );
     const qmp = new QmpClient();
     const fd = pipeFd(dir.path, "tcp");
     try {

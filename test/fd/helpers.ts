@@ -79,7 +79,9 @@ export class QmpLines {
 }
 
 /** A real QEMU with a QMP unix socket, and an fd-capable connection to it. */
-export async function startQemu(dir: string): Promise<{ qemu: ChildProcess; sock: FdCapableSocket; lines: QmpLines; path: string }> {
+export async function startQemu(
+  dir: string,
+): Promise<{ qemu: ChildProcess; sock: FdCapableSocket; lines: QmpLines; path: string }> {
   const path = join(dir, "q.sock");
   const qemu = spawn(
     "qemu-system-x86_64",

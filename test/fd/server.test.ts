@@ -141,9 +141,7 @@ describe("fd server and client", () => {
     const big = Buffer.alloc(1 << 20, 0x62);
     client.write(big);
     const late = openSync(join(tmp.dir, "late"), "w+");
-    const result = new Promise<Error | null | undefined>((resolve) =>
-      client.writeWithFds(Buffer.from("LOST"), [late], resolve),
-    );
+    const result = new Promise<Error | null | undefined>((resolve) => client.writeWithFds(Buffer.from("LOST"), [late], resolve));
     closeSync(late); // closed while queued: the caller broke the contract
     client.write("after");
     const bytes = collect(conn);
@@ -164,9 +162,7 @@ describe("fd server and client", () => {
     const fd = openSync(join(tmp.dir, "g"), "w+");
     toClose.push(fd);
     client.write(Buffer.alloc(1 << 20));
-    const result = new Promise<Error | null | undefined>((resolve) =>
-      client.writeWithFds(Buffer.from("x"), [fd], resolve),
-    );
+    const result = new Promise<Error | null | undefined>((resolve) => client.writeWithFds(Buffer.from("x"), [fd], resolve));
     client.destroy();
     expect(await result).toBeInstanceOf(Error);
     await once(client, "close");

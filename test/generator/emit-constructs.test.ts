@@ -45,8 +45,19 @@ describe("enum", () => {
     [
       "value features listed in docs and metadata",
       {
-        given: [cmd("get-mode", "0", "1"), { name: "1", "meta-type": "enum", values: ["a", "b"], members: [{ name: "a" }, { name: "b", features: ["deprecated"] }] }],
-        want: { "enums.ts": ["Value `b`: features `deprecated`"], "metadata.ts": ['enumValues: { "GetModeResult.b": ["deprecated"] }'] },
+        given: [
+          cmd("get-mode", "0", "1"),
+          {
+            name: "1",
+            "meta-type": "enum",
+            values: ["a", "b"],
+            members: [{ name: "a" }, { name: "b", features: ["deprecated"] }],
+          },
+        ],
+        want: {
+          "enums.ts": ["Value `b`: features `deprecated`"],
+          "metadata.ts": ['enumValues: { "GetModeResult.b": ["deprecated"] }'],
+        },
       },
     ],
   ]);
@@ -57,7 +68,14 @@ describe("object", () => {
     [
       "interface with quoted wire keys and optional members",
       {
-        given: [cmd("do-it", "1"), obj("1", [["job-id", "str"], ["force", "bool", true], ["load", "number"]])],
+        given: [
+          cmd("do-it", "1"),
+          obj("1", [
+            ["job-id", "str"],
+            ["force", "bool", true],
+            ["load", "number"],
+          ]),
+        ],
         want: { "types.ts": ['export interface DoItArguments { "job-id": string; "force"?: boolean; "load": number; }'] },
       },
     ],
@@ -71,8 +89,20 @@ describe("object", () => {
     [
       "nested types are named parent + member",
       {
-        given: [cmd("do-it", "1"), obj("1", [["inner-opts", "2"]]), obj("2", [["x", "any"], ["y", "null"]])],
-        want: { "types.ts": ['"inner-opts": DoItArgumentsInnerOpts;', 'export interface DoItArgumentsInnerOpts { "x": unknown; "y": null; }'] },
+        given: [
+          cmd("do-it", "1"),
+          obj("1", [["inner-opts", "2"]]),
+          obj("2", [
+            ["x", "any"],
+            ["y", "null"],
+          ]),
+        ],
+        want: {
+          "types.ts": [
+            '"inner-opts": DoItArgumentsInnerOpts;',
+            'export interface DoItArgumentsInnerOpts { "x": unknown; "y": null; }',
+          ],
+        },
       },
     ],
     [
@@ -85,7 +115,17 @@ describe("object", () => {
     [
       "member features become docs and metadata",
       {
-        given: [cmd("do-it", "1"), { name: "1", "meta-type": "object", members: [{ name: "old", type: "str", features: ["deprecated"] }, { name: "new", type: "str", features: ["unstable", "fdset"] }] }],
+        given: [
+          cmd("do-it", "1"),
+          {
+            name: "1",
+            "meta-type": "object",
+            members: [
+              { name: "old", type: "str", features: ["deprecated"] },
+              { name: "new", type: "str", features: ["unstable", "fdset"] },
+            ],
+          },
+        ],
         want: {
           "types.ts": ['@deprecated */ "old": string;', "Features: `fdset`", '@experimental */ "new": string;'],
           "metadata.ts": ['"DoItArguments.new": ["unstable", "fdset"]', '"DoItArguments.old": ["deprecated"]'],
@@ -98,7 +138,20 @@ describe("object", () => {
 describe("union (flat, with variants)", () => {
   const union = [
     cmd("make", "1"),
-    obj("1", [["kind", "2"], ["name", "str"]], { tag: "kind", variants: [{ case: "a", type: "3" }, { case: "b", type: "0" }] }),
+    obj(
+      "1",
+      [
+        ["kind", "2"],
+        ["name", "str"],
+      ],
+      {
+        tag: "kind",
+        variants: [
+          { case: "a", type: "3" },
+          { case: "b", type: "0" },
+        ],
+      },
+    ),
     enm("2", ["a", "b", "c"]),
     obj("3", [["path", "str"]]),
   ];
@@ -124,15 +177,31 @@ describe("alternate", () => {
     [
       "union of branch types, arrays included",
       {
-        given: [cmd("pick", "1"), obj("1", [["v", "2", true]]), { name: "2", "meta-type": "alternate", members: [{ type: "int" }, { type: "bool" }, { type: "[int]" }, { type: "null" }] }, arr("int")],
+        given: [
+          cmd("pick", "1"),
+          obj("1", [["v", "2", true]]),
+          {
+            name: "2",
+            "meta-type": "alternate",
+            members: [{ type: "int" }, { type: "bool" }, { type: "[int]" }, { type: "null" }],
+          },
+          arr("int"),
+        ],
         want: { "types.ts": ["export type PickArgumentsV = number | boolean | number[] | null;"] },
       },
     ],
     [
       "object branches are named after the alternate",
       {
-        given: [cmd("pick", "1"), obj("1", [["v", "2"]]), { name: "2", "meta-type": "alternate", members: [{ type: "3" }, { type: "str" }] }, obj("3", [["q", "str"]])],
-        want: { "types.ts": ["export type PickArgumentsV = PickArgumentsVObject | string;", "export interface PickArgumentsVObject {"] },
+        given: [
+          cmd("pick", "1"),
+          obj("1", [["v", "2"]]),
+          { name: "2", "meta-type": "alternate", members: [{ type: "3" }, { type: "str" }] },
+          obj("3", [["q", "str"]]),
+        ],
+        want: {
+          "types.ts": ["export type PickArgumentsV = PickArgumentsVObject | string;", "export interface PickArgumentsVObject {"],
+        },
       },
     ],
   ]);
@@ -143,7 +212,17 @@ describe("array", () => {
     [
       "arrays of named and built-in types, nested",
       {
-        given: [cmd("list", "0", "[1]"), arr("1"), obj("1", [["tags", "[str]"], ["grid", "[[int]]"]]), arr("str"), arr("int"), { name: "[[int]]", "meta-type": "array", "element-type": "[int]" }],
+        given: [
+          cmd("list", "0", "[1]"),
+          arr("1"),
+          obj("1", [
+            ["tags", "[str]"],
+            ["grid", "[[int]]"],
+          ]),
+          arr("str"),
+          arr("int"),
+          { name: "[[int]]", "meta-type": "array", "element-type": "[int]" },
+        ],
         want: {
           "types.ts": ['export interface ListResult { "tags": string[];', '"grid": number[][]; }'],
           "commands.ts": ['"list": { args: undefined; returns: ListResult[] };'],
@@ -161,7 +240,9 @@ describe("command", () => {
         given: [cmd("stop")],
         want: {
           "commands.ts": ['"stop": { args: undefined; returns: Record<string, never> };'],
-          "functions.ts": ['export function stop(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> { return qmp.execute("stop", undefined, options) as Promise<void>; }'],
+          "functions.ts": [
+            'export function stop(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> { return qmp.execute("stop", undefined, options) as Promise<void>; }',
+          ],
         },
       },
     ],
@@ -171,7 +252,9 @@ describe("command", () => {
         given: [cmd("block_resize", "1", "str"), obj("1", [["size", "int"]])],
         want: {
           "commands.ts": ['"block_resize": { args: BlockResizeArguments; returns: string };'],
-          "functions.ts": ["export function blockResize( qmp: QmpExecutor, args: BlockResizeArguments, options?: InBandExecuteOptions, ): Promise<string> {"],
+          "functions.ts": [
+            "export function blockResize( qmp: QmpExecutor, args: BlockResizeArguments, options?: InBandExecuteOptions, ): Promise<string> {",
+          ],
         },
       },
     ],
@@ -198,9 +281,18 @@ describe("command", () => {
     [
       "x- and vendor prefixes are sanitised; features become tags",
       {
-        given: [cmd("x-debug-thing", "0", "0", { features: ["unstable"] }), cmd("__com.redhat_drive-mirror", "0", "0", { features: ["deprecated", "json-cli"] })],
+        given: [
+          cmd("x-debug-thing", "0", "0", { features: ["unstable"] }),
+          cmd("__com.redhat_drive-mirror", "0", "0", { features: ["deprecated", "json-cli"] }),
+        ],
         want: {
-          "functions.ts": ["export function xDebugThing(", "export function comRedhatDriveMirror(", "@experimental", "@deprecated", "Features: `json-cli`"],
+          "functions.ts": [
+            "export function xDebugThing(",
+            "export function comRedhatDriveMirror(",
+            "@experimental",
+            "@deprecated",
+            "Features: `json-cli`",
+          ],
           "metadata.ts": ['"__com.redhat_drive-mirror": ["deprecated", "json-cli"]'],
         },
       },
@@ -232,9 +324,21 @@ describe("event", () => {
 describe("files", () => {
   it("every file starts with the header and imports only types from the runtime", async () => {
     const files = await generate([cmd("stop"), ev("STOP")]);
-    expect([...files.keys()]).toEqual(["api.ts", "commands.ts", "enums.ts", "events.ts", "functions.ts", "index.ts", "metadata.ts", "types.ts"]);
+    expect([...files.keys()]).toEqual([
+      "api.ts",
+      "commands.ts",
+      "enums.ts",
+      "events.ts",
+      "functions.ts",
+      "index.ts",
+      "metadata.ts",
+      "types.ts",
+    ]);
     for (const [name, text] of files) {
-      expect(text.split("\n").slice(0, 2), name).toEqual(["// Code generated by qapi-gen 0.0.0-test from test. DO NOT EDIT.", "/* eslint-disable */"]);
+      expect(text.split("\n").slice(0, 2), name).toEqual([
+        "// Code generated by qapi-gen 0.0.0-test from test. DO NOT EDIT.",
+        "/* eslint-disable */",
+      ]);
       for (const line of text.split("\n").filter((l) => l.startsWith("import "))) expect(line).toMatch(/^import type /);
       expect(text).not.toContain("\r");
     }

@@ -52,7 +52,9 @@ describe("docs from IR", () => {
   it("become TSDoc, escaped, and the result compiles", async () => {
     const files = await emitBindings(schema, OPTIONS);
     const types = files.get("types.ts") ?? "";
-    expect(types).toContain(" * Information about a disk.\n * Second line with a *\\/ comment end and\n * \\@member at a line start.");
+    expect(types).toContain(
+      " * Information about a disk.\n * Second line with a *\\/ comment end and\n * \\@member at a line start.",
+    );
     expect(types).toContain(" * Only when: CONFIG_DISK and not TARGET_S390X");
     expect(types).toContain(" * Features: `fdset` (Accepts /dev/fdset paths.)");
     expect(types).toContain(" * @remarks Sizes are in bytes.");
@@ -65,7 +67,9 @@ describe("docs from IR", () => {
     const functions = files.get("functions.ts") ?? "";
     expect(functions).toContain(" * @returns the DiskInfo\n * @throws GenericError if there is no disk");
     expect(functions).toContain("The server sends no reply on success: resolves once the command is written (`noReply`).");
-    expect(functions).toContain('return qmp.execute("guest-shutdown", undefined, { ...options, noReply: true }) as Promise<void>;');
+    expect(functions).toContain(
+      'return qmp.execute("guest-shutdown", undefined, { ...options, noReply: true }) as Promise<void>;',
+    );
     using dir = tempDir();
     expect(typecheck(writeFiles(join(dir.path, "o"), files))).toEqual([]);
   });

@@ -35,7 +35,12 @@ export const cmd = (name: string, arg = "0", ret = "0", extra: object = {}): obj
 });
 
 /** An event entry. */
-export const ev = (name: string, arg = "0", extra: object = {}): object => ({ name, "meta-type": "event", "arg-type": arg, ...extra });
+export const ev = (name: string, arg = "0", extra: object = {}): object => ({
+  name,
+  "meta-type": "event",
+  "arg-type": arg,
+  ...extra,
+});
 
 /** An object entry; members as `[name, type, optional?]`. */
 export const obj = (name: string, members: readonly (readonly [string, string, boolean?])[], extra: object = {}): object => ({
@@ -46,7 +51,12 @@ export const obj = (name: string, members: readonly (readonly [string, string, b
 });
 
 /** An enum entry. */
-export const enm = (name: string, values: readonly string[]): object => ({ name, "meta-type": "enum", values, members: values.map((v) => ({ name: v })) });
+export const enm = (name: string, values: readonly string[]): object => ({
+  name,
+  "meta-type": "enum",
+  values,
+  members: values.map((v) => ({ name: v })),
+});
 
 /** An array entry. */
 export const arr = (element: string): object => ({ name: `[${element}]`, "meta-type": "array", "element-type": element });
@@ -109,7 +119,8 @@ export function typecheck(files: readonly string[]): string[] {
   host.readFile = (f) => (dirs.has(f) ? '{ "type": "module" }' : readFile.call(host, f));
   const program = ts.createProgram([...files], options, host);
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file && d.start !== undefined ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : "";
+    const where =
+      d.file && d.start !== undefined ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : "";
     return `${where}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
   });
 }

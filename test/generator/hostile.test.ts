@@ -34,7 +34,9 @@ function hostileEntries(): object[] {
   const entries: object[] = [];
   EVIL.forEach((name, i) => {
     const type = `t${i}`;
-    entries.push(cmd(name || "empty", type, `r${i}`, { features: [name || "f", "deprecated"], ...(i % 2 ? { "allow-oob": true } : {}) }));
+    entries.push(
+      cmd(name || "empty", type, `r${i}`, { features: [name || "f", "deprecated"], ...(i % 2 ? { "allow-oob": true } : {}) }),
+    );
     entries.push({
       name: type,
       "meta-type": "object",
@@ -45,7 +47,12 @@ function hostileEntries(): object[] {
       tag: name || "m",
       variants: [{ case: name || "v", type: `r${i}` }],
     });
-    entries.push({ name: `e${i}`, "meta-type": "enum", values: [name || "v", `${name}~`], members: [{ name: name || "v", features: ["*/"] }, { name: `${name}~` }] });
+    entries.push({
+      name: `e${i}`,
+      "meta-type": "enum",
+      values: [name || "v", `${name}~`],
+      members: [{ name: name || "v", features: ["*/"] }, { name: `${name}~` }],
+    });
     entries.push({ name: `r${i}`, "meta-type": "object", members: [{ name: `${name}!`, type: `a${i}`, default: null }] });
     entries.push({ name: `a${i}`, "meta-type": "alternate", members: [{ type: "str" }, { type: `e${i}` }] });
     entries.push(ev(`EV_${name.toUpperCase()}`, `r${i}`, { features: [name || "g"] }));
@@ -64,7 +71,10 @@ function isConstData(e: Node): boolean {
   return e.getProperties().every((p) => {
     if (!Node.isPropertyAssignment(p)) return false;
     const name = p.getNameNode();
-    const keyOk = Node.isStringLiteral(name) || Node.isIdentifier(name) || (Node.isComputedPropertyName(name) && Node.isStringLiteral(name.getExpression()));
+    const keyOk =
+      Node.isStringLiteral(name) ||
+      Node.isIdentifier(name) ||
+      (Node.isComputedPropertyName(name) && Node.isStringLiteral(name.getExpression()));
     const init = p.getInitializer();
     return keyOk && init !== undefined && isConstData(init);
   });
@@ -79,8 +89,12 @@ function isForwardedOptions(options: Node | undefined): boolean {
   const [spread, flag, ...more] = options.getProperties();
   return (
     more.length === 0 &&
-    Node.isSpreadAssignment(spread) && Node.isIdentifier(spread.getExpression()) && spread.getExpression().getText() === "options" &&
-    Node.isPropertyAssignment(flag) && Node.isIdentifier(flag.getNameNode()) && flag.getName() === "noReply" &&
+    Node.isSpreadAssignment(spread) &&
+    Node.isIdentifier(spread.getExpression()) &&
+    spread.getExpression().getText() === "options" &&
+    Node.isPropertyAssignment(flag) &&
+    Node.isIdentifier(flag.getNameNode()) &&
+    flag.getName() === "noReply" &&
     flag.getInitializer()?.getKind() === SyntaxKind.TrueKeyword
   );
 }
@@ -97,8 +111,10 @@ function isForwardingBody(statements: Statement[]): boolean {
   const [name, args, options, ...rest] = call.getArguments();
   return (
     rest.length === 0 &&
-    name !== undefined && Node.isStringLiteral(name) &&
-    args !== undefined && ["args", "undefined"].includes(args.getText()) &&
+    name !== undefined &&
+    Node.isStringLiteral(name) &&
+    args !== undefined &&
+    ["args", "undefined"].includes(args.getText()) &&
     isForwardedOptions(options)
   );
 }
@@ -141,14 +157,25 @@ describe("hostile schema", () => {
   }, 60_000);
 
   it("the checker itself rejects a statement that is not a declaration", () => {
-    expect(nonDeclarations("x.ts", 'export function f(qmp: any) { console.log(1); return qmp.execute("a", undefined, options) as Promise<void>; }')).toHaveLength(1);
+    expect(
+      nonDeclarations(
+        "x.ts",
+        'export function f(qmp: any) { console.log(1); return qmp.execute("a", undefined, options) as Promise<void>; }',
+      ),
+    ).toHaveLength(1);
     expect(nonDeclarations("x.ts", "process.exit(1);")).toHaveLength(1);
     expect(nonDeclarations("x.ts", "export const x = [`${1}`] as const;")).not.toEqual([]);
     const wrapper = (options: string): string =>
       `export function f(qmp: QmpExecutor, options?: O): Promise<void> { return qmp.execute("a", undefined, ${options}) as Promise<void>; }`;
     expect(nonDeclarations("x.ts", wrapper("options"))).toEqual([]);
     expect(nonDeclarations("x.ts", wrapper("{ ...options, noReply: true }"))).toEqual([]);
-    for (const bad of ["{ ...options, noReply: process.exit(1) }", "{ ...options, noReply: true, x: f() }", "{ ...evil(), noReply: true }", "{ noReply: true }", "opts"])
+    for (const bad of [
+      "{ ...options, noReply: process.exit(1) }",
+      "{ ...options, noReply: true, x: f() }",
+      "{ ...evil(), noReply: true }",
+      "{ noReply: true }",
+      "opts",
+    ])
       expect(nonDeclarations("x.ts", wrapper(bad))).toHaveLength(1);
   });
 
@@ -162,7 +189,9 @@ describe("hostile schema", () => {
     ].join("\n");
     const ir = loadQapiSchema("hostile.json", { readFile: () => schema });
     const files = await emitBindings(ir, { ...OPTIONS, apiName: "Hostile" });
-    expect(files.get("functions.ts")).toContain('qmp.execute("guest-halt", args, { ...options, noReply: true }) as Promise<void>');
+    expect(files.get("functions.ts")).toContain(
+      'qmp.execute("guest-halt", args, { ...options, noReply: true }) as Promise<void>',
+    );
     expect(files.get("commands.ts")).toContain('"guest-halt-now": { args: undefined; returns: undefined }');
     using dir = tempDir();
     expect(typecheck(writeFiles(join(dir.path, "out"), files))).toEqual([]);

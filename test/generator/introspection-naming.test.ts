@@ -7,17 +7,41 @@ import { describe, expect, it } from "vitest";
 import { loadIntrospection } from "../../generator/introspection/load.js";
 import { cmd, enm, ev, obj, ROOT, schemaOf } from "./helpers.js";
 
-const names = (entries: readonly object[]): string[] => schemaOf(entries).types.map((t) => t.name).sort();
+const names = (entries: readonly object[]): string[] =>
+  schemaOf(entries)
+    .types.map((t) => t.name)
+    .sort();
 
 describe("derived type names", () => {
   it.each([
     ["command arguments", [cmd("blockdev-create", "1"), obj("1", [["job-id", "str"]])], ["BlockdevCreateArguments"]],
     ["command result", [cmd("query-status", "0", "1"), obj("1", [["running", "bool"]])], ["QueryStatusResult"]],
     ["event data", [ev("JOB_STATUS_CHANGE", "1"), obj("1", [["id", "str"]])], ["JobStatusChangeData"]],
-    ["array result names the element", [cmd("query-jobs", "0", "[1]"), obj("1", [["id", "str"]]), { name: "[1]", "meta-type": "array", "element-type": "1" }], ["QueryJobsResult"]],
-    ["nested member", [cmd("blockdev-create", "1"), obj("1", [["options", "2"]]), obj("2", [["x", "str"]])], ["BlockdevCreateArguments", "BlockdevCreateArgumentsOptions"]],
-    ["union variant", [cmd("add", "1"), obj("1", [["driver", "2"]], { tag: "driver", variants: [{ case: "file", type: "3" }] }), enm("2", ["file"]), obj("3", [["f", "str"]])], ["AddArguments", "AddArgumentsDriver", "AddArgumentsFile"]],
-    ["collision gets a number", [cmd("a-b", "1"), cmd("a_b", "2"), obj("1", [["x", "str"]]), obj("2", [["y", "str"]])], ["ABArguments", "ABArguments2"]],
+    [
+      "array result names the element",
+      [cmd("query-jobs", "0", "[1]"), obj("1", [["id", "str"]]), { name: "[1]", "meta-type": "array", "element-type": "1" }],
+      ["QueryJobsResult"],
+    ],
+    [
+      "nested member",
+      [cmd("blockdev-create", "1"), obj("1", [["options", "2"]]), obj("2", [["x", "str"]])],
+      ["BlockdevCreateArguments", "BlockdevCreateArgumentsOptions"],
+    ],
+    [
+      "union variant",
+      [
+        cmd("add", "1"),
+        obj("1", [["driver", "2"]], { tag: "driver", variants: [{ case: "file", type: "3" }] }),
+        enm("2", ["file"]),
+        obj("3", [["f", "str"]]),
+      ],
+      ["AddArguments", "AddArgumentsDriver", "AddArgumentsFile"],
+    ],
+    [
+      "collision gets a number",
+      [cmd("a-b", "1"), cmd("a_b", "2"), obj("1", [["x", "str"]]), obj("2", [["y", "str"]])],
+      ["ABArguments", "ABArguments2"],
+    ],
   ] as const)("%s", (_name, entries, want) => {
     expect(names(entries)).toEqual(want);
   });

@@ -10,32 +10,98 @@ import { BASE_ENTRIES, cmd, obj } from "./helpers.js";
 const at = (i: number): number => BASE_ENTRIES.length + i;
 
 const cases: readonly (readonly [string, unknown, string])[] = [
-  ["a number", 42, "expected an array of SchemaInfo entries or {\"return\": [...]}, got a number"],
-  ["an object without return", { foo: 1 }, "got an object without \"return\""],
+  ["a number", 42, 'expected an array of SchemaInfo entries or {"return": [...]}, got a number'],
+  ["an object without return", { foo: 1 }, 'got an object without "return"'],
   ["return not an array", { return: {} }, '"return" must be an array of SchemaInfo entries, got an object'],
   ["a QMP error reply", { error: { class: "GenericError", desc: "x" } }, "the reply is a QMP error"],
   ["an empty array", [], "the schema has no entries"],
   ["entry not an object", [...BASE_ENTRIES, 7], `entry ${at(0)}: must be object`],
   ["missing name", [...BASE_ENTRIES, { "meta-type": "command" }], `entry ${at(0)}: missing "name"`],
-  ["unknown meta-type", [...BASE_ENTRIES, { name: "x", "meta-type": "widget" }], `entry ${at(0)} ("x"): "meta-type": must be one of "builtin"`],
-  ["command without ret-type", [...BASE_ENTRIES, { name: "query-foo", "meta-type": "command", "arg-type": "0" }], `entry ${at(0)} ("query-foo"): missing "ret-type"`],
-  ["member type not a string", [...BASE_ENTRIES, { name: "1", "meta-type": "object", members: [{ name: "a", type: 3 }] }], `entry ${at(0)} ("1"): "members[0].type": must be string`],
-  ["tag without variants", [...BASE_ENTRIES, { name: "1", "meta-type": "object", members: [], tag: "t" }], `entry ${at(0)} ("1"): must have property variants when property tag is present`],
-  ["features not strings", [...BASE_ENTRIES, { ...cmd("c"), features: [1] }], `entry ${at(0)} ("c"): "features[0]": must be string`],
-  ["duplicate name", [...BASE_ENTRIES, cmd("c"), cmd("c")], `entry ${at(1)} ("c"): duplicate name, first defined by entry ${at(0)}`],
+  [
+    "unknown meta-type",
+    [...BASE_ENTRIES, { name: "x", "meta-type": "widget" }],
+    `entry ${at(0)} ("x"): "meta-type": must be one of "builtin"`,
+  ],
+  [
+    "command without ret-type",
+    [...BASE_ENTRIES, { name: "query-foo", "meta-type": "command", "arg-type": "0" }],
+    `entry ${at(0)} ("query-foo"): missing "ret-type"`,
+  ],
+  [
+    "member type not a string",
+    [...BASE_ENTRIES, { name: "1", "meta-type": "object", members: [{ name: "a", type: 3 }] }],
+    `entry ${at(0)} ("1"): "members[0].type": must be string`,
+  ],
+  [
+    "tag without variants",
+    [...BASE_ENTRIES, { name: "1", "meta-type": "object", members: [], tag: "t" }],
+    `entry ${at(0)} ("1"): must have property variants when property tag is present`,
+  ],
+  [
+    "features not strings",
+    [...BASE_ENTRIES, { ...cmd("c"), features: [1] }],
+    `entry ${at(0)} ("c"): "features[0]": must be string`,
+  ],
+  [
+    "duplicate name",
+    [...BASE_ENTRIES, cmd("c"), cmd("c")],
+    `entry ${at(1)} ("c"): duplicate name, first defined by entry ${at(0)}`,
+  ],
   ["unknown type reference", [...BASE_ENTRIES, cmd("c", "99")], `entry ${at(0)} ("c"): "arg-type" refers to unknown type "99"`],
-  ["arg-type not an object", [...BASE_ENTRIES, cmd("c", "str")], `entry ${at(0)} ("c"): "arg-type" refers to "str", a builtin, but must be an object`],
-  ["unknown member type", [...BASE_ENTRIES, obj("1", [["a", "nope"]])], `entry ${at(0)} ("1"): "members"[0].type refers to unknown type "nope"`],
-  ["duplicate member", [...BASE_ENTRIES, obj("1", [["a", "str"], ["a", "int"]])], `entry ${at(0)} ("1"): duplicate member "a"`],
-  ["tag not a member", [...BASE_ENTRIES, obj("1", [["a", "str"]], { tag: "k", variants: [] })], `entry ${at(0)} ("1"): "tag" "k" is not a member`],
-  ["tag not an enum", [...BASE_ENTRIES, obj("1", [["k", "str"]], { tag: "k", variants: [] })], `"tag" member "k" must have an enum type, not a builtin`],
+  [
+    "arg-type not an object",
+    [...BASE_ENTRIES, cmd("c", "str")],
+    `entry ${at(0)} ("c"): "arg-type" refers to "str", a builtin, but must be an object`,
+  ],
+  [
+    "unknown member type",
+    [...BASE_ENTRIES, obj("1", [["a", "nope"]])],
+    `entry ${at(0)} ("1"): "members"[0].type refers to unknown type "nope"`,
+  ],
+  [
+    "duplicate member",
+    [
+      ...BASE_ENTRIES,
+      obj("1", [
+        ["a", "str"],
+        ["a", "int"],
+      ]),
+    ],
+    `entry ${at(0)} ("1"): duplicate member "a"`,
+  ],
+  [
+    "tag not a member",
+    [...BASE_ENTRIES, obj("1", [["a", "str"]], { tag: "k", variants: [] })],
+    `entry ${at(0)} ("1"): "tag" "k" is not a member`,
+  ],
+  [
+    "tag not an enum",
+    [...BASE_ENTRIES, obj("1", [["k", "str"]], { tag: "k", variants: [] })],
+    `"tag" member "k" must have an enum type, not a builtin`,
+  ],
   [
     "variant case not an enum value",
-    [...BASE_ENTRIES, { name: "e", "meta-type": "enum", values: ["a"] }, obj("1", [["k", "e"]], { tag: "k", variants: [{ case: "b", type: "0" }] })],
+    [
+      ...BASE_ENTRIES,
+      { name: "e", "meta-type": "enum", values: ["a"] },
+      obj("1", [["k", "e"]], { tag: "k", variants: [{ case: "b", type: "0" }] }),
+    ],
     `entry ${at(1)} ("1"): "variants"[0].case "b" is not a value of the tag's enum`,
   ],
-  ["array cycle", [...BASE_ENTRIES, { name: "[a]", "meta-type": "array", "element-type": "[b]" }, { name: "[b]", "meta-type": "array", "element-type": "[a]" }], 'type cycle "[a]" -> "[b]" -> "[a]"'],
-  ["alternate cycle", [...BASE_ENTRIES, { name: "a", "meta-type": "alternate", members: [{ type: "a" }] }], 'entry 7 ("a"): type cycle "a" -> "a"'],
+  [
+    "array cycle",
+    [
+      ...BASE_ENTRIES,
+      { name: "[a]", "meta-type": "array", "element-type": "[b]" },
+      { name: "[b]", "meta-type": "array", "element-type": "[a]" },
+    ],
+    'type cycle "[a]" -> "[b]" -> "[a]"',
+  ],
+  [
+    "alternate cycle",
+    [...BASE_ENTRIES, { name: "a", "meta-type": "alternate", members: [{ type: "a" }] }],
+    'entry 7 ("a"): type cycle "a" -> "a"',
+  ],
 ];
 
 describe("invalid introspection schemas", () => {

@@ -20,10 +20,12 @@ describe("findJsonSyntaxError", () => {
 
   it("accepts exactly what JSON.parse accepts", () => {
     const valid = fc.json();
-    const mutated = fc.tuple(fc.json(), fc.nat(), fc.constantFrom("", "}", "]", ",", ":", '"', "x", "-", "\\", "0")).map(([t, n, c]) => {
-      const at = n % (t.length + 1);
-      return t.slice(0, at) + c + t.slice(at + 1);
-    });
+    const mutated = fc
+      .tuple(fc.json(), fc.nat(), fc.constantFrom("", "}", "]", ",", ":", '"', "x", "-", "\\", "0"))
+      .map(([t, n, c]) => {
+        const at = n % (t.length + 1);
+        return t.slice(0, at) + c + t.slice(at + 1);
+      });
     fc.assert(
       fc.property(fc.oneof(valid, mutated), (text) => {
         let ok = true;

@@ -65,9 +65,10 @@ describe("full fixture, no defines", () => {
   it("keeps exact integer widths", () => {
     const sizes = typeOf(ir, "Sizes", "object");
     expect(sizes.members.map((m) => m.type)).toEqual(
-      ["int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size", "number"].map(
-        (name) => ({ kind: "builtin", name }),
-      ),
+      ["int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size", "number"].map((name) => ({
+        kind: "builtin",
+        name,
+      })),
     );
     expect(command(ir, "get-counter")?.returns).toEqual({ kind: "builtin", name: "uint64" });
   });
@@ -81,16 +82,12 @@ describe("full fixture, no defines", () => {
     expect(info.docs?.features?.["fast-path"]).toBe("This widget supports the fast path. (Only when: CONFIG_FAST)");
     const cases = typeOf(ir, "WidgetOptions", "object").variants?.cases;
     expect(cases?.find((c) => c.tag === "x-laser")?.condition).toBe("CONFIG_LASER and not TARGET_S390X");
-    expect(typeOf(ir, "ColorOrCount", "alternate").branches.find((b) => b.name === "flag")?.condition).toBe(
-      "CONFIG_FLAGS",
-    );
+    expect(typeOf(ir, "ColorOrCount", "alternate").branches.find((b) => b.name === "flag")?.condition).toBe("CONFIG_FLAGS");
   });
 
   it("keeps features on definitions, members and values", () => {
     expect(typeOf(ir, "WidgetInfo", "object").features).toEqual(["fast-path"]);
-    expect(typeOf(ir, "WidgetInfo", "object").members.find((m) => m.name === "old-field")?.features).toEqual([
-      "deprecated",
-    ]);
+    expect(typeOf(ir, "WidgetInfo", "object").members.find((m) => m.name === "old-field")?.features).toEqual(["deprecated"]);
     expect(typeOf(ir, "WidgetKind", "enum").values.find((v) => v.name === "x-laser")?.features).toEqual(["unstable"]);
     expect(ir.events.find((e) => e.name === "SHAPE_CHANGED")?.features).toEqual(["deprecated"]);
   });
@@ -148,8 +145,7 @@ describe("full fixture, no defines", () => {
 
   it("turns doc comments into structured docs", () => {
     expect(command(ir, "widget-add")?.docs).toEqual({
-      summary:
-        "Adds a widget.\n\nA longer explanation, with a list:\n\n- first, the widget is created\n- then it is attached",
+      summary: "Adds a widget.\n\nA longer explanation, with a list:\n\n- first, the widget is created\n- then it is attached",
       errors: "- If `name` is already used, GenericError",
       since: "1.0",
       remarks: ["Widgets cannot be removed while *in use*.\nThis text continues the note."],
@@ -164,11 +160,7 @@ describe("full fixture, no defines", () => {
     expect(command(ir, "laser-fire")?.docs?.unstable).toBe("This command is experimental.");
     expect(typeOf(ir, "WidgetColor", "enum").docs?.deprecation).toBe("Use `blue` instead of `ultra-violet`.");
     const args = typeOf(ir, "QueryWidgetsArguments", "object");
-    expect(args.members.map((m) => m.doc)).toEqual([
-      "only widgets of this kind",
-      "a reference",
-      "at most this many */ results",
-    ]);
+    expect(args.members.map((m) => m.doc)).toEqual(["only widgets of this kind", "a reference", "at most this many */ results"]);
     // Members inherited from a base keep the base's docs.
     expect(typeOf(ir, "WidgetInfo", "object").members[0]?.doc).toBe("the widget's name.  See `query-widgets`.");
     const color: EnumType = typeOf(ir, "WidgetColor", "enum");
@@ -194,11 +186,7 @@ describe("full fixture with defines", () => {
     const ir = loadQapiSchema(FULL, { defines: ["CONFIG_LASER", "TARGET_S390X"] });
     expect(command(ir, "laser-fire")).toBeUndefined();
     expect(ir.types.find((t) => t.name === "LaserOptions")).toBeUndefined();
-    expect(typeOf(ir, "WidgetOptions", "object").variants?.cases.map((c) => c.tag)).toEqual([
-      "gear",
-      "spring",
-      "lever",
-    ]);
+    expect(typeOf(ir, "WidgetOptions", "object").variants?.cases.map((c) => c.tag)).toEqual(["gear", "spring", "lever"]);
     expect(typeOf(ir, "WidgetInfo", "object").features).toEqual([]);
   });
 
@@ -234,9 +222,6 @@ describe("QGA fixture", () => {
   it("types returns allowed by pragma exceptions, and underscore members", () => {
     expect(command(ir, "guest-get-time")?.returns).toEqual({ kind: "builtin", name: "int" });
     expect(command(ir, "guest-sync-delimited")?.returns).toEqual({ kind: "builtin", name: "int" });
-    expect(typeOf(ir, "GuestAgentInfo", "object").members.map((m) => m.name)).toEqual([
-      "version",
-      "supported_commands",
-    ]);
+    expect(typeOf(ir, "GuestAgentInfo", "object").members.map((m) => m.name)).toEqual(["version", "supported_commands"]);
   });
 });

@@ -42,15 +42,12 @@ function binaryEntries(): RawEntry[] {
   const infoIndex = edited.indexOf(info);
   edited[infoIndex] = {
     ...info,
-    members: info.members
-      .filter((m) => m.name !== "tags")
-      .map((m) => (m.name === "sizes" ? { ...m, default: null } : m)),
+    members: info.members.filter((m) => m.name !== "tags").map((m) => (m.name === "sizes" ? { ...m, default: null } : m)),
   };
   // echo-text's argument 'text' becomes a bool in the binary.
   const echo = object(command("echo-text")["arg-type"]);
   edited[edited.indexOf(echo)] = { ...echo, members: echo.members.map((m) => ({ ...m, type: "bool" })) };
-  if (!edited.some((e) => e.name === "bool"))
-    edited.push({ name: "bool", "meta-type": "builtin", "json-type": "boolean" });
+  if (!edited.some((e) => e.name === "bool")) edited.push({ name: "bool", "meta-type": "builtin", "json-type": "boolean" });
   return edited;
 }
 

@@ -17,11 +17,7 @@ export const lexical: RejectionCase[] = [
   ["unterminated string", "{ 'enum': 'Foo }", 'main.json:1:11: missing terminating "\'"'],
   ["string ends at newline", "{ 'enum': 'Foo\n' }", 'main.json:1:11: missing terminating "\'"'],
   ["unknown escape", "{ 'enum': 'F\\n', 'data': [] }", "main.json:1:13: unknown escape \\n"],
-  [
-    "tab in string",
-    "{ 'enum': 'F\too', 'data': [] }",
-    "main.json:1:13: non-printable or non-ASCII character U+0009 in string",
-  ],
+  ["tab in string", "{ 'enum': 'F\too', 'data': [] }", "main.json:1:13: non-printable or non-ASCII character U+0009 in string"],
   [
     "non-ASCII in string",
     "{ 'enum': 'Fé', 'data': [] }",
@@ -32,11 +28,7 @@ export const lexical: RejectionCase[] = [
   ["null", "{ 'enum': 'Foo', 'data': null }", "main.json:1:26: 'null' is not allowed in QAPI schemas"],
   ["double quotes", '{ "enum": "Foo" }', "main.json:1:3: strings must be in single quotes"],
   ["stray character", "{ 'enum': 'Foo', 'data': @ }", "main.json:1:26: stray character '@'"],
-  [
-    "bare word",
-    "{ 'enum': 'Foo', 'data': yes }",
-    "main.json:1:26: unexpected word 'yes' (only 'true' and 'false' are allowed)",
-  ],
+  ["bare word", "{ 'enum': 'Foo', 'data': yes }", "main.json:1:26: unexpected word 'yes' (only 'true' and 'false' are allowed)"],
 ];
 
 /** Syntax errors. */
@@ -47,11 +39,7 @@ export const syntax: RejectionCase[] = [
   ["missing colon", "{ 'enum' 'Foo' }", "main.json:1:10: expected ':', found a string"],
   ["missing comma", "{ 'enum': 'Foo' 'data': [] }", "main.json:1:17: expected ',' or '}', found a string"],
   ["non-string key", "{ true: 'Foo' }", "main.json:1:3: expected a string key, found 'true'"],
-  [
-    "unexpected end of file",
-    "{ 'enum': 'Foo',\n  'data': [ 'a'",
-    "main.json:2:16: expected ',' or ']', found end of file",
-  ],
+  ["unexpected end of file", "{ 'enum': 'Foo',\n  'data': [ 'a'", "main.json:2:16: expected ',' or ']', found end of file"],
   ["top level array", "[ 'Foo' ]", "main.json:1:1: top-level expression must be an object, found '['"],
   ["top level string", "'Foo'", "main.json:1:1: top-level expression must be an object, found a string"],
   ["value expected", "{ 'enum': }", "main.json:1:11: expected a value, found '}'"],
@@ -61,26 +49,14 @@ export const syntax: RejectionCase[] = [
 /** Directives, includes and pragmas. */
 export const directives: RejectionCase[] = [
   ["include not a string", "{ 'include': [ 'a.json' ] }", "main.json:1:14: value of 'include' must be a string"],
-  [
-    "include with extra key",
-    "{ 'include': 'a.json', 'if': 'X' }",
-    "main.json:1:24: 'include' directive has unknown key 'if'",
-  ],
-  [
-    "missing include file",
-    "# header\n{ 'include': 'nope.json' }",
-    "main.json:2:14: can't read include file 'nope.json': ENOENT",
-  ],
+  ["include with extra key", "{ 'include': 'a.json', 'if': 'X' }", "main.json:1:24: 'include' directive has unknown key 'if'"],
+  ["missing include file", "# header\n{ 'include': 'nope.json' }", "main.json:2:14: can't read include file 'nope.json': ENOENT"],
   [
     "include loop",
     { "main.json": "{ 'include': 'sub/a.json' }", "sub/a.json": "{ 'include': '../main.json' }" },
     "sub/a.json:1:14: inclusion loop: main.json -> sub/a.json -> main.json",
   ],
-  [
-    "self include",
-    { "main.json": "\n{ 'include': 'main.json' }" },
-    "main.json:2:14: inclusion loop: main.json -> main.json",
-  ],
+  ["self include", { "main.json": "\n{ 'include': 'main.json' }" }, "main.json:2:14: inclusion loop: main.json -> main.json"],
   [
     "error in included file",
     { "main.json": "{ 'include': 'a.json' }", "a.json": "\n\n  { 'enum': 'x', 'data': [] }" },
@@ -127,11 +103,7 @@ export const docs: RejectionCase[] = [
   ["junk after ##", "## oops\n# text\n##\n" + E, "main.json:1:1: junk after '##' at start of documentation comment"],
   ["doc comment not closed", "##\n# text\n" + E, "main.json:1:1: documentation comment must end with '##'"],
   ["missing space after #", "##\n#text\n##\n" + E, "main.json:2:1: missing space after '#' in documentation comment"],
-  [
-    "doc at end of file",
-    E + "##\n# @Other:\n##\n",
-    "main.json:2:1: documentation for 'Other' is not followed by its definition",
-  ],
+  ["doc at end of file", E + "##\n# @Other:\n##\n", "main.json:2:1: documentation for 'Other' is not followed by its definition"],
   [
     "doc before directive",
     "##\n# @Color:\n##\n{ 'pragma': {} }\n" + E,
@@ -152,11 +124,7 @@ export const docs: RejectionCase[] = [
     doc("# @Color: the colour"),
     "main.json:2:3: text after '@Color:' in the first line of a documentation comment",
   ],
-  [
-    "member documented twice",
-    doc("# @Color:\n#\n# @red: red\n# @red: again"),
-    "main.json:5:3: '@red' is documented twice",
-  ],
+  ["member documented twice", doc("# @Color:\n#\n# @red: red\n# @red: again"), "main.json:5:3: '@red' is documented twice"],
   [
     "member after section",
     doc("# @Color:\n#\n# Since: 1.0\n#\n# @red: red"),
@@ -222,11 +190,7 @@ export const docs: RejectionCase[] = [
 export const keys: RejectionCase[] = [
   ["enum with base", "{ 'enum': 'Foo', 'data': [], 'base': 'X' }", "main.json:1:30: enum 'Foo' has unknown key 'base'"],
   ["enum without data", "{ 'enum': 'Foo' }", "main.json:1:1: enum 'Foo' is missing key 'data'"],
-  [
-    "enum data not a list",
-    "{ 'enum': 'Foo', 'data': { 'a': 'int' } }",
-    "main.json:1:26: 'data' of enum 'Foo' must be an array",
-  ],
+  ["enum data not a list", "{ 'enum': 'Foo', 'data': { 'a': 'int' } }", "main.json:1:26: 'data' of enum 'Foo' must be an array"],
   [
     "enum value not a string",
     "{ 'enum': 'Foo', 'data': [ [ 'a' ] ] }",
@@ -313,11 +277,7 @@ export const keys: RejectionCase[] = [
     "{ 'command': 'foo', 'data': [ 'Base' ] }",
     "main.json:1:29: 'data' of command 'foo' must be an object of members or a type name",
   ],
-  [
-    "event with returns",
-    "{ 'event': 'FOO', 'returns': 'Base' }",
-    "main.json:1:19: event 'FOO' has unknown key 'returns'",
-  ],
+  ["event with returns", "{ 'event': 'FOO', 'returns': 'Base' }", "main.json:1:19: event 'FOO' has unknown key 'returns'"],
   [
     "feature not a string",
     "{ 'enum': 'Foo', 'data': [], 'features': [ true ] }",
@@ -383,11 +343,7 @@ export const flags: RejectionCase[] = [
     "{ 'command': 'foo', 'success-response': true }",
     "main.json:1:41: flag 'success-response' of command 'foo' may only be false",
   ],
-  [
-    "boxed false",
-    "{ 'command': 'foo', 'boxed': false }",
-    "main.json:1:30: flag 'boxed' of command 'foo' may only be true",
-  ],
+  ["boxed false", "{ 'command': 'foo', 'boxed': false }", "main.json:1:30: flag 'boxed' of command 'foo' may only be true"],
   [
     "allow-oob string",
     "{ 'command': 'foo', 'allow-oob': 'yes' }",
@@ -403,11 +359,7 @@ export const flags: RejectionCase[] = [
     "{ 'command': 'foo', 'allow-oob': true, 'coroutine': true }",
     "main.json:1:1: command 'foo' cannot have both 'allow-oob' and 'coroutine'",
   ],
-  [
-    "event boxed false",
-    "{ 'event': 'FOO', 'boxed': false }",
-    "main.json:1:28: flag 'boxed' of event 'FOO' may only be true",
-  ],
+  ["event boxed false", "{ 'event': 'FOO', 'boxed': false }", "main.json:1:28: flag 'boxed' of event 'FOO' may only be true"],
 ];
 
 /** Naming rules. */
@@ -419,18 +371,10 @@ export const naming: RejectionCase[] = [
     "{ 'struct': 'FooList', 'data': {} }",
     "main.json:1:13: struct 'FooList' must not end in 'List' (reserved for array types)",
   ],
-  [
-    "type with q_ prefix",
-    "{ 'enum': 'q_Foo', 'data': [] }",
-    "main.json:1:11: enum 'q_Foo' uses the reserved prefix 'q_'",
-  ],
+  ["type with q_ prefix", "{ 'enum': 'q_Foo', 'data': [] }", "main.json:1:11: enum 'q_Foo' uses the reserved prefix 'q_'"],
   ["command upper case", "{ 'command': 'Foo' }", "main.json:1:14: command 'Foo' must not use upper case"],
   ["command with underscore", "{ 'command': 'foo_bar' }", "main.json:1:14: command 'foo_bar' must use '-', not '_'"],
-  [
-    "event lower case",
-    "{ 'event': 'Foo' }",
-    "main.json:1:12: event 'Foo' must use upper case and '_' (no lower case, no '-')",
-  ],
+  ["event lower case", "{ 'event': 'Foo' }", "main.json:1:12: event 'Foo' must use upper case and '_' (no lower case, no '-')"],
   [
     "event with dash",
     "{ 'event': 'FOO-BAR' }",
@@ -537,11 +481,7 @@ export const semantics: RejectionCase[] = [
     "{ 'struct': 'Aa', 'base': 'Bb', 'data': {} }\n{ 'struct': 'Bb', 'base': 'Aa', 'data': {} }",
     "main.json:1:1: base of struct 'Aa' forms a cycle: Aa -> Bb -> Aa",
   ],
-  [
-    "base self",
-    "{ 'struct': 'Aa', 'base': 'Aa', 'data': {} }",
-    "main.json:1:1: base of struct 'Aa' forms a cycle: Aa -> Aa",
-  ],
+  ["base self", "{ 'struct': 'Aa', 'base': 'Aa', 'data': {} }", "main.json:1:1: base of struct 'Aa' forms a cycle: Aa -> Aa"],
   [
     "member clash after mapping",
     "{ 'pragma': { 'member-name-exceptions': [ 'Foo' ] } }\n{ 'struct': 'Foo', 'data': { 'a-b': 'int', 'a_b': 'str' } }",
@@ -681,11 +621,7 @@ export const semantics: RejectionCase[] = [
     "{ 'alternate': 'Alt', 'data': { '__org.ex_a': 'str', '__org-ex_a': 'bool' } }",
     "main.json:1:54: branch '__org-ex_a' of alternate 'Alt' clashes with branch '__org.ex_a'",
   ],
-  [
-    "boxed without data",
-    "{ 'command': 'foo', 'boxed': true }",
-    "main.json:1:1: 'boxed': true of command 'foo' requires 'data'",
-  ],
+  ["boxed without data", "{ 'command': 'foo', 'boxed': true }", "main.json:1:1: 'boxed': true of command 'foo' requires 'data'"],
   [
     "boxed with inline data",
     "{ 'command': 'foo', 'boxed': true, 'data': { 'a': 'int' } }",

@@ -131,7 +131,12 @@ describe("execute", () => {
     });
     const error = (await pair.qmp.execute("device_del", { id: "x" }).catch((e: unknown) => e)) as ExecuteError;
     expect(error).toBeInstanceOf(ExecuteError);
-    expect(error).toMatchObject({ errorClass: "DeviceNotFound", desc: "Device 'x' not found", command: "device_del", arguments: { id: "x" } });
+    expect(error).toMatchObject({
+      errorClass: "DeviceNotFound",
+      desc: "Device 'x' not found",
+      command: "device_del",
+      arguments: { id: "x" },
+    });
     expect(error.id).toBe(pair.server.received.at(-1)?.id);
     expect(error.message).toBe("device_del: DeviceNotFound: Device 'x' not found");
   });
@@ -188,7 +193,10 @@ describe("execute", () => {
   it("sends caller-built messages, keeping their id and extra members", async () => {
     await using pair = await connectedPair();
     pair.server.handle("echo", (args, ctx) => ({ args, id: ctx.id }));
-    expect(await pair.qmp.executeMessage({ execute: "echo", arguments: { a: 1 }, id: "mine" })).toEqual({ args: { a: 1 }, id: "mine" });
+    expect(await pair.qmp.executeMessage({ execute: "echo", arguments: { a: 1 }, id: "mine" })).toEqual({
+      args: { a: 1 },
+      id: "mine",
+    });
     await expect(pair.qmp.executeMessage({ arguments: {} } as never)).rejects.toBeInstanceOf(TypeError);
   });
 
@@ -199,7 +207,10 @@ describe("execute", () => {
       {
         hooks: {
           outbound: (m) => void seen.push(`out ${String(m["execute"])}`),
-          inbound: (m) => (m["event"] === "NOISE" ? false : void seen.push(`in ${"event" in m ? String(m["event"]) : "QMP" in m ? "greeting" : "reply"}`)),
+          inbound: (m) =>
+            m["event"] === "NOISE"
+              ? false
+              : void seen.push(`in ${"event" in m ? String(m["event"]) : "QMP" in m ? "greeting" : "reply"}`),
         },
       },
     );

@@ -9,7 +9,9 @@ describe("envelope validators", () => {
   });
 
   it("accept QEMU's shapes and reject broken ones", () => {
-    expect(isGreeting({ QMP: { version: { qemu: { major: 7, minor: 2, micro: 22 }, package: "" }, capabilities: ["oob"] } })).toBe(true);
+    expect(
+      isGreeting({ QMP: { version: { qemu: { major: 7, minor: 2, micro: 22 }, package: "" }, capabilities: ["oob"] } }),
+    ).toBe(true);
     expect(isGreeting({ QMP: { version: { qemu: { major: "7" } }, capabilities: [] } })).toBe(false);
     expect(isReply({ return: {}, id: 1 })).toBe(true);
     expect(isReply({ error: { class: "GenericError", desc: "x" } })).toBe(true);

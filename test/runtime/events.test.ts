@@ -34,7 +34,12 @@ describe("listeners", () => {
     await using pair = await connectedPair();
     using filtered = pair.qmp.listen("JOB_STATUS_CHANGE", { filter: (e) => (e as Job).data.id === "j1" });
     using all = pair.qmp.listen("JOB_STATUS_CHANGE");
-    for (const [id, status] of [["j0", "created"], ["j1", "created"], ["j1", "running"], ["j1", "concluded"]]) {
+    for (const [id, status] of [
+      ["j0", "created"],
+      ["j1", "created"],
+      ["j1", "running"],
+      ["j1", "concluded"],
+    ]) {
       pair.server.emit("JOB_STATUS_CHANGE", { id, status });
     }
     await sleep(5);
@@ -198,7 +203,9 @@ describe("executeUntil", () => {
 
   it("times out while waiting for the event and closes its listener", async () => {
     await using pair = await connectedPair();
-    const error = await pair.qmp.executeUntil("query-status", undefined, "STOP", undefined, { timeout: 20 }).catch((e: unknown) => e);
+    const error = await pair.qmp
+      .executeUntil("query-status", undefined, "STOP", undefined, { timeout: 20 })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "TimeoutError" });
   });
 });

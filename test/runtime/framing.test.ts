@@ -37,7 +37,10 @@ describe("MessageFramer", () => {
     const bytes = Buffer.from(text);
     for (let cut = 0; cut <= bytes.length; cut++) {
       const { messages } = frame([bytes.subarray(0, cut), bytes.subarray(cut)]);
-      expect(messages).toEqual([{ return: 'żółw 🐢 \\ " }{', id: 1 }, { event: "X", data: { s: "ü" } }]);
+      expect(messages).toEqual([
+        { return: 'żółw 🐢 \\ " }{', id: 1 },
+        { event: "X", data: { s: "ü" } },
+      ]);
     }
     expect(frame([...bytes].map((b) => Buffer.from([b]))).messages).toHaveLength(2);
   });
@@ -52,7 +55,9 @@ describe("MessageFramer", () => {
         (objects, cuts, separator, pretty) => {
           const text = objects.map((o) => JSON.stringify(o, null, pretty ? 2 : undefined)).join(separator);
           // Compare with what JSON itself round-trips (-0 becomes 0).
-          expect(frame(splitAt(Buffer.from(text), cuts)).messages).toEqual(objects.map((o) => JSON.parse(JSON.stringify(o)) as unknown));
+          expect(frame(splitAt(Buffer.from(text), cuts)).messages).toEqual(
+            objects.map((o) => JSON.parse(JSON.stringify(o)) as unknown),
+          );
         },
       ),
     );

@@ -6,7 +6,12 @@ import { stringifyMessage } from "../../runtime/json-stringify.js";
 const unsafe = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }).filter((n) => n > 2n ** 53n || n < -(2n ** 53n));
 const value = fc.letrec((tie) => ({
   leaf: fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), unsafe),
-  node: fc.oneof({ depthSize: "small" }, tie("leaf"), fc.array(tie("node"), { maxLength: 4 }), fc.dictionary(fc.string(), tie("node"), { maxKeys: 4 })),
+  node: fc.oneof(
+    { depthSize: "small" },
+    tie("leaf"),
+    fc.array(tie("node"), { maxLength: 4 }),
+    fc.dictionary(fc.string(), tie("node"), { maxKeys: 4 }),
+  ),
 })).node;
 
 describe("lossless JSON", () => {

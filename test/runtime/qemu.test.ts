@@ -72,12 +72,10 @@ describeWith(QEMU)("real QEMU: runtime core", () => {
     execFileSync("mkfifo", [fifo]);
     const vm = await start();
     const order: string[] = [];
-    const blocked = vm.qmp
-      .execute("blockdev-add", { driver: "file", "node-name": "f0", filename: fifo, "read-only": true })
-      .then(
-        () => order.push("blockdev-add"),
-        () => order.push("blockdev-add"),
-      );
+    const blocked = vm.qmp.execute("blockdev-add", { driver: "file", "node-name": "f0", filename: fifo, "read-only": true }).then(
+      () => order.push("blockdev-add"),
+      () => order.push("blockdev-add"),
+    );
     await sleep(100); // let QEMU's main loop enter open() on the FIFO
     const yank = await vm.qmp.execute("query-yank", undefined, { oob: true, timeout: 5000 });
     order.push("query-yank");
@@ -130,7 +128,9 @@ describeWith(QEMU)("real QEMU: runtime core", () => {
       await qmp.accept(path, {
         timeout: 10_000,
         onListening: () => {
-          child = spawn(QEMU, ["-machine", "none", "-nodefaults", "-display", "none", "-qmp", `unix:${path}`], { stdio: "ignore" });
+          child = spawn(QEMU, ["-machine", "none", "-nodefaults", "-display", "none", "-qmp", `unix:${path}`], {
+            stdio: "ignore",
+          });
         },
       });
       expect(await qmp.execute("query-status")).toMatchObject({ running: true });
@@ -148,9 +148,13 @@ describeWith(QEMU)("real QEMU: runtime core", () => {
         probe.close(() => resolve(address.port));
       });
     });
-    const child = spawn(QEMU, ["-machine", "none", "-nodefaults", "-display", "none", "-qmp", `tcp:127.0.0.1:${port},server=on,wait=off`], {
-      stdio: "ignore",
-    });
+    const child = spawn(
+      QEMU,
+      ["-machine", "none", "-nodefaults", "-display", "none", "-qmp", `tcp:127.0.0.1:${port},server=on,wait=off`],
+      {
+        stdio: "ignore",
+      },
+    );
     const qmp = new QmpClient();
     try {
       for (let attempt = 0; ; attempt++) {

@@ -82,7 +82,9 @@ describe("session", () => {
     await using pair = await connectedPair();
     pair.server.delay("slow", 80);
     pair.server.handle("slow", () => ({ from: "slow" }));
-    await expect(pair.qmp.executeMessage({ execute: "slow", id: "x" }, { timeout: 20 })).rejects.toMatchObject({ name: "TimeoutError" });
+    await expect(pair.qmp.executeMessage({ execute: "slow", id: "x" }, { timeout: 20 })).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
     await expect(pair.qmp.executeMessage({ execute: "query-status", id: "x" })).rejects.toBeInstanceOf(TypeError);
     await sleep(100);
     expect(await pair.qmp.executeMessage({ execute: "query-status", id: "x" })).toMatchObject({ running: true });

@@ -7,16 +7,12 @@ describe("default commands", () => {
     await using server = new QmpTestServer();
     const client = await negotiated(server);
     client.send({ execute: "stop", id: 1 });
-    expect(await client.nextLine()).toMatch(
-      /^\{"timestamp": \{"seconds": \d+, "microseconds": \d+\}, "event": "STOP"\}$/,
-    );
+    expect(await client.nextLine()).toMatch(/^\{"timestamp": \{"seconds": \d+, "microseconds": \d+\}, "event": "STOP"\}$/);
     expect(await client.next()).toEqual({ return: {}, id: 1 });
     client.send({ execute: "stop", id: 2 });
     expect(await client.next()).toEqual({ return: {}, id: 2 }); // already paused: no second STOP
     client.send({ execute: "query-status", id: 3 });
-    expect(await client.nextLine()).toBe(
-      '{"return": {"status": "paused", "singlestep": false, "running": false}, "id": 3}',
-    );
+    expect(await client.nextLine()).toBe('{"return": {"status": "paused", "singlestep": false, "running": false}, "id": 3}');
     client.send({ execute: "cont", id: 4 });
     expect(await client.next()).toMatchObject({ event: "RESUME" });
     expect(await client.next()).toEqual({ return: {}, id: 4 });
@@ -34,11 +30,7 @@ describe("default commands", () => {
     expect(await a.next()).toEqual({ return: {}, id: 1 });
     expect(await b.next()).toMatchObject({ event: "POWERDOWN" });
     expect(await c.quiet()).toBe("");
-    expect(Object.keys(await (server.emit("X", { a: 1 }), b.next()))).toEqual([
-      "timestamp",
-      "event",
-      "data",
-    ]);
+    expect(Object.keys(await (server.emit("X", { a: 1 }), b.next()))).toEqual(["timestamp", "event", "data"]);
   });
 
   test("unexpected arguments are rejected like QEMU", async () => {
@@ -61,19 +53,8 @@ describe("default commands", () => {
       '{"return": {"qemu": {"micro": 22, "minor": 2, "major": 7}, "package": "Debian 1:7.2+dfsg-7+deb12u18+b3"}}',
     );
     client.send({ execute: "query-commands" });
-    const names = ((await client.next()).return as Array<{ name: string }>).map(
-      (c) => c.name,
-    );
-    expect(names).toEqual(
-      expect.arrayContaining([
-        "qmp_capabilities",
-        "query-status",
-        "stop",
-        "cont",
-        "quit",
-        "query-foo",
-      ]),
-    );
+    const names = ((await client.next()).return as Array<{ name: string }>).map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(["qmp_capabilities", "query-status", "stop", "cont", "quit", "query-foo"]));
   });
 
   test("quit: SHUTDOWN, then the reply, then the end of the stream", async () => {
@@ -114,18 +95,9 @@ test("a handler's signal aborts when its connection closes", async () => {
 
 describe("request validation", () => {
   test.each([
-    [
-      "[1,2]",
-      '{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}',
-    ],
-    [
-      "42 ",
-      '{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}',
-    ],
-    [
-      '{"id":7}',
-      `{"id": 7, "error": {"class": "GenericError", "desc": "QMP input lacks member 'execute'"}}`,
-    ],
+    ["[1,2]", '{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}'],
+    ["42 ", '{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}'],
+    ['{"id":7}', `{"id": 7, "error": {"class": "GenericError", "desc": "QMP input lacks member 'execute'"}}`],
     [
       '{"execute":5,"id":1}',
       `{"id": 1, "error": {"class": "GenericError", "desc": "QMP input member 'execute' must be a string"}}`,
@@ -134,26 +106,14 @@ describe("request validation", () => {
       '{"execute":"stop","arguments":[],"id":1}',
       `{"id": 1, "error": {"class": "GenericError", "desc": "QMP input member 'arguments' must be an object"}}`,
     ],
-    [
-      '{"execute":"stop","foo":1}',
-      `{"error": {"class": "GenericError", "desc": "QMP input member 'foo' is unexpected"}}`,
-    ],
+    ['{"execute":"stop","foo":1}', `{"error": {"class": "GenericError", "desc": "QMP input member 'foo' is unexpected"}}`],
     [
       '{"exec-oob":"yank","id":1}',
       `{"id": 1, "error": {"class": "GenericError", "desc": "QMP input member 'exec-oob' is unexpected"}}`,
     ],
-    [
-      "}",
-      '{"error": {"class": "GenericError", "desc": "JSON parse error, expecting value"}}',
-    ],
-    [
-      '{"execute":"stop",}',
-      '{"error": {"class": "GenericError", "desc": "JSON parse error, expecting value"}}',
-    ],
-    [
-      "nul ",
-      `{"error": {"class": "GenericError", "desc": "JSON parse error, invalid keyword 'nul'"}}`,
-    ],
+    ["}", '{"error": {"class": "GenericError", "desc": "JSON parse error, expecting value"}}'],
+    ['{"execute":"stop",}', '{"error": {"class": "GenericError", "desc": "JSON parse error, expecting value"}}'],
+    ["nul ", `{"error": {"class": "GenericError", "desc": "JSON parse error, invalid keyword 'nul'"}}`],
   ])("%s", async (input, reply) => {
     await using server = new QmpTestServer();
     const client = await negotiated(server);

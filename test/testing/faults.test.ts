@@ -1,15 +1,8 @@
 import { describe, expect, test } from "vitest";
 import { QmpTestServer } from "qmpkit/testing";
-import {
-  negotiated as negotiatedWith,
-  RawClient,
-  resources,
-  settledResources,
-  tick,
-} from "./raw-client.js";
+import { negotiated as negotiatedWith, RawClient, resources, settledResources, tick } from "./raw-client.js";
 
-const negotiated = (server: QmpTestServer): Promise<RawClient> =>
-  negotiatedWith(server, ["oob"]);
+const negotiated = (server: QmpTestServer): Promise<RawClient> => negotiatedWith(server, ["oob"]);
 
 describe("hang, delay, release", () => {
   test("hang holds replies (before the handler runs) until released", async () => {
@@ -70,9 +63,7 @@ describe("hang, delay, release", () => {
     client.send({ execute: "query-status", id: 1 });
     client.send({ execute: "stop", id: 2 });
     await tick();
-    expect(resources().filter((r) => r === "Timeout").length).toBeGreaterThan(
-      before.filter((r) => r === "Timeout").length,
-    );
+    expect(resources().filter((r) => r === "Timeout").length).toBeGreaterThan(before.filter((r) => r === "Timeout").length);
     const pending = server.nextCommand("never");
     await server.close();
     await expect(pending).rejects.toThrow("closed");
@@ -91,11 +82,7 @@ describe("raw output and disconnects", () => {
     await b.next();
     server.sendRaw("garbage\r\n");
     server.sendRaw(Buffer.from([0x7b, 0x7d, 0x0d, 0x0a]));
-    for (const c of [a, b])
-      expect([await c.nextLine(), await c.nextLine()]).toEqual([
-        "garbage",
-        "{}",
-      ]);
+    for (const c of [a, b]) expect([await c.nextLine(), await c.nextLine()]).toEqual(["garbage", "{}"]);
   });
 
   test("sendIdlessError", async () => {

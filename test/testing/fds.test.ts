@@ -1,15 +1,6 @@
 // The fake server receiving file descriptors (SCM_RIGHTS) from a QmpClient, like QEMU 7.2.
 import { execFileSync } from "node:child_process";
-import {
-  closeSync,
-  fstatSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  readSync,
-  rmSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, fstatSync, mkdtempSync, openSync, readdirSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
@@ -28,8 +19,7 @@ const openFds = (): number => readdirSync("/proc/self/fd").length;
 /** Polls until `check` holds (fds close on the server's side asynchronously). */
 async function eventually(check: () => boolean, ms = 1000): Promise<void> {
   const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 5));
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
 }
 
 const isOpen = (fd: number): boolean => {
@@ -63,8 +53,7 @@ describe.skipIf(!available && !required)("fd passing to QmpTestServer", () => {
   };
 
   beforeEach(async () => {
-    if (!available)
-      throw new Error("QMP_REQUIRE_QEMU is set but fd passing is unavailable");
+    if (!available) throw new Error("QMP_REQUIRE_QEMU is set but fd passing is unavailable");
     dir = mkdtempSync(join(tmpdir(), "qmp-test-fds-"));
     server = new QmpTestServer();
     const path = join(dir, "qmp.sock");
@@ -155,9 +144,7 @@ describe.skipIf(!available && !required)("fd passing to QmpTestServer", () => {
     await expect(qmp.removeFd(0)).rejects.toMatchObject({
       desc: "File descriptor named 'fdset-id:0' not found",
     });
-    expect(await qmp.execute("query-fdsets")).toEqual([
-      { fds: [{ fd: third.fd }], "fdset-id": 1 },
-    ]);
+    expect(await qmp.execute("query-fdsets")).toEqual([{ fds: [{ fd: third.fd }], "fdset-id": 1 }]);
     const many = await qmp.addFds([a, b]);
     expect(many).toEqual({
       fdsetId: 0,
@@ -185,9 +172,7 @@ describe.skipIf(!available && !required)("fd passing to QmpTestServer", () => {
 
   test("after a failed fd command the client drains the fd QEMU-style; nothing leaks into later commands", async () => {
     const { write } = pipe("p3");
-    await expect(
-      qmp.execute("closefd", { fdname: "nope" }, { fds: [write] }),
-    ).rejects.toBeInstanceOf(ExecuteError);
+    await expect(qmp.execute("closefd", { fdname: "nope" }, { fds: [write] })).rejects.toBeInstanceOf(ExecuteError);
     // The client's getfd/closefd drain ran before this (fd commands are serialized).
     await expect(qmp.addFd(write, { fdsetId: -1 })).rejects.toMatchObject({
       desc: "Parameter 'fdset-id' expects a non-negative value",
@@ -203,20 +188,12 @@ describe.skipIf(!available && !required)("fd passing to QmpTestServer", () => {
     const sock = await connectFdSocket(join(dir, "qmp.sock"));
     const raw = new RawClient(sock);
     await raw.negotiate();
-    sock.writeWithFds(
-      Buffer.from('{"execute":"getfd","arguments":{"fdname":"a"}}'),
-      [a.write],
-    );
+    sock.writeWithFds(Buffer.from('{"execute":"getfd","arguments":{"fdname":"a"}}'), [a.write]);
     sock.write(" \n");
-    sock.writeWithFds(
-      Buffer.from('{"execute":"getfd","arguments":{"fdname":"b"}}'),
-      [b.write],
-    );
+    sock.writeWithFds(Buffer.from('{"execute":"getfd","arguments":{"fdname":"b"}}'), [b.write]);
     expect(await raw.next()).toEqual({ return: {} });
     expect(await raw.next()).toEqual({ return: {} });
-    const [first, second] = server.received.filter(
-      (m) => m.command === "getfd",
-    );
+    const [first, second] = server.received.filter((m) => m.command === "getfd");
     writeSync(first?.fds?.[0] ?? -1, "to a");
     writeSync(second?.fds?.[0] ?? -1, "to b");
     expect([readPipe(a.read), readPipe(b.read)]).toEqual(["to a", "to b"]);
@@ -249,8 +226,7 @@ test("fds go to the message whose bytes they came with, by stream offset", async
   await using server = new QmpTestServer({ greeting: false });
   const stream = new ScriptedFdStream();
   const [a, b, c] = [0, 1, 2].map(() => openSync("/dev/null", "r"));
-  const cmd = (name: string): string =>
-    JSON.stringify({ execute: "getfd", arguments: { fdname: name } });
+  const cmd = (name: string): string => JSON.stringify({ execute: "getfd", arguments: { fdname: name } });
   const first = cmd("a");
   const second = ` ${cmd("b")}`;
   // One chunk holding both messages: a batch at byte 0 (before a), two batches within b
@@ -265,15 +241,9 @@ test("fds go to the message whose bytes they came with, by stream offset", async
   await new Promise((r) => setImmediate(r));
   expect(server.received.map((m) => m.fds)).toEqual([[a], [c]]);
   expect(stream.output).toBe('{"return": {}}\r\n{"return": {}}\r\n');
-  expect([isOpen(a ?? -1), isOpen(b ?? -1), isOpen(c ?? -1)]).toEqual([
-    true,
-    false,
-    true,
-  ]);
+  expect([isOpen(a ?? -1), isOpen(b ?? -1), isOpen(c ?? -1)]).toEqual([true, false, true]);
   // The batch for bytes not received yet stays with the stream (its owner closes it).
-  expect(stream.takeReceivedFds()).toEqual([
-    { offset: first.length + second.length, fds: [later] },
-  ]);
+  expect(stream.takeReceivedFds()).toEqual([{ offset: first.length + second.length, fds: [later] }]);
   closeSync(later);
   await server.close();
   expect([isOpen(a ?? -1), isOpen(c ?? -1)]).toEqual([false, false]);

@@ -10,16 +10,8 @@ describe("ids", () => {
     ["uint64 max", "18446744073709551615", "18446744073709551615"],
     ["int64 min", "-9223372036854775808", "-9223372036854775808"],
     ["beyond uint64, as a double like QEMU", "99999999999999999999", "1e+20"],
-    [
-      "below int64, as a double like QEMU",
-      "-18446744073709551615",
-      "-1.8446744073709552e+19",
-    ],
-    [
-      "an object",
-      '{"b":[1,2.5,null,true],"a":"x"}',
-      '{"b": [1, 2.5, null, true], "a": "x"}',
-    ],
+    ["below int64, as a double like QEMU", "-18446744073709551615", "-1.8446744073709552e+19"],
+    ["an object", '{"b":[1,2.5,null,true],"a":"x"}', '{"b": [1, 2.5, null, true], "a": "x"}'],
     ["null", "null", "null"],
     ["a float written as 1.0", "1.0", "1"],
     ["non-ASCII text", '"é😀"', '"\\u00E9\\uD83D\\uDE00"'],
@@ -48,12 +40,8 @@ describe("ids", () => {
     const seen: unknown[] = [];
     server.handle("echo", (args, ctx) => (seen.push(ctx.id), args));
     const client = await negotiated(server);
-    client.send(
-      '{"execute":"echo","arguments":{"n":18446744073709551615},"id":12345678901234567890}',
-    );
-    expect(await client.nextLine()).toBe(
-      '{"return": {"n": 18446744073709551615}, "id": 12345678901234567890}',
-    );
+    client.send('{"execute":"echo","arguments":{"n":18446744073709551615},"id":12345678901234567890}');
+    expect(await client.nextLine()).toBe('{"return": {"n": 18446744073709551615}, "id": 12345678901234567890}');
     expect(seen).toEqual([12345678901234567890n]);
     expect(server.received.at(-1)).toMatchObject({
       command: "echo",

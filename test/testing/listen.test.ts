@@ -5,12 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { QmpTestServer } from "qmpkit/testing";
-import {
-  negotiated,
-  RawClient,
-  resources,
-  settledResources,
-} from "./raw-client.js";
+import { negotiated, RawClient, resources, settledResources } from "./raw-client.js";
 
 describe("listening", () => {
   let dir: string;
@@ -89,9 +84,7 @@ describe("listening", () => {
     const client = await accepted;
     await client.negotiate();
     expect(server.connections).toBe(1);
-    await expect(
-      server.connectTo({ path: join(dir, "nobody") }),
-    ).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(server.connectTo({ path: join(dir, "nobody") })).rejects.toMatchObject({ code: "ENOENT" });
     client.close();
   });
 
@@ -127,15 +120,9 @@ describe("record", () => {
       args: {},
       connection: 1,
     });
-    expect(server.received.map((m) => m.command)).toEqual([
-      "qmp_capabilities",
-      "stop",
-      "cont",
-    ]);
+    expect(server.received.map((m) => m.command)).toEqual(["qmp_capabilities", "stop", "cont"]);
     expect(server.received[2]).not.toHaveProperty("id");
-    await expect(
-      server.nextCommand(undefined, { timeout: 20 }),
-    ).rejects.toMatchObject({ name: "TimeoutError" });
+    await expect(server.nextCommand(undefined, { timeout: 20 })).rejects.toMatchObject({ name: "TimeoutError" });
     const controller = new AbortController();
     const aborted = server.nextCommand("x", { signal: controller.signal });
     controller.abort(new Error("stop waiting"));

@@ -80,12 +80,7 @@ describe("greeting and negotiation", () => {
     await using server = new QmpTestServer();
     const client = new RawClient(server.connectPair());
     await client.next();
-    for (const args of [
-      { enable: ["foo"] },
-      { enable: "oob" },
-      { x: 1 },
-      { enable: [1] },
-    ]) {
+    for (const args of [{ enable: ["foo"] }, { enable: "oob" }, { x: 1 }, { enable: [1] }]) {
       client.send({ execute: "qmp_capabilities", arguments: args });
       expect(await client.next()).toMatchObject({
         error: { class: "GenericError" },
@@ -115,9 +110,7 @@ describe("greeting and negotiation", () => {
     await using server = new QmpTestServer();
     const client = new RawClient(server.connectPair());
     await client.next();
-    client.send(
-      '{"execute":"qmp_capabilities"}{"execute":"query-status","id":1}',
-    );
+    client.send('{"execute":"qmp_capabilities"}{"execute":"query-status","id":1}');
     expect(await client.next()).toEqual({ return: {} });
     expect(await client.next()).toMatchObject({
       id: 1,
@@ -132,9 +125,7 @@ describe("greeting and negotiation", () => {
     });
     const client = new RawClient(server.connectPair(), "\n");
     client.send({ execute: "query-status", id: 1 });
-    expect(await client.nextLine()).toBe(
-      '{"return": {"status": "running", "singlestep": false, "running": true}, "id": 1}',
-    );
+    expect(await client.nextLine()).toBe('{"return": {"status": "running", "singlestep": false, "running": true}, "id": 1}');
     client.send({ execute: "qmp_capabilities", id: 2 });
     expect(await client.next()).toMatchObject({
       id: 2,
@@ -171,14 +162,10 @@ describe("handlers", () => {
     server.handle("boom", () => {
       throw new Error("kaboom");
     });
-    server.handle("async-boom", () =>
-      Promise.reject(new QmpTestError("KVMMissingCap", "no")),
-    );
+    server.handle("async-boom", () => Promise.reject(new QmpTestError("KVMMissingCap", "no")));
     const client = await negotiated(server);
     client.send({ execute: "dev", id: 1 });
-    expect(await client.nextLine()).toBe(
-      '{"id": 1, "error": {"class": "DeviceNotFound", "desc": "Device \'x\' not found"}}',
-    );
+    expect(await client.nextLine()).toBe('{"id": 1, "error": {"class": "DeviceNotFound", "desc": "Device \'x\' not found"}}');
     client.send({ execute: "boom" });
     expect(await client.next()).toEqual({
       error: { class: "GenericError", desc: "kaboom" },
@@ -247,18 +234,9 @@ describe("handlers", () => {
   test("ctx: command, oob, connection, afterReply, end", async () => {
     await using server = new QmpTestServer();
     server.handle("bye", (_args, ctx) => {
-      expect([ctx.command, ctx.oob, ctx.connection, ctx.negotiated]).toEqual([
-        "bye",
-        false,
-        1,
-        true,
-      ]);
+      expect([ctx.command, ctx.oob, ctx.connection, ctx.negotiated]).toEqual(["bye", false, 1, true]);
       ctx.afterReply(() => {
-        ctx.emit(
-          "GOODBYE",
-          { n: 1 },
-          { timestamp: { seconds: -1, microseconds: -1 } },
-        );
+        ctx.emit("GOODBYE", { n: 1 }, { timestamp: { seconds: -1, microseconds: -1 } });
         ctx.end();
       });
       return {};

@@ -11,9 +11,7 @@ import { QmpTestServer, type QmpTestServerOptions } from "qmpkit/testing";
 
 const QEMU = "qemu-system-x86_64";
 const haveQemu = spawnSync(QEMU, ["--version"]).status === 0;
-const required =
-  process.env["QMP_REQUIRE_QEMU"] !== undefined &&
-  process.env["QMP_REQUIRE_QEMU"] !== "";
+const required = process.env["QMP_REQUIRE_QEMU"] !== undefined && process.env["QMP_REQUIRE_QEMU"] !== "";
 
 // Each entry is written on its own; objects with several keys in an id are avoided
 // because QEMU prints dictionary keys in hash order. QEMU answers exec-oob from its I/O
@@ -82,10 +80,7 @@ async function transcript(stream: Duplex): Promise<string[]> {
   stream.on("end", () => fail(new Error(`ended early: ${text}`)));
   const until = async (id: string): Promise<void> => {
     want = `"id": "${id}"`;
-    while (
-      !text.includes(want + "}\r\n") &&
-      !text.includes(want + "\r\n}\r\n")
-    ) {
+    while (!text.includes(want + "}\r\n") && !text.includes(want + "\r\n}\r\n")) {
       if (failure !== undefined) throw failure;
       await new Promise<void>((resolve) => (wake = resolve));
     }
@@ -100,12 +95,7 @@ async function transcript(stream: Duplex): Promise<string[]> {
   }
   await until("end");
   stream.destroy();
-  return text
-    .replace(
-      /"seconds": \d+,(\s*)"microseconds": \d+/g,
-      '"seconds": S,$1"microseconds": U',
-    )
-    .split("\r\n");
+  return text.replace(/"seconds": \d+,(\s*)"microseconds": \d+/g, '"seconds": S,$1"microseconds": U').split("\r\n");
 }
 
 /** QEMU creates the socket file before it listens: retry until it accepts. */
@@ -123,17 +113,10 @@ async function connectWhenReady(path: string): Promise<Socket> {
   }
 }
 
-async function compare(
-  monitor: (path: string) => string[],
-  options: QmpTestServerOptions,
-): Promise<void> {
+async function compare(monitor: (path: string) => string[], options: QmpTestServerOptions): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "qmp-parity-"));
   const path = join(dir, "qmp.sock");
-  const qemu = spawn(
-    QEMU,
-    ["-machine", "none", "-nodefaults", "-display", "none", ...monitor(path)],
-    { stdio: "ignore" },
-  );
+  const qemu = spawn(QEMU, ["-machine", "none", "-nodefaults", "-display", "none", ...monitor(path)], { stdio: "ignore" });
   try {
     const socket = await connectWhenReady(path);
     const real = await transcript(socket);
@@ -144,10 +127,7 @@ async function compare(
     const fake = await transcript(server.connectPair());
     // The greeting is compared only where the installed QEMU is the measured 7.2 build.
     const greetingLines = options.pretty === true ? real.indexOf("}") + 1 : 1;
-    const measured = real
-      .slice(0, greetingLines)
-      .join("")
-      .includes("Debian 1:7.2+dfsg-7+deb12u18+b3");
+    const measured = real.slice(0, greetingLines).join("").includes("Debian 1:7.2+dfsg-7+deb12u18+b3");
     if (!measured) {
       real.splice(0, greetingLines);
       fake.splice(0, greetingLines);

@@ -67,15 +67,9 @@ export class RawClient {
         this.#consumed = end + this.separator.length;
         return line;
       }
-      if (this.#done)
-        throw new Error(
-          `stream ended; unread: ${JSON.stringify(this.text.slice(this.#consumed))}`,
-        );
+      if (this.#done) throw new Error(`stream ended; unread: ${JSON.stringify(this.text.slice(this.#consumed))}`);
       const left = deadline - Date.now();
-      if (left <= 0)
-        throw new Error(
-          `timeout; unread: ${JSON.stringify(this.text.slice(this.#consumed))}`,
-        );
+      if (left <= 0) throw new Error(`timeout; unread: ${JSON.stringify(this.text.slice(this.#consumed))}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#wake = () => {
@@ -98,14 +92,9 @@ export class RawClient {
   /** Reads the greeting and negotiates. */
   async negotiate(enable?: string[]): Promise<void> {
     await this.next();
-    this.send(
-      enable === undefined
-        ? { execute: "qmp_capabilities" }
-        : { execute: "qmp_capabilities", arguments: { enable } },
-    );
+    this.send(enable === undefined ? { execute: "qmp_capabilities" } : { execute: "qmp_capabilities", arguments: { enable } });
     const reply = await this.next();
-    if (JSON.stringify(reply) !== '{"return":{}}')
-      throw new Error(`negotiation failed: ${JSON.stringify(reply)}`);
+    if (JSON.stringify(reply) !== '{"return":{}}') throw new Error(`negotiation failed: ${JSON.stringify(reply)}`);
   }
 
   /** Asserts that nothing more arrives within `ms`. */
@@ -120,23 +109,13 @@ export class RawClient {
 }
 
 /** An in-memory client that has read the greeting and negotiated. */
-export async function negotiated(
-  server: QmpTestServer,
-  enable?: string[],
-): Promise<RawClient> {
+export async function negotiated(server: QmpTestServer, enable?: string[]): Promise<RawClient> {
   const client = new RawClient(server.connectPair());
   await client.negotiate(enable);
   return client;
 }
 
-const WATCHED_RESOURCES = new Set([
-  "Timeout",
-  "PipeWrap",
-  "PipeServerWrap",
-  "TCPWrap",
-  "TCPSocketWrap",
-  "TCPServerWrap",
-]);
+const WATCHED_RESOURCES = new Set(["Timeout", "PipeWrap", "PipeServerWrap", "TCPWrap", "TCPSocketWrap", "TCPServerWrap"]);
 
 /** Timers, sockets and servers alive now (the runner's own pipes are in both samples). */
 export function resources(): string[] {
@@ -150,16 +129,10 @@ export function resources(): string[] {
  * Waits (up to `ms`) for the live resources to come back to `before`, returning them:
  * short timers of the runner or of earlier tests may still be finishing.
  */
-export async function settledResources(
-  before: readonly string[],
-  ms = 200,
-): Promise<string[]> {
+export async function settledResources(before: readonly string[], ms = 200): Promise<string[]> {
   const deadline = Date.now() + ms;
   let now = resources();
-  while (
-    JSON.stringify(now) !== JSON.stringify(before) &&
-    Date.now() < deadline
-  ) {
+  while (JSON.stringify(now) !== JSON.stringify(before) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 5));
     now = resources();
   }

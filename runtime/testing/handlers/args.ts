@@ -7,24 +7,14 @@
 import { QmpTestError } from "../errors.js";
 
 /** Rejects members other than `allowed`, with QEMU's wording. */
-export function expectArgs(
-  args: Record<string, unknown>,
-  allowed: readonly string[] = [],
-): void {
+export function expectArgs(args: Record<string, unknown>, allowed: readonly string[] = []): void {
   for (const key of Object.keys(args)) {
-    if (!allowed.includes(key))
-      throw new QmpTestError(
-        "GenericError",
-        `Parameter '${key}' is unexpected`,
-      );
+    if (!allowed.includes(key)) throw new QmpTestError("GenericError", `Parameter '${key}' is unexpected`);
   }
 }
 
 function invalid(name: string, expected: string): QmpTestError {
-  return new QmpTestError(
-    "GenericError",
-    `Invalid parameter type for '${name}', expected: ${expected}`,
-  );
+  return new QmpTestError("GenericError", `Invalid parameter type for '${name}', expected: ${expected}`);
 }
 
 function missing(name: string): QmpTestError {
@@ -32,11 +22,7 @@ function missing(name: string): QmpTestError {
 }
 
 /** A string member; `undefined` when absent and optional. */
-export function stringArg(
-  args: Record<string, unknown>,
-  name: string,
-  required: boolean,
-): string | undefined {
+export function stringArg(args: Record<string, unknown>, name: string, required: boolean): string | undefined {
   const value = args[name];
   if (value === undefined) {
     if (required) throw missing(name);
@@ -47,18 +33,13 @@ export function stringArg(
 }
 
 /** An integer member (a `bigint` is converted); `undefined` when absent and optional. */
-export function intArg(
-  args: Record<string, unknown>,
-  name: string,
-  required: boolean,
-): number | undefined {
+export function intArg(args: Record<string, unknown>, name: string, required: boolean): number | undefined {
   const value = args[name];
   if (value === undefined) {
     if (required) throw missing(name);
     return undefined;
   }
   if (typeof value === "bigint") return Number(value);
-  if (typeof value !== "number" || !Number.isInteger(value))
-    throw invalid(name, "integer");
+  if (typeof value !== "number" || !Number.isInteger(value)) throw invalid(name, "integer");
   return value;
 }

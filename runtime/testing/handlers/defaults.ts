@@ -14,41 +14,23 @@ const qmpCapabilities: Handler = (args, ctx) => {
   const { server } = ctx;
   if (server.greeting === false) {
     // No greeting means a qemu-ga style server, which has no such command.
-    throw new QmpTestError(
-      "CommandNotFound",
-      "The command qmp_capabilities has not been found",
-    );
+    throw new QmpTestError("CommandNotFound", "The command qmp_capabilities has not been found");
   }
   if (ctx.negotiated) {
-    throw new QmpTestError(
-      "CommandNotFound",
-      "Capabilities negotiation is already complete, command ignored",
-    );
+    throw new QmpTestError("CommandNotFound", "Capabilities negotiation is already complete, command ignored");
   }
   expectArgs(args, ["enable"]);
   const enable = args["enable"];
   if (enable === undefined) return {};
-  if (!Array.isArray(enable))
-    throw new QmpTestError(
-      "GenericError",
-      "Invalid parameter type for 'enable', expected: array",
-    );
+  if (!Array.isArray(enable)) throw new QmpTestError("GenericError", "Invalid parameter type for 'enable', expected: array");
   const offered = server.greeting.QMP.capabilities;
   for (const [i, cap] of enable.entries()) {
     if (typeof cap !== "string") {
-      throw new QmpTestError(
-        "GenericError",
-        `Invalid parameter type for 'enable[${i}]', expected: string`,
-      );
+      throw new QmpTestError("GenericError", `Invalid parameter type for 'enable[${i}]', expected: string`);
     }
-    if (cap === "oob" && !offered.includes(cap))
-      throw new QmpTestError("GenericError", "Capability 'oob' not available");
+    if (cap === "oob" && !offered.includes(cap)) throw new QmpTestError("GenericError", "Capability 'oob' not available");
     // QEMU 7.2 really names the parameter 'null' here.
-    if (!offered.includes(cap))
-      throw new QmpTestError(
-        "GenericError",
-        `Parameter 'null' does not accept value '${cap}'`,
-      );
+    if (!offered.includes(cap)) throw new QmpTestError("GenericError", `Parameter 'null' does not accept value '${cap}'`);
   }
   return {};
 };

@@ -14,11 +14,7 @@ import { expectArgs, intArg, stringArg } from "./args.js";
 /** Takes the fd an fd-taking command needs, or fails like QEMU. */
 function requireFd(ctx: HandlerContext): number {
   const fd = ctx.takeFd();
-  if (fd === undefined)
-    throw new QmpTestError(
-      "GenericError",
-      "No file descriptor supplied via SCM_RIGHTS",
-    );
+  if (fd === undefined) throw new QmpTestError("GenericError", "No file descriptor supplied via SCM_RIGHTS");
   return fd;
 }
 
@@ -30,10 +26,7 @@ const getfd: Handler = (args, ctx) => {
   const fd = requireFd(ctx);
   if (/^[0-9]/.test(fdname)) {
     closeFd(fd);
-    throw new QmpTestError(
-      "GenericError",
-      "Parameter 'fdname' expects a name not starting with a digit",
-    );
+    throw new QmpTestError("GenericError", "Parameter 'fdname' expects a name not starting with a digit");
   }
   fdStateOf(ctx).connection.name(fdname, fd);
   return {};
@@ -43,10 +36,7 @@ const closefd: Handler = (args, ctx) => {
   const fdname = stringArg(args, "fdname", true) ?? "";
   expectArgs(args, ["fdname"]);
   if (!fdStateOf(ctx).connection.unname(fdname))
-    throw new QmpTestError(
-      "GenericError",
-      `File descriptor named '${fdname}' not found`,
-    );
+    throw new QmpTestError("GenericError", `File descriptor named '${fdname}' not found`);
   return {};
 };
 

@@ -101,7 +101,6 @@ export function toSchemaInfo(ir: Schema): RawEntry[] {
       ...(c.allowOob ? { "allow-oob": true } : {}),
     });
   }
-  for (const e of ir.events)
-    out.push({ name: e.name, "meta-type": "event", ...features(e.features), "arg-type": name(e.data) });
+  for (const e of ir.events) out.push({ name: e.name, "meta-type": "event", ...features(e.features), "arg-type": name(e.data) });
   return [...out, ...entries.values()].reverse();
 }
