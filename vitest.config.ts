@@ -16,7 +16,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 20_000,
     // In CI also write a machine-readable summary; .ci/run prints its closing line from it.
-    reporters: process.env["CI"] ? ["default", ["json", { outputFile: "dist/test-results.json" }]] : ["default"],
+    reporters: process.env["CI"] ? ["default", ["json", { outputFile: "node_modules/.cache/qmpkit-test-results.json" }]] : ["default"],
     hookTimeout: 20_000,
   },
 });
