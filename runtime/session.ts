@@ -146,9 +146,8 @@ export class Session {
     const inBand = message["exec-oob"] === undefined;
     let text: string;
     try {
-      this.options.hooks.outbound?.(message);
-      // Serialise before anything is registered: a circular argument rejects cleanly here.
-      text = stringifyMessage(message);
+      // Before anything is registered: a circular argument or a throwing hook rejects cleanly.
+      text = this.serialise(message);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -202,8 +201,7 @@ export class Session {
     if (message["id"] === undefined) message["id"] = `noreply-${++this.lastId}`;
     let text: string;
     try {
-      this.options.hooks.outbound?.(message);
-      text = stringifyMessage(message);
+      text = this.serialise(message);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -213,6 +211,12 @@ export class Session {
         error ? reject(new DisconnectedError(`write failed: ${error.message}`, { cause: error })) : resolve(undefined),
       );
     });
+  }
+
+  // Shows the message to the outbound hook, then serialises it; both may throw.
+  private serialise(message: Record<string, unknown>): string {
+    this.options.hooks.outbound?.(message);
+    return stringifyMessage(message);
   }
 
   /**
