@@ -39,6 +39,12 @@ export interface QmpClientOptions {
    * exactly, whatever this option says.
    */
   bigint?: boolean | undefined;
+  /**
+   * Over TLS, send one TLS record per byte (default true). QEMU 7.2 reads a TLS monitor one
+   * byte per socket wake-up and leaves the rest of a record waiting, so a command sent in one
+   * record stalls; set false only for servers without that behaviour.
+   */
+  tlsByteRecords?: boolean | undefined;
   /** Where debug lines and warnings go (default: silent unless `DEBUG=qmpkit` or `NODE_DEBUG=qmpkit`). */
   logger?: QmpLogger | undefined;
   /** Traffic hooks for logging or filtering. */

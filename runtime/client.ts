@@ -60,6 +60,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     maxInFlight: number;
     fdPassing: boolean;
     bigint: boolean;
+    tlsByteRecords: boolean;
     logger: QmpLogger;
     hooks: MessageHooks;
     debug: boolean;
@@ -80,6 +81,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       maxInFlight: positiveInteger("maxInFlight", options.maxInFlight ?? 8),
       fdPassing: options.fdPassing ?? true,
       bigint: options.bigint ?? false,
+      tlsByteRecords: options.tlsByteRecords ?? true,
       logger,
       hooks: options.hooks ?? {},
       debug: options.logger !== undefined || debugFromEnv,

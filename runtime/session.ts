@@ -15,6 +15,7 @@ import {
   type QmpGreeting,
   type ReplyEnvelope,
 } from "./envelopes.js";
+import { ByteRecordWriter } from "./byte-record-writer.js";
 import { FdLane } from "./fd-lane.js";
 import { MessageFramer } from "./framing.js";
 import { parseQmpJson } from "./json-parse.js";
@@ -62,6 +63,8 @@ export type ReplyHook = (reply: ReplyEnvelope | undefined) => void;
 /** @internal */
 export class Session {
   readonly framer: MessageFramer;
+  // TLS to QEMU needs one record per byte (see ByteRecordWriter); other transports write directly.
+  private readonly byteRecords: ByteRecordWriter | undefined;
   /** True once oob was negotiated on this connection. */
   oob = false;
   /** Set when we sent `quit`: the end of the stream is then expected. */
@@ -91,12 +94,14 @@ export class Session {
       maxMessageBytes: number;
       maxInFlight: number;
       bigint: boolean;
+      tlsByteRecords: boolean;
       logger: QmpLogger;
       debug: boolean;
       hooks: MessageHooks;
     },
   ) {
     this.framer = new MessageFramer(options.maxMessageBytes);
+    this.byteRecords = kind === "tls" && options.tlsByteRecords ? new ByteRecordWriter(stream) : undefined;
     const sink = { message: (text: string) => this.onMessage(text), delimiter: () => {} };
     stream.on("data", (chunk: Buffer | string) => {
       if (this.done) return;
@@ -207,10 +212,15 @@ export class Session {
     }
     if (this.options.debug) this.options.logger.debug(`-> ${text}`);
     return new Promise((resolve, reject) => {
-      this.stream.write(text, (error) =>
+      this.writeText(text, (error) =>
         error ? reject(new DisconnectedError(`write failed: ${error.message}`, { cause: error })) : resolve(undefined),
       );
     });
+  }
+
+  private writeText(text: string | Buffer, done?: (error?: Error | null) => void): void {
+    if (this.byteRecords !== undefined) this.byteRecords.write(text, done);
+    else this.stream.write(text, done);
   }
 
   // Shows the message to the outbound hook, then serialises it; both may throw.
@@ -224,7 +234,7 @@ export class Session {
    * makes the reader discard everything up to the agent's 0xFF marker.
    */
   resync(): void {
-    this.stream.write(Buffer.from([0xff]));
+    this.writeText(Buffer.from([0xff]));
     this.framer.resync();
   }
 
@@ -261,7 +271,7 @@ export class Session {
     const text = entry.text;
     if (this.options.debug) this.options.logger.debug(`-> ${text.length > 1000 ? text.slice(0, 1000) + "…" : text}`);
     if (entry.fds === undefined) {
-      this.stream.write(text);
+      this.writeText(text);
       return;
     }
     // The fds travel in the same sendmsg as the message's first bytes, so QEMU ties them to it.
