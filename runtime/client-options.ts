@@ -4,8 +4,15 @@
  */
 import type { AddressInfo } from "node:net";
 import type { ExecuteOptions } from "./api.js";
-import type { QmpLogger } from "./logger.js";
-import type { MessageHooks } from "./session.js";
+import { debugFromEnv, defaultLogger, type QmpLogger } from "./logger.js";
+
+/** Traffic hooks: observe (and, inbound, filter) every message. */
+export interface MessageHooks {
+  /** Called with each parsed inbound message; return `false` to drop it. */
+  inbound?: ((message: Record<string, unknown>) => boolean | void) | undefined;
+  /** Called with each outbound message when it is sent (or queued behind the in-flight window). */
+  outbound?: ((message: Record<string, unknown>) => void) | undefined;
+}
 
 /** Connection state. `idle` covers both "never connected" and "disconnected". */
 export type QmpState = "idle" | "connecting" | "running" | "disconnecting";
@@ -71,3 +78,43 @@ export type QmpCommandMessage =
 
 /** Options for {@link QmpClient.executeUntil}. */
 export type ExecuteUntilOptions = Omit<ExecuteOptions, "oob">;
+
+/** @internal Options with every default filled in. */
+export interface ResolvedClientOptions {
+  name: string;
+  negotiate: boolean;
+  awaitGreeting: boolean;
+  oob: boolean;
+  maxMessageBytes: number;
+  maxInFlight: number;
+  fdPassing: boolean;
+  bigint: boolean;
+  tlsByteRecords: boolean;
+  logger: QmpLogger;
+  hooks: MessageHooks;
+  /** Whether to build debug lines at all (a logger was given, or DEBUG/NODE_DEBUG asks for them). */
+  debug: boolean;
+}
+
+/** @internal Fills in defaults and rejects values that cannot work. */
+export function resolveClientOptions(options: QmpClientOptions): ResolvedClientOptions {
+  return {
+    name: options.name ?? "qmp",
+    negotiate: options.negotiate ?? true,
+    awaitGreeting: options.awaitGreeting ?? true,
+    oob: options.oob ?? true,
+    maxMessageBytes: positiveInteger("maxMessageBytes", options.maxMessageBytes ?? 64 * 1024 * 1024),
+    maxInFlight: positiveInteger("maxInFlight", options.maxInFlight ?? 8),
+    fdPassing: options.fdPassing ?? true,
+    bigint: options.bigint ?? false,
+    tlsByteRecords: options.tlsByteRecords ?? true,
+    logger: options.logger ?? defaultLogger,
+    hooks: options.hooks ?? {},
+    debug: options.logger !== undefined || debugFromEnv,
+  };
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  return value;
+}

@@ -20,17 +20,18 @@ import { ConnectError, DisconnectedError, ExecuteError, ProtocolError, StateErro
 import { EventHub, type EventCallback } from "./event-hub.js";
 import { EventListener, type EventMatch, type ListenOptions } from "./event-listener.js";
 import type { EventEnvelope, QmpGreeting } from "./envelopes.js";
-import { debugFromEnv, defaultLogger, type QmpLogger } from "./logger.js";
 import { toFd } from "./fd/index.js";
 import * as fdCommands from "./fd-commands.js";
-import { Session, type MessageHooks } from "./session.js";
-import type {
-  AcceptOptions,
-  ConnectOptions,
-  ExecuteUntilOptions,
-  QmpClientOptions,
-  QmpCommandMessage,
-  QmpState,
+import { Session } from "./session.js";
+import {
+  resolveClientOptions,
+  type AcceptOptions,
+  type ConnectOptions,
+  type ExecuteUntilOptions,
+  type QmpClientOptions,
+  type QmpCommandMessage,
+  type QmpState,
+  type ResolvedClientOptions,
 } from "./client-options.js";
 import { acceptTransport, openTransport, type AcceptTarget, type ConnectTarget, type OpenTransport } from "./transport.js";
 
@@ -51,42 +52,15 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
   private lastGreeting: QmpGreeting | undefined;
   private readonly stateCallbacks = new Set<(state: QmpState, previous: QmpState, error?: Error) => void>();
   private readonly events: EventHub;
-  private readonly options: {
-    name: string;
-    negotiate: boolean;
-    awaitGreeting: boolean;
-    oob: boolean;
-    maxMessageBytes: number;
-    maxInFlight: number;
-    fdPassing: boolean;
-    bigint: boolean;
-    tlsByteRecords: boolean;
-    logger: QmpLogger;
-    hooks: MessageHooks;
-    debug: boolean;
-  };
+  private readonly options: ResolvedClientOptions;
   private handshake: { greeting(greeting: QmpGreeting): void; ended(error: Error | undefined): void } | undefined;
   private connectAbort: AbortController | undefined;
   private connecting: Promise<void> | undefined;
   private disconnecting: Promise<void> | undefined;
 
   constructor(options: QmpClientOptions = {}) {
-    const logger = options.logger ?? defaultLogger;
-    this.options = {
-      name: options.name ?? "qmp",
-      negotiate: options.negotiate ?? true,
-      awaitGreeting: options.awaitGreeting ?? true,
-      oob: options.oob ?? true,
-      maxMessageBytes: positiveInteger("maxMessageBytes", options.maxMessageBytes ?? 64 * 1024 * 1024),
-      maxInFlight: positiveInteger("maxInFlight", options.maxInFlight ?? 8),
-      fdPassing: options.fdPassing ?? true,
-      bigint: options.bigint ?? false,
-      tlsByteRecords: options.tlsByteRecords ?? true,
-      logger,
-      hooks: options.hooks ?? {},
-      debug: options.logger !== undefined || debugFromEnv,
-    };
-    this.events = new EventHub(logger);
+    this.options = resolveClientOptions(options);
+    this.events = new EventHub(this.options.logger);
   }
 
   /** The current connection state. */
@@ -411,11 +385,6 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       }
     }
   }
-}
-
-function positiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
 }
 
 function describe(error: unknown): string {

@@ -48,3 +48,30 @@ export function lastValidationError(which: "isGreeting" | "isReply" | "isEvent")
   const first = validators[which].errors?.[0];
   return first ? `${first.instancePath || "/"} ${first.message ?? "is invalid"}` : "is invalid";
 }
+
+/** What an inbound message is, or why it is not valid QMP. */
+export type ClassifiedMessage =
+  | { kind: "reply"; reply: ReplyEnvelope }
+  | { kind: "event"; event: EventEnvelope }
+  | { kind: "greeting"; greeting: QmpGreeting }
+  | { kind: "invalid"; reason: string };
+
+/** Tells replies, events and greetings apart and validates each against its envelope. */
+export function classifyMessage(record: Record<string, unknown>): ClassifiedMessage {
+  if ("return" in record || "error" in record) {
+    return isReply(record)
+      ? { kind: "reply", reply: record }
+      : { kind: "invalid", reason: `malformed reply: ${lastValidationError("isReply")}` };
+  }
+  if ("event" in record) {
+    return isEvent(record)
+      ? { kind: "event", event: record }
+      : { kind: "invalid", reason: `malformed event: ${lastValidationError("isEvent")}` };
+  }
+  if ("QMP" in record) {
+    return isGreeting(record)
+      ? { kind: "greeting", greeting: record.QMP }
+      : { kind: "invalid", reason: `malformed greeting: ${lastValidationError("isGreeting")}` };
+  }
+  return { kind: "invalid", reason: "server message is neither a reply, an event nor a greeting" };
+}

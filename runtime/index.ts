@@ -19,7 +19,7 @@ export { EventListener, matchesPattern } from "./event-listener.js";
 export type { ListenOptions, WaitOptions, OverflowPolicy, EventMatch } from "./event-listener.js";
 export type { QmpGreeting } from "./envelopes.js";
 export type { QmpLogger } from "./logger.js";
-export type { MessageHooks } from "./session.js";
+export type { MessageHooks } from "./client-options.js";
 export type { ConnectTarget, AcceptTarget, TransportKind } from "./transport.js";
 export type {
   ExecuteOptions,

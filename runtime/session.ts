@@ -6,31 +6,15 @@
 import type { Duplex } from "node:stream";
 import type { ExecuteOptions } from "./api.js";
 import { DisconnectedError, ExecuteError, ProtocolError } from "./errors.js";
-import {
-  isEvent,
-  isGreeting,
-  isReply,
-  lastValidationError,
-  type EventEnvelope,
-  type QmpGreeting,
-  type ReplyEnvelope,
-} from "./envelopes.js";
+import type { ResolvedClientOptions } from "./client-options.js";
+import { classifyMessage, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
 import { ByteRecordWriter } from "./byte-record-writer.js";
 import { FdLane } from "./fd-lane.js";
 import { MessageFramer } from "./framing.js";
 import { parseQmpJson } from "./json-parse.js";
 import { stringifyMessage } from "./json-stringify.js";
-import type { QmpLogger } from "./logger.js";
 import type { FdCapableSocket } from "./fd/index.js";
 import type { TransportKind } from "./transport.js";
-
-/** Traffic hooks: observe (and, inbound, filter) every message. */
-export interface MessageHooks {
-  /** Called with each parsed inbound message; return `false` to drop it. */
-  inbound?: ((message: Record<string, unknown>) => boolean | void) | undefined;
-  /** Called with each outbound message when it is sent (or queued behind the in-flight window). */
-  outbound?: ((message: Record<string, unknown>) => void) | undefined;
-}
 
 /** What a session tells its owner. */
 export interface SessionEvents {
@@ -90,15 +74,10 @@ export class Session {
     readonly kind: TransportKind,
     readonly path: string | undefined,
     private readonly owner: SessionEvents,
-    private readonly options: {
-      maxMessageBytes: number;
-      maxInFlight: number;
-      bigint: boolean;
-      tlsByteRecords: boolean;
-      logger: QmpLogger;
-      debug: boolean;
-      hooks: MessageHooks;
-    },
+    private readonly options: Pick<
+      ResolvedClientOptions,
+      "maxMessageBytes" | "maxInFlight" | "bigint" | "tlsByteRecords" | "logger" | "debug" | "hooks"
+    >,
   ) {
     this.framer = new MessageFramer(options.maxMessageBytes);
     this.byteRecords = kind === "tls" && options.tlsByteRecords ? new ByteRecordWriter(stream) : undefined;
@@ -330,20 +309,17 @@ export class Session {
     }
     const record = message as Record<string, unknown>;
     if (this.options.hooks.inbound?.(record) === false) return;
-    if ("return" in record || "error" in record) {
-      if (!isReply(record)) return this.fail(new ProtocolError(`malformed reply: ${lastValidationError("isReply")}`, text));
-      return this.onReply(record.id, record, text);
+    const classified = classifyMessage(record);
+    switch (classified.kind) {
+      case "reply":
+        return this.onReply(classified.reply.id, classified.reply, text);
+      case "event":
+        return this.owner.event(classified.event);
+      case "greeting":
+        return this.owner.greeting(classified.greeting);
+      case "invalid":
+        return this.fail(new ProtocolError(classified.reason, text));
     }
-    if ("event" in record) {
-      if (!isEvent(record)) return this.fail(new ProtocolError(`malformed event: ${lastValidationError("isEvent")}`, text));
-      return this.owner.event(record);
-    }
-    if ("QMP" in record) {
-      if (!isGreeting(record))
-        return this.fail(new ProtocolError(`malformed greeting: ${lastValidationError("isGreeting")}`, text));
-      return this.owner.greeting(record.QMP);
-    }
-    this.fail(new ProtocolError("server message is neither a reply, an event nor a greeting", text));
   }
 
   private onReply(id: unknown, reply: { return?: unknown; error?: { class: string; desc: string } }, text: string): void {
