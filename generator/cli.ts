@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import yargs from "yargs";
-import { isValidApiName } from "./emit/options.js";
+import { checkNames, DEFAULT_OUT, usageProblem, type ParsedArgs } from "./cli-args.js";
 import { GeneratorError } from "./errors.js";
 import { runJob, type Job, type JobResult, type QapiInput, type SchemaInput } from "./generate.js";
 import { formatMismatches, isQapiError } from "./qapi/index.js";
@@ -25,21 +25,6 @@ const processIo: CliIo = {
 
 /** Config read when no input flag is given: the binding sets of a project. */
 export const CONFIG_FILE = "qapi-gen.config.json";
-
-interface ParsedArgs {
-  schema?: string | undefined;
-  socket?: string | undefined;
-  qemu?: string | undefined;
-  qapi?: string | undefined;
-  define: string[];
-  "qemu-arg": string[];
-  out: string;
-  check: boolean;
-  "save-schema"?: string | undefined;
-  "runtime-import": string;
-  "api-name": string;
-  config?: string | undefined;
-}
 
 function parser() {
   return yargs()
@@ -74,7 +59,7 @@ function parser() {
         default: [] as string[],
         describe: "Extra argument for --qemu, repeatable; write --qemu-arg=-S for values starting with -",
       },
-      out: { type: "string", default: "generated", describe: "Directory receiving the files of one binding set" },
+      out: { type: "string", describe: `Directory receiving the files of one binding set (default ${DEFAULT_OUT})` },
       check: { type: "boolean", default: false, describe: "Write nothing; exit 1 listing files that would change" },
       "save-schema": { type: "string", describe: "Also save the schema (with the QEMU version) to FILE" },
       "runtime-import": { type: "string", default: "qmpkit", describe: "Module the bindings import runtime types from" },
@@ -109,14 +94,6 @@ function qapiOf(args: ParsedArgs, input: SchemaInput | undefined): QapiInput | u
       "--define cannot be used in merge mode (--qapi with --schema, --socket or --qemu): the binary decides what exists",
     );
   return { file: args.qapi, defines: defines.length > 0 ? defines : undefined };
-}
-
-function checkNames(apiName: string, runtimeImport: string): void {
-  if (!isValidApiName(apiName))
-    throw new GeneratorError(`--api-name must be PascalCase ASCII like "Qemu", got ${JSON.stringify(apiName)}`);
-  // eslint-disable-next-line no-control-regex
-  if (runtimeImport === "" || /["'`\\\u0000-\u001f]/.test(runtimeImport))
-    throw new GeneratorError(`--runtime-import is not a usable module specifier: ${JSON.stringify(runtimeImport)}`);
 }
 
 /**
@@ -195,22 +172,22 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   } catch (error) {
     usageError = error as Error;
   }
-  if (usageError) {
-    io.stderr(`qapi-gen: ${usageError.message.split("\n")[0] ?? "usage error"} (see --help)\n`);
-    return 2;
-  }
-  if (output !== "") {
+  if (output !== "" && !usageError) {
     io.stdout(`${output}\n`); // --help or --version
     return 0;
   }
-  if (!args) return 2;
+  const problem = usageError?.message ?? (args ? usageProblem(args, argv) : "usage error");
+  if (problem !== undefined || !args) {
+    io.stderr(`qapi-gen: ${problem?.split("\n")[0] ?? "usage error"} (see --help)\n`);
+    return 2;
+  }
   try {
     const input = inputOf(args);
     if (args["qemu-arg"].length > 0 && input?.kind !== "qemu") throw new GeneratorError("--qemu-arg needs --qemu");
     const qapi = qapiOf(args, input);
     checkNames(args["api-name"], args["runtime-import"]);
     const flags = {
-      out: args.out,
+      out: args.out ?? DEFAULT_OUT,
       check: args.check,
       apiName: args["api-name"],
       runtimeImport: args["runtime-import"],

@@ -15,8 +15,9 @@ export const RESERVED_WORDS: ReadonlySet<string> = new Set([
   ..."any as asserts bigint boolean declare infer is keyof module namespace never number object readonly require satisfies string symbol type undefined unique unknown abstract accessor global out override".split(
     " ",
   ),
-  // Properties with special meaning on every object
-  ..."__proto__ constructor prototype toString valueOf hasOwnProperty".split(" "),
+  // Properties with special meaning on every object; an exported `then` makes the module
+  // namespace a thenable, so `await import()` of the bindings would call it
+  ..."__proto__ constructor prototype toString valueOf hasOwnProperty then".split(" "),
   // Globals the generated code relies on; shadowing them would change its meaning
   ..."Promise Record Omit Pick Partial Readonly ReadonlyArray Array Exclude Extract NonNullable Object String Number Boolean Symbol Error Function Date Map Set JSON Math globalThis".split(
     " ",

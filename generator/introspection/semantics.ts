@@ -36,23 +36,23 @@ export function checkSemantics(entries: readonly RawEntry[]): EntryTable {
     const report = (msg: string): void => {
       problems.push(`${describeEntry(index, entry)}: ${msg}`);
     };
-    const resolve = (field: string, ref: string, want?: RawEntry["meta-type"]): RawEntry | undefined => {
+    const resolve: Resolve = (field, ref, want) => {
       const target = byName.get(ref);
       if (!target) report(`${field} refers to unknown type ${JSON.stringify(ref)}`);
-      else if (want && target["meta-type"] !== want)
-        report(`${field} refers to ${JSON.stringify(ref)}, a ${target["meta-type"]}, but must be an ${want}`);
+      else if (want === "type" ? !isType(target) : target["meta-type"] !== want)
+        report(`${field} refers to ${JSON.stringify(ref)}, ${article(target["meta-type"])}, but must be ${article(want)}`);
       return target;
     };
     switch (entry["meta-type"]) {
       case "array":
-        resolve('"element-type"', entry["element-type"]);
+        resolve('"element-type"', entry["element-type"], "type");
         break;
       case "alternate":
-        entry.members.forEach((m, i) => resolve(`"members"[${i}].type`, m.type));
+        entry.members.forEach((m, i) => resolve(`"members"[${i}].type`, m.type, "type"));
         break;
       case "command":
         resolve('"arg-type"', entry["arg-type"], "object");
-        resolve('"ret-type"', entry["ret-type"]);
+        resolve('"ret-type"', entry["ret-type"], "type");
         break;
       case "event":
         resolve('"arg-type"', entry["arg-type"], "object");
@@ -72,6 +72,20 @@ export function checkSemantics(entries: readonly RawEntry[]): EntryTable {
   return { byName, indexOf };
 }
 
+/** What a reference must name: a particular kind of entry, or any type (not a command or event). */
+type Wanted = RawEntry["meta-type"] | "type";
+
+/** Resolver of one entry's references; reports and returns `undefined` for unknown names. */
+type Resolve = (field: string, ref: string, want: Wanted) => RawEntry | undefined;
+
+function isType(entry: RawEntry): boolean {
+  return entry["meta-type"] !== "command" && entry["meta-type"] !== "event";
+}
+
+function article(word: string): string {
+  return `${/^[aeiou]/.test(word) ? "an" : "a"} ${word}`;
+}
+
 function checkUnique(names: readonly string[], what: string, report: (msg: string) => void): void {
   const seen = new Set<string>();
   for (const n of names) {
@@ -84,14 +98,14 @@ function checkObject(
   entry: RawObject,
   byName: ReadonlyMap<string, RawEntry>,
   report: (msg: string) => void,
-  resolve: (field: string, ref: string, want?: RawEntry["meta-type"]) => RawEntry | undefined,
+  resolve: Resolve,
 ): void {
   checkUnique(
     entry.members.map((m) => m.name),
     "member",
     report,
   );
-  entry.members.forEach((m, i) => resolve(`"members"[${i}].type`, m.type));
+  entry.members.forEach((m, i) => resolve(`"members"[${i}].type`, m.type, "type"));
   if (entry.tag === undefined || entry.variants === undefined) return;
   const tag = entry.members.find((m) => m.name === entry.tag);
   if (!tag) {

@@ -72,9 +72,17 @@ export function renderCond(cond: Cond): string {
   }
 }
 
+/** A one-item `all`/`any` is just its item: unwrapped before deciding on parentheses. */
+function unwrap(cond: Cond): Cond {
+  return (cond.kind === "all" || cond.kind === "any") && cond.items.length === 1 && cond.items[0] !== undefined
+    ? unwrap(cond.items[0])
+    : cond;
+}
+
 function renderOperand(cond: Cond): string {
-  const text = renderCond(cond);
-  return (cond.kind === "all" || cond.kind === "any") && cond.items.length > 1 ? `(${text})` : text;
+  const inner = unwrap(cond);
+  const text = renderCond(inner);
+  return (inner.kind === "all" || inner.kind === "any") && inner.items.length > 1 ? `(${text})` : text;
 }
 
 /** The conjunction of two optional conditions. */

@@ -62,6 +62,18 @@ export function dedent(lines: readonly string[]): string {
   return out.join("\n");
 }
 
+/**
+ * Whether `part` is a QEMU 7.2-style tagged section (`Example:` the usual case): the tag alone
+ * on its line, then unindented text. Such a section runs to the next section tag, blank and
+ * unindented lines included. From QEMU 8.2 on, section text is indented and ends at the
+ * de-indent, so an indented first line keeps those rules.
+ */
+function runsToNextTag(part: Part): boolean {
+  if (part.kind !== "section" || part.name === "plain" || part.first.trim() !== "") return false;
+  const firstText = part.rest.find((l) => l.trim() !== "");
+  return firstText === undefined || !firstText.startsWith(" ");
+}
+
 function partText(part: Part): string {
   const first = part.first.trim();
   const rest = dedent(part.rest);
@@ -165,7 +177,11 @@ export function parseDocComment(block: DocBlock): DocComment {
       // Text after `Features:` that is not a feature description.
       phase = "sections";
       start({ kind: "section", name: "plain", loc, first: "", rest: [text] });
-    } else if (indented || current.name === "plain") {
+    } else if (indented || current.name === "plain" || runsToNextTag(current)) {
+      current.rest.push(text);
+    } else if (!afterBlank && current.first.trim() === "") {
+      // QEMU 7.2 style: a description that starts on the line after `@member:` (or a
+      // section tag) is not indented; it runs to the next blank line.
       current.rest.push(text);
     } else if (!afterBlank) {
       const what = current.kind === "section" ? `'${current.name}:'` : `'@${current.name}:'`;

@@ -8,7 +8,7 @@ import type { Docs } from "../ir.js";
 import { renderCond } from "./conditions.js";
 import type { DocComment } from "./doc-comment.js";
 import type { SrcFeature } from "./model.js";
-import { exampleText, rstToMarkdown } from "./rst.js";
+import { exampleText, rstToMarkdown, splitQmpExamples } from "./rst.js";
 
 function nonEmpty(text: string): string | undefined {
   const t = text.trim();
@@ -42,7 +42,8 @@ export function docsToIr(doc: DocComment | undefined, features: readonly SrcFeat
   let errors: string | undefined;
   let since: string | undefined;
   const remarks: string[] = [];
-  const examples: string[] = [];
+  const body = splitQmpExamples(doc?.body ?? "");
+  const examples: string[] = [...body.examples];
   for (const section of doc?.sections ?? []) {
     switch (section.tag) {
       case "Returns":
@@ -65,14 +66,16 @@ export function docsToIr(doc: DocComment | undefined, features: readonly SrcFeat
       case "Note":
       case "Notes":
       case "plain": {
-        const text = nonEmpty(rstToMarkdown(section.text));
+        const { rest, examples: found } = splitQmpExamples(section.text);
+        const text = nonEmpty(rstToMarkdown(rest));
         if (text !== undefined) remarks.push(text);
+        examples.push(...found);
         break;
       }
     }
   }
   const docs: Docs = {
-    summary: nonEmpty(rstToMarkdown(doc?.body ?? "")),
+    summary: nonEmpty(rstToMarkdown(body.rest)),
     returns,
     errors,
     since,

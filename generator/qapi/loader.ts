@@ -104,7 +104,9 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
         if (include !== undefined) {
           checkKeys(expr, "'include' directive", ["include"], []);
           const target = expectString(include.value, "value of 'include'");
-          visit(path.join(path.dirname(display), target.value), target.loc, "include file");
+          // Relative to the including file; an absolute path is taken as is (like QEMU's os.path.join).
+          const included = path.isAbsolute(target.value) ? target.value : path.join(path.dirname(display), target.value);
+          visit(included, target.loc, "include file");
         } else if (pragmaEntry !== undefined) {
           checkKeys(expr, "'pragma' directive", ["pragma"], []);
           applyPragma(

@@ -146,7 +146,9 @@ class Builder {
               type: c.type === undefined ? undefined : (this.names.get(c.type) ?? c.type),
             })),
           };
-    return { ...t, ...common, members, variants, base: undefined } satisfies ObjectType;
+    // Extra properties: device_add's arguments (introspection) or any `gen: false` command's (source).
+    const extraProperties = t.extraProperties === true || so?.extraProperties === true ? true : undefined;
+    return { ...t, ...common, members, variants, base: undefined, extraProperties } satisfies ObjectType;
   }
 }
 

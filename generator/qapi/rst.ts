@@ -116,3 +116,32 @@ export function exampleText(text: string): string {
   const md = rstToMarkdown(text);
   return md.replace(/^(```|~~~~)[^\n]*\n?/gm, "").trim();
 }
+
+/**
+ * Takes the top-level `.. qmp-example::` directives out of an rST fragment (QEMU 9.1+ writes
+ * examples that way, outside `Example:` sections).
+ * @returns the fragment without them, and the literal text of each example in order.
+ */
+export function splitQmpExamples(text: string): { readonly rest: string; readonly examples: readonly string[] } {
+  const lines = text.split("\n");
+  const rest: string[] = [];
+  const examples: string[] = [];
+  for (let i = 0; i < lines.length;) {
+    const line = lines[i] ?? "";
+    const directive = DIRECTIVE.exec(line);
+    if (directive === null || directive[2] !== "qmp-example" || (directive[1] ?? "") !== "") {
+      rest.push(line);
+      i++;
+      continue;
+    }
+    const { body, next } = blockBody(lines, i + 1, 0);
+    const options = body.findIndex((l) => !/^:[\w-]+:/.test(l)); // `:title:` and the like
+    const example = body
+      .slice(options === -1 ? body.length : options)
+      .join("\n")
+      .replace(/^\n+|\s+$/g, "");
+    if (example !== "") examples.push(example);
+    i = next;
+  }
+  return { rest: rest.join("\n"), examples };
+}

@@ -22,6 +22,8 @@ export interface ToIrOptions {
 class Mapper {
   private readonly docOf = new Map<SrcMember, DocComment | undefined>();
   private readonly taken: Set<string>;
+  /** Types that are the arguments of a `gen: false` command: they accept extra properties. */
+  private readonly open = new Set<string>();
   readonly implicit: ObjectType[] = [];
 
   constructor(
@@ -40,7 +42,14 @@ class Mapper {
               ? def.data.members
               : [];
       for (const m of own) this.docOf.set(m, def.doc);
+      // QEMU's own handler parses a `gen: false` command's arguments (device_add: properties
+      // of the device, which the schema cannot list).
+      if (def.meta === "command" && !def.gen && def.data?.kind === "ref") this.open.add(def.data.ref.name);
     }
+  }
+
+  private extra(name: string): { extraProperties?: true } {
+    return this.open.has(name) ? { extraProperties: true } : {};
   }
 
   cond(c: Cond | undefined): string | undefined {
@@ -96,6 +105,7 @@ class Mapper {
           docs,
           members: this.ns.members(def).map((m) => this.member(m)),
           base,
+          ...this.extra(def.name),
         };
       }
       case "union":
@@ -133,6 +143,7 @@ class Mapper {
       members: members.map((m) => this.member(m)),
       variants: { discriminator: def.discriminator, cases },
       base: def.base.kind === "ref" ? def.base.ref.name : undefined,
+      ...this.extra(def.name),
     };
   }
 
@@ -149,6 +160,7 @@ class Mapper {
       schemaName: name,
       features: [],
       members: data.members.map((m) => this.member(m)),
+      ...(def.meta === "command" && !def.gen ? { extraProperties: true } : {}),
     });
     return { kind: "named", name };
   }

@@ -11,6 +11,7 @@ describe("safeIdentifier", () => {
     ["class", "class_"],
     ["__proto__", "__proto___"],
     ["constructor", "constructor_"],
+    ["then", "then_"],
     ["Promise", "Promise_"],
     ["123abc", "_123abc"],
     ["名前", "Type"],

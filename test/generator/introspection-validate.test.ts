@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { loadIntrospection } from "../../generator/introspection/load.js";
 import { SchemaValidationError } from "../../generator/introspection/validate.js";
-import { BASE_ENTRIES, cmd, obj } from "./helpers.js";
+import { arr, BASE_ENTRIES, cmd, ev, obj } from "./helpers.js";
 
 // Entry indices in messages count the base entries (7 of them).
 const at = (i: number): number => BASE_ENTRIES.length + i;
@@ -52,6 +52,31 @@ const cases: readonly (readonly [string, unknown, string])[] = [
     "arg-type not an object",
     [...BASE_ENTRIES, cmd("c", "str")],
     `entry ${at(0)} ("c"): "arg-type" refers to "str", a builtin, but must be an object`,
+  ],
+  [
+    "member type is a command",
+    [...BASE_ENTRIES, cmd("foo", "1"), obj("1", [["x", "bar"]]), cmd("bar")],
+    `entry ${at(1)} ("1"): "members"[0].type refers to "bar", a command, but must be a type`,
+  ],
+  [
+    "array of an event",
+    [...BASE_ENTRIES, cmd("foo", "0", "[e]"), arr("e"), ev("e")],
+    `entry ${at(1)} ("[e]"): "element-type" refers to "e", an event, but must be a type`,
+  ],
+  [
+    "alternate branch is a command",
+    [
+      ...BASE_ENTRIES,
+      cmd("foo", "1"),
+      obj("1", [["x", "2"]]),
+      { name: "2", "meta-type": "alternate", members: [{ type: "foo" }] },
+    ],
+    `entry ${at(2)} ("2"): "members"[0].type refers to "foo", a command, but must be a type`,
+  ],
+  [
+    "ret-type is an event",
+    [...BASE_ENTRIES, cmd("foo", "0", "E"), ev("E")],
+    `entry ${at(0)} ("foo"): "ret-type" refers to "E", an event, but must be a type`,
   ],
   [
     "unknown member type",

@@ -52,6 +52,11 @@ export const directives: RejectionCase[] = [
   ["include with extra key", "{ 'include': 'a.json', 'if': 'X' }", "main.json:1:24: 'include' directive has unknown key 'if'"],
   ["missing include file", "# header\n{ 'include': 'nope.json' }", "main.json:2:14: can't read include file 'nope.json': ENOENT"],
   [
+    "missing absolute include file",
+    { "sub/main.json": "{ 'include': '/abs/nope.json' }", "/abs/nope2.json": "" },
+    "sub/main.json:1:14: can't read include file '/abs/nope.json': ENOENT",
+  ],
+  [
     "include loop",
     { "main.json": "{ 'include': 'sub/a.json' }", "sub/a.json": "{ 'include': '../main.json' }" },
     "sub/a.json:1:14: inclusion loop: main.json -> sub/a.json -> main.json",

@@ -27,6 +27,14 @@ describe("rejects what --define leaves dangling", () => {
   });
 });
 
+describe("includes", () => {
+  it("takes an absolute include path as is, not relative to the includer", () => {
+    const files = { "sub/main.json": "{ 'include': '/abs/a.json' }", "/abs/a.json": "{ 'enum': 'Foo', 'data': [ 'x' ] }" };
+    expect(errorOf(files)).toBe("no error");
+    expect(loadMemory(files).types.map((t) => t.name)).toEqual(["Foo"]);
+  });
+});
+
 describe("QapiError", () => {
   it("carries file, line, column and the bare reason", () => {
     try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evalCond, parseCond, renderCond, type Cond } from "../../generator/qapi/conditions.js";
 import { parseDocComment } from "../../generator/qapi/doc-comment.js";
+import { docsToIr } from "../../generator/qapi/docs-to-ir.js";
 import { parseSchemaText } from "../../generator/qapi/parser.js";
 import { exampleText, reduceInline, rstToMarkdown } from "../../generator/qapi/rst.js";
 import { escapeDocText, integerNote, renderTsDoc } from "../../generator/qapi/tsdoc.js";
@@ -15,6 +16,16 @@ describe("conditions", () => {
     ["any in all", { kind: "all", items: [sym("A"), { kind: "any", items: [sym("B"), sym("C")] }] }, "A and (B or C)"],
     ["not of any", { kind: "not", item: { kind: "any", items: [sym("B"), sym("C")] } }, "not (B or C)"],
     ["single-item all", { kind: "all", items: [sym("A")] }, "A"],
+    [
+      "not of a one-item all around any",
+      { kind: "not", item: { kind: "all", items: [{ kind: "any", items: [sym("B"), sym("C")] }] } },
+      "not (B or C)",
+    ],
+    [
+      "one-item all around any, inside all",
+      { kind: "all", items: [sym("A"), { kind: "all", items: [{ kind: "any", items: [sym("B"), sym("C")] }] }] },
+      "A and (B or C)",
+    ],
   ])("renders %s", (_n, cond, want) => {
     expect(renderCond(cond)).toBe(want);
   });
@@ -114,6 +125,26 @@ describe("rST reduction", () => {
       '-> { "execute": "x" }\n<- { "return": {} }',
     );
     expect(exampleText("-> plain\n<- text")).toBe("-> plain\n<- text");
+  });
+});
+
+describe("qmp-example directives outside Example sections", () => {
+  const call = '#    -> { "execute": "x" }\n#    <- { "return": {} }\n';
+  const want = '-> { "execute": "x" }\n<- { "return": {} }';
+
+  it("become examples, not remarks", () => {
+    const doc = block(
+      "##\n# @x:\n#\n# Does x.\n#\n# Since: 9.1\n#\n# .. note:: Mind the gap.\n#\n# .. qmp-example::\n#    :title: Plain call\n#\n" +
+        `${call}#\n# Closing words.\n##\n`,
+    );
+    const docs = docsToIr(doc, [], false);
+    expect(docs?.examples).toEqual([want]);
+    expect(docs?.remarks).toEqual(["**Note:** Mind the gap.\n\nClosing words."]);
+  });
+
+  it("are taken out of the body too", () => {
+    const docs = docsToIr(block(`##\n# @x:\n#\n# Does x.\n#\n# .. qmp-example::\n#\n${call}##\n`), [], false);
+    expect([docs?.summary, docs?.examples]).toEqual(["Does x.", [want]]);
   });
 });
 
