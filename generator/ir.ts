@@ -53,6 +53,9 @@ export interface Docs {
   readonly features?: Readonly<Record<string, string>> | undefined;
 }
 
+/** Feature descriptions by feature name, reduced like {@link Docs} text. */
+export type FeatureDocs = Readonly<Record<string, string>>;
+
 /** Fields every definition and every member-like item carries. */
 export interface Annotated {
   /**
@@ -87,6 +90,8 @@ export interface EnumValue extends Annotated {
   readonly name: string;
   /** Member docs (source frontend only). */
   readonly doc?: string | undefined;
+  /** Descriptions of this value's features, see {@link Member.featureDocs}. */
+  readonly featureDocs?: FeatureDocs | undefined;
 }
 
 /** An enum: a set of string values. */
@@ -104,6 +109,12 @@ export interface Member extends Annotated {
   readonly optional: boolean;
   /** Member docs (source frontend only). */
   readonly doc?: string | undefined;
+  /**
+   * Descriptions of this member's features, by feature name (source frontend only). QAPI
+   * documents them in the enclosing definition's `Features:` section, e.g.
+   * `@deprecated: Member @foo is deprecated.`
+   */
+  readonly featureDocs?: FeatureDocs | undefined;
 }
 
 /** One tag value of a flat union. */

@@ -3,10 +3,16 @@
  * @module
  */
 import { StructureKind, VariableDeclarationKind } from "ts-morph";
-import type { EnumType } from "../ir.js";
+import type { EnumType, FeatureDocs } from "../ir.js";
 import type { FileBuilder } from "./context.js";
 import { buildDocs } from "./docs.js";
 import { docCode, stringLiteral } from "./identifiers.js";
+
+/** A value's feature, with its description when the schema gives one. */
+function featureNote(feature: string, docs: FeatureDocs | undefined): string {
+  const text = docs?.[feature];
+  return text === undefined ? docCode(feature) : `${docCode(feature)} (${text})`;
+}
 
 /** Emits `type X = "a" | "b"` and `const XValues = ["a", "b"] as const`. */
 export function emitEnum(type: EnumType, file: FileBuilder): void {
@@ -19,7 +25,7 @@ export function emitEnum(type: EnumType, file: FileBuilder): void {
     .map((v) => {
       const parts = [
         v.doc,
-        v.features.length > 0 ? `features ${v.features.map(docCode).join(", ")}` : undefined,
+        v.features.length > 0 ? `features ${v.features.map((f) => featureNote(f, v.featureDocs)).join(", ")}` : undefined,
         v.condition !== undefined ? `only when ${v.condition}` : undefined,
       ].filter((p): p is string => p !== undefined);
       return `Value ${docCode(v.name)}: ${parts.join("; ")}`;

@@ -41,7 +41,7 @@ function allFeatures(ns: Namespace, def: SrcDef): readonly SrcFeature[] {
 /**
  * Checks the doc comment of `def`, if it has one.
  * @throws QapiError on a documented name that does not exist, a misplaced section, or
- * (when documentation is required) an undocumented member.
+ * (when member documentation is required, see {@link Pragma.memberDocsRequired}) an undocumented member.
  */
 export function checkDocs(ns: Namespace, def: SrcDef, pragma: Pragma): void {
   const doc = def.doc;
@@ -61,7 +61,7 @@ export function checkDocs(ns: Namespace, def: SrcDef, pragma: Pragma): void {
       fail(section.loc, `'${section.tag}:' section is only valid for commands, not for ${what}`);
     }
   }
-  if (!pragma.docRequired || pragma.documentationExceptions.has(def.name)) return;
+  if (!pragma.docRequired || !pragma.memberDocsRequired || pragma.documentationExceptions.has(def.name)) return;
   const own = ownMembers(def);
   for (const m of own) {
     if (!doc.args.has(m.name)) fail(m.loc, `${q(m.name)} of ${what} is not documented`);

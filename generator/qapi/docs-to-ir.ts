@@ -4,7 +4,7 @@
  * All text is reduced from rST to markdown.
  * @module
  */
-import type { Docs } from "../ir.js";
+import type { Docs, FeatureDocs } from "../ir.js";
 import { renderCond } from "./conditions.js";
 import type { DocComment } from "./doc-comment.js";
 import type { SrcFeature } from "./model.js";
@@ -13,6 +13,14 @@ import { exampleText, rstToMarkdown, splitQmpExamples } from "./rst.js";
 function nonEmpty(text: string): string | undefined {
   const t = text.trim();
   return t === "" ? undefined : t;
+}
+
+/**
+ * The body without a closing `Arguments:` line: QEMU up to 8.2 wrote that label between a
+ * command's description and its argument descriptions, which TSDoc places elsewhere.
+ */
+function withoutArgumentsLabel(body: string): string {
+  return body.replace(/(^|\n)\s*Arguments:\s*$/, "");
 }
 
 /**
@@ -75,7 +83,7 @@ export function docsToIr(doc: DocComment | undefined, features: readonly SrcFeat
     }
   }
   const docs: Docs = {
-    summary: nonEmpty(rstToMarkdown(body.rest)),
+    summary: nonEmpty(rstToMarkdown(withoutArgumentsLabel(body.rest))),
     returns,
     errors,
     since,
@@ -86,6 +94,20 @@ export function docsToIr(doc: DocComment | undefined, features: readonly SrcFeat
     features: Object.keys(featureDocs).length > 0 ? featureDocs : undefined,
   };
   return Object.values(docs).some((v) => v !== undefined) ? docs : undefined;
+}
+
+/**
+ * Descriptions of a member's (or enum value's) features, taken from the `Features:` section
+ * of the definition documenting it; `undefined` when none of them is described.
+ */
+export function featureDocsOf(doc: DocComment | undefined, features: readonly SrcFeature[]): FeatureDocs | undefined {
+  const out: Record<string, string> = {};
+  for (const f of features) {
+    const text = doc?.features.get(f.name)?.text;
+    const md = text === undefined ? undefined : nonEmpty(rstToMarkdown(text));
+    if (md !== undefined) out[f.name] = md;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** The reduced description of `@name:` in `doc`, if any. */

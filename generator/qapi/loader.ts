@@ -27,6 +27,7 @@ interface MutablePragma {
   commandReturnsExceptions: Set<string>;
   memberNameExceptions: Set<string>;
   documentationExceptions: Set<string>;
+  memberDocsRequired: boolean;
 }
 
 const PRAGMA_LISTS = {
@@ -63,6 +64,7 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
     commandReturnsExceptions: new Set(),
     memberNameExceptions: new Set(),
     documentationExceptions: new Set(),
+    memberDocsRequired: false,
   };
   const pending: Pending[] = [];
   const loaded = new Set<string>();
@@ -152,6 +154,7 @@ function applyPragma(obj: QObject, pragma: MutablePragma): void {
     }
     if (!(entry.key in PRAGMA_LISTS)) fail(entry.keyLoc, `unknown pragma ${q(entry.key)}`);
     const field = PRAGMA_LISTS[entry.key as keyof typeof PRAGMA_LISTS];
+    if (field === "documentationExceptions") pragma.memberDocsRequired = true;
     const value = entry.value;
     if (value.kind !== "array") fail(value.loc, `pragma ${q(entry.key)} must be a list of strings`);
     for (const item of value.items) {

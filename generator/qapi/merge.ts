@@ -95,7 +95,10 @@ class Builder {
           t.values.map((v) => v.name),
           se.values,
         );
-      const values = t.values.map((v) => ({ ...v, doc: se?.values.find((x) => x.name === v.name)?.doc }));
+      const values = t.values.map((v) => {
+        const sv = se?.values.find((x) => x.name === v.name);
+        return { ...v, doc: sv?.doc, featureDocs: sv?.featureDocs };
+      });
       return { ...t, ...common, values } satisfies EnumType;
     }
     if (t.kind === "alternate") {
@@ -134,7 +137,7 @@ class Builder {
           `optional in the ${im.optional ? "binary" : "source"} only`,
         );
       }
-      return { ...im, type: this.ref(im.type, sm?.type), doc: sm?.doc, condition: undefined };
+      return { ...im, type: this.ref(im.type, sm?.type), doc: sm?.doc, featureDocs: sm?.featureDocs, condition: undefined };
     });
     const variants =
       t.variants === undefined

@@ -123,6 +123,12 @@ export interface Pragma {
   readonly commandReturnsExceptions: ReadonlySet<string>;
   readonly memberNameExceptions: ReadonlySet<string>;
   readonly documentationExceptions: ReadonlySet<string>;
+  /**
+   * Whether every member must be documented (with `doc-required`): QEMU ≥ 9.1 rejects
+   * undocumented members outside `documentation-exceptions`, older QEMU accepts them. Set
+   * when the schema declares that pragma at all, which every schema using the newer rule does.
+   */
+  readonly memberDocsRequired: boolean;
 }
 
 /** A whole parsed schema: definitions in source order plus pragmas. */

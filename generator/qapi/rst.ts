@@ -40,6 +40,22 @@ function blockBody(lines: readonly string[], start: number, indent: number): { b
   return { body: body.map((l) => l.slice(Math.min(cut, indentOf(l)))), next: end };
 }
 
+/**
+ * How many lines at the start of a directive body are options (`:title: Text`, `:annotated:`).
+ * Only a leading run counts, and a role such as `` :doc:`x` `` is text, not an option.
+ */
+function optionLines(body: readonly string[]): number {
+  let n = 0;
+  while (n < body.length && /^:[\w-]+:(\s|$)/.test(body[n] ?? "")) n++;
+  return n;
+}
+
+/** `lines` without their common indentation (options may be indented less than the content). */
+function dedentLines(lines: readonly string[]): string[] {
+  const cut = Math.min(...lines.filter((l) => l.trim() !== "").map(indentOf), Number.MAX_SAFE_INTEGER);
+  return lines.map((l) => l.slice(Math.min(cut, indentOf(l))));
+}
+
 function fence(body: readonly string[], lang = ""): string[] {
   const content = body.join("\n").replace(/^\n+/, "");
   const ticks = /```/.test(content) ? "~~~~" : "```";
@@ -70,7 +86,9 @@ export function rstToMarkdown(text: string): string {
       const indent = (directive[1] ?? "").length;
       const name = directive[2] ?? "";
       const { body, next } = blockBody(lines, i + 1, indent);
-      const content = body.filter((l, n) => !(n < 3 && /^:[\w-]+:/.test(l)));
+      // An admonition's text may start on the directive line; then there are no options.
+      const inlineText = name in ADMONITIONS && name !== "admonition" && (directive[3] ?? "").trim() !== "";
+      const content = dedentLines(body.slice(inlineText ? 0 : optionLines(body)));
       if (CODE_DIRECTIVES.has(name)) {
         if (name !== "highlight") out.push(...fence(content, name === "qmp-example" ? "" : (directive[3] ?? "").trim()));
       } else {
@@ -135,9 +153,7 @@ export function splitQmpExamples(text: string): { readonly rest: string; readonl
       continue;
     }
     const { body, next } = blockBody(lines, i + 1, 0);
-    const options = body.findIndex((l) => !/^:[\w-]+:/.test(l)); // `:title:` and the like
-    const example = body
-      .slice(options === -1 ? body.length : options)
+    const example = dedentLines(body.slice(optionLines(body)))
       .join("\n")
       .replace(/^\n+|\s+$/g, "");
     if (example !== "") examples.push(example);

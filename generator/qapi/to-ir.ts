@@ -8,7 +8,7 @@
 import type { Command, EnumType, Event, Member, NamedType, ObjectType, Schema, TypeRef, VariantCase } from "../ir.js";
 import { pascalCase, uniqueName } from "../names.js";
 import { andCond, renderCond, type Cond } from "./conditions.js";
-import { docsToIr, memberDoc } from "./docs-to-ir.js";
+import { docsToIr, featureDocsOf, memberDoc } from "./docs-to-ir.js";
 import type { DocComment } from "./doc-comment.js";
 import type { SrcCommand, SrcData, SrcDef, SrcEvent, SrcFeature, SrcMember, SrcSchema, SrcTypeRef, SrcUnion } from "./model.js";
 import { isBuiltin, type Namespace } from "./namespace.js";
@@ -73,6 +73,7 @@ class Mapper {
       features: this.features(m.features),
       condition: this.cond(m.cond),
       doc: memberDoc(this.docOf.get(m), m.name),
+      featureDocs: featureDocsOf(this.docOf.get(m), m.features),
     };
   }
 
@@ -94,6 +95,7 @@ class Mapper {
           features: this.features(v.features),
           condition: this.cond(v.cond),
           doc: memberDoc(def.doc, v.name),
+          featureDocs: featureDocsOf(def.doc, v.features),
         }));
         return { kind: "enum", ...this.common(def), docs, values } satisfies EnumType;
       }

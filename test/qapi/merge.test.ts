@@ -108,6 +108,12 @@ describe("merge mode", () => {
     expect(ir.commands.find((c) => c.name === "get-counter")?.returns).toEqual({ kind: "builtin", name: "uint64" });
     expect(ir.commands.find((c) => c.name === "widget-add")?.docs?.since).toBe("1.0");
     expect(find(ir, "WidgetInfo")?.docs?.summary).toBe("A widget with its sizes.");
+    const info = find(ir, "WidgetInfo");
+    const oldField = info?.kind === "object" ? info.members.find((m) => m.name === "old-field") : undefined;
+    expect(oldField?.featureDocs).toEqual({ deprecated: "Member `old-field` is deprecated.  Use `sizes`." });
+    const color = find(ir, "WidgetColor");
+    const uv = color?.kind === "enum" ? color.values.find((v) => v.name === "ultra-violet") : undefined;
+    expect(uv?.featureDocs).toEqual({ deprecated: "Use `blue` instead of `ultra-violet`." });
   });
 
   it("lets the binary decide what exists, without source conditions", () => {

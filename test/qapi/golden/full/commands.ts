@@ -77,7 +77,7 @@ export interface WidgetCommands {
    *
    * - first, the widget is created
    * - then it is attached
-   * @throws - If `name` is already used, GenericError
+   * @throws If `name` is already used, GenericError
    * @remarks Widgets cannot be removed while *in use*.
    * This text continues the note.
    * @example

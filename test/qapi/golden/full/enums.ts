@@ -19,7 +19,7 @@ export const ShapeKindValues = ["circle", "square"] as const satisfies readonly 
  *
  * Value `blue`: blue
  *
- * Value `ultra-violet`: invisible; features `deprecated`
+ * Value `ultra-violet`: invisible; features `deprecated` (Use `blue` instead of `ultra-violet`.)
  * @since 1.0
  */
 export type WidgetColor = "red" | "green" | "blue" | "ultra-violet";

@@ -129,7 +129,7 @@ export function setShape(
  * - then it is attached
  *
  * Executes `widget-add`.
- * @throws - If `name` is already used, GenericError
+ * @throws If `name` is already used, GenericError
  * @remarks Widgets cannot be removed while *in use*.
  * This text continues the note.
  * @example

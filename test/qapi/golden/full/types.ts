@@ -207,7 +207,7 @@ export interface WidgetInfo {
    * kept for compatibility
    *
    * QAPI `int`: values above 2^53 lose precision as a JavaScript number.
-   * @deprecated
+   * @deprecated Member `old-field` is deprecated.  Use `sizes`.
    */
   "old-field"?: number;
 }
