@@ -1,6 +1,6 @@
 /**
  * Reads a schema and its includes: directives (`include`, `pragma`), doc comment
- * attachment and heading nesting, then per-kind definition checks.
+ * attachment, then per-kind definition checks.
  * @module
  */
 import { readFileSync } from "node:fs";
@@ -70,7 +70,6 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
   const loaded = new Set<string>();
   const files: string[] = [];
   const stack: { readonly key: string; readonly display: string }[] = [];
-  let headingLevel = 0;
 
   const visit = (display: string, at: SourceLocation, what: string): void => {
     const key = path.resolve(display);
@@ -90,12 +89,8 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
         if (doc !== undefined) orphan(doc);
         const parsed = parseDocComment(item.doc);
         if (parsed.symbol !== undefined) doc = parsed;
-        else if (parsed.heading !== undefined) {
-          if (parsed.heading.level > headingLevel + 1) {
-            fail(parsed.loc, `heading level ${parsed.heading.level} follows level ${headingLevel}: headings must nest`);
-          }
-          headingLevel = parsed.heading.level;
-        }
+        // Heading levels are not checked: QEMU's generator accepts any order (only its
+        // documentation build cares), and a module run on its own often starts at "==".
         continue;
       }
       const expr = item.expr;

@@ -120,3 +120,19 @@ describe("errorItems", () => {
     expect(errorItems(given)).toEqual(want);
   });
 });
+
+describe("headings", () => {
+  it("accepts a module that starts at a deeper heading level, as QEMU's generator does", () => {
+    const files: Record<string, string> = {
+      "/virtual/module.json":
+        "##\n# == Second level first\n##\n\n##\n# @Thing:\n#\n# A thing.\n#\n# @name: its name\n#\n# Since: 1.0\n##\n{ 'struct': 'Thing', 'data': { 'name': 'str' } }\n",
+    };
+    const readFile = (file: string): string => {
+      const text = files[file];
+      if (text === undefined) throw Object.assign(new Error(`ENOENT: ${file}`), { code: "ENOENT" });
+      return text;
+    };
+    const schema = loadQapiSchema("/virtual/module.json", { readFile });
+    expect(JSON.stringify(schema)).toContain("Thing");
+  });
+});

@@ -154,11 +154,6 @@ export const docs: RejectionCase[] = [
     "main.json:4:3: a heading is only allowed in a free-form documentation comment",
   ],
   [
-    "heading level skipped",
-    "##\n# = One\n##\n##\n# === Three\n##\n" + E,
-    "main.json:4:1: heading level 3 follows level 1: headings must nest",
-  ],
-  [
     "documented member missing",
     doc("# @Color:\n#\n# @green: green"),
     "main.json:4:3: documented member '@green' does not exist in enum 'Color'",
