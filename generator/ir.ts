@@ -70,6 +70,21 @@ export interface Annotated {
   readonly condition?: string | undefined;
 }
 
+/**
+ * Another name for a type, after a use that did not name it (introspection frontend only): a
+ * type shared by several commands/events is named after its first use, and every other
+ * `<Command>Arguments`, `<Command>Result` or `<Event>Data` name becomes an alias, so names
+ * users may rely on do not disappear when a command reusing the type is added.
+ */
+export interface NameAlias {
+  /** Readable name, unique among type names and other aliases; sanitised by the emitter. */
+  readonly name: string;
+  /** Wire name of the command or event the alias is named after. */
+  readonly usedBy: string;
+  /** The use: a command's arguments or result (for arrays: its element), an event's data. */
+  readonly role: "arguments" | "result" | "data";
+}
+
 /** Common part of type definitions (enum, object, alternate). */
 export interface NamedTypeBase extends Annotated {
   /**
@@ -82,6 +97,8 @@ export interface NamedTypeBase extends Annotated {
   readonly schemaName: string;
   /** Definition docs (source frontend only). */
   readonly docs?: Docs | undefined;
+  /** Further names of the same type, in a stable order (introspection frontend only). */
+  readonly aliases?: readonly NameAlias[] | undefined;
 }
 
 /** One value of an enum. */

@@ -234,6 +234,15 @@ export interface BlockDirtyBitmapClearArguments {
   "name": string;
 }
 
+/** Same type as {@link BlockDirtyBitmapClearArguments}, named after the arguments of `block-dirty-bitmap-disable`. */
+export type BlockDirtyBitmapDisableArguments = BlockDirtyBitmapClearArguments;
+/** Same type as {@link BlockDirtyBitmapClearArguments}, named after the arguments of `block-dirty-bitmap-enable`. */
+export type BlockDirtyBitmapEnableArguments = BlockDirtyBitmapClearArguments;
+/** Same type as {@link BlockDirtyBitmapClearArguments}, named after the arguments of `block-dirty-bitmap-remove`. */
+export type BlockDirtyBitmapRemoveArguments = BlockDirtyBitmapClearArguments;
+/** Same type as {@link BlockDirtyBitmapClearArguments}, named after the arguments of `x-debug-block-dirty-bitmap-sha256`. */
+export type XDebugBlockDirtyBitmapSha256Arguments = BlockDirtyBitmapClearArguments;
+
 /** Arguments of `blockDirtyBitmapMerge` (`block-dirty-bitmap-merge`). */
 export interface BlockDirtyBitmapMergeArguments {
   "node": string;
@@ -1619,6 +1628,9 @@ export interface ChardevAddResult {
   "pty"?: string;
 }
 
+/** Same type as {@link ChardevAddResult}, named after the result of `chardev-change`. */
+export type ChardevChangeResult = ChardevAddResult;
+
 /** Arguments of `chardevChange` (`chardev-change`). */
 export interface ChardevChangeArguments {
   "id": string;
@@ -1695,6 +1707,11 @@ export interface DeviceListPropertiesResult {
   "description"?: string;
   "default-value"?: unknown;
 }
+
+/** Same type as {@link DeviceListPropertiesResult}, named after the element of the result of `qom-list`. */
+export type QomListResult = DeviceListPropertiesResult;
+/** Same type as {@link DeviceListPropertiesResult}, named after the element of the result of `qom-list-properties`. */
+export type QomListPropertiesResult = DeviceListPropertiesResult;
 
 /** Data of event `DEVICE_TRAY_MOVED`. */
 export interface DeviceTrayMovedData {
@@ -4400,6 +4417,9 @@ export interface QuerySgxResult {
   "sections": QuerySgxResultSections[];
 }
 
+/** Same type as {@link QuerySgxResult}, named after the result of `query-sgx-capabilities`. */
+export type QuerySgxCapabilitiesResult = QuerySgxResult;
+
 export interface QuerySgxResultSections {
   /** QAPI `int`: values above 2^53 lose precision as a JavaScript number. */
   "node": number;
@@ -5263,6 +5283,23 @@ export interface XDebugQueryBlockGraphResultNodes {
 export interface XQueryIrqResult {
   "human-readable-text": string;
 }
+
+/** Same type as {@link XQueryIrqResult}, named after the result of `x-query-jit`. */
+export type XQueryJitResult = XQueryIrqResult;
+/** Same type as {@link XQueryIrqResult}, named after the result of `x-query-numa`. */
+export type XQueryNumaResult = XQueryIrqResult;
+/** Same type as {@link XQueryIrqResult}, named after the result of `x-query-opcount`. */
+export type XQueryOpcountResult = XQueryIrqResult;
+/** Same type as {@link XQueryIrqResult}, named after the result of `x-query-profile`. */
+export type XQueryProfileResult = XQueryIrqResult;
+/** Same type as {@link XQueryIrqResult}, named after the result of `x-query-ramblock`. */
+export type XQueryRamblockResult = XQueryIrqResult;
+/** Same type as {@link XQueryIrqResult}, named after the result of `x-query-rdma`. */
+export type XQueryRdmaResult = XQueryIrqResult;
+/** Same type as {@link XQueryIrqResult}, named after the result of `x-query-roms`. */
+export type XQueryRomsResult = XQueryIrqResult;
+/** Same type as {@link XQueryIrqResult}, named after the result of `x-query-usb`. */
+export type XQueryUsbResult = XQueryIrqResult;
 
 /** Arguments of `xQueryVirtioQueueElement` (`x-query-virtio-queue-element`). */
 export interface XQueryVirtioQueueElementArguments {

@@ -117,6 +117,15 @@ export interface BlockDirtyBitmapClearArguments {
   "name": string;
 }
 
+/** Same type as {@link BlockDirtyBitmapClearArguments}, named after the arguments of `block-dirty-bitmap-disable`. */
+export type BlockDirtyBitmapDisableArguments = BlockDirtyBitmapClearArguments;
+/** Same type as {@link BlockDirtyBitmapClearArguments}, named after the arguments of `block-dirty-bitmap-enable`. */
+export type BlockDirtyBitmapEnableArguments = BlockDirtyBitmapClearArguments;
+/** Same type as {@link BlockDirtyBitmapClearArguments}, named after the arguments of `block-dirty-bitmap-remove`. */
+export type BlockDirtyBitmapRemoveArguments = BlockDirtyBitmapClearArguments;
+/** Same type as {@link BlockDirtyBitmapClearArguments}, named after the arguments of `x-debug-block-dirty-bitmap-sha256`. */
+export type XDebugBlockDirtyBitmapSha256Arguments = BlockDirtyBitmapClearArguments;
+
 /** Arguments of `blockDirtyBitmapMerge` (`block-dirty-bitmap-merge`). */
 export interface BlockDirtyBitmapMergeArguments {
   "node": string;
@@ -1420,6 +1429,9 @@ export interface ChardevAddResult {
   "pty"?: string;
 }
 
+/** Same type as {@link ChardevAddResult}, named after the result of `chardev-change`. */
+export type ChardevChangeResult = ChardevAddResult;
+
 /** Arguments of `chardevChange` (`chardev-change`). */
 export interface ChardevChangeArguments {
   "id": string;
@@ -2178,6 +2190,9 @@ export interface QomListResult {
   "description"?: string;
   "default-value"?: unknown;
 }
+
+/** Same type as {@link QomListResult}, named after the element of the result of `qom-list-properties`. */
+export type QomListPropertiesResult = QomListResult;
 
 /** Arguments of `qomListTypes` (`qom-list-types`). */
 export interface QomListTypesArguments {

@@ -4,6 +4,7 @@
  */
 import { Project, StructureKind } from "ts-morph";
 import type { ObjectType, Schema, Variants } from "../ir.js";
+import { emitAliases } from "./alias.js";
 import { emitAlternate } from "./alternate.js";
 import { emitCommandMap } from "./command.js";
 import { emitCommandFunctions } from "./command-function.js";
@@ -48,6 +49,7 @@ export async function emitBindings(schema: Schema, options: EmitOptions): Promis
     else if (type.kind === "alternate") emitAlternate(type, file("types"));
     else if (isUnion(type)) emitUnion(type, file("types"));
     else emitStruct(type, file("types"));
+    emitAliases(type, file(type.kind === "enum" ? "enums" : "types"));
   }
   emitMetadata(schema, file("metadata"));
 

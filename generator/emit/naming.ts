@@ -3,7 +3,7 @@
  * files (index.ts re-exports them all), and owned by exactly one file.
  * @module
  */
-import type { NamedType, Schema } from "../ir.js";
+import type { NameAlias, NamedType, Schema } from "../ir.js";
 import { camelCase } from "../names.js";
 import { safeIdentifier } from "./identifiers.js";
 import type { EmitOptions } from "./options.js";
@@ -40,10 +40,18 @@ export interface NamePlan {
   readonly unionBases: ReadonlyMap<string, string>;
   /** IR enum name → identifier of its values array. */
   readonly enumValues: ReadonlyMap<string, string>;
+  /** IR type name → identifiers of its aliases, each with the alias it comes from. */
+  readonly aliases: ReadonlyMap<string, readonly PlannedAlias[]>;
   /** Command wire name → wrapper function identifier. */
   readonly functions: ReadonlyMap<string, string>;
   /** Identifier → the file declaring it. */
   readonly owner: ReadonlyMap<string, OutFile>;
+}
+
+/** An alias of a type, with its identifier. */
+export interface PlannedAlias {
+  readonly id: string;
+  readonly alias: NameAlias;
 }
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -91,7 +99,18 @@ export function planNames(schema: Schema, options: EmitOptions): NamePlan {
   const functions = new Map<string, string>();
   for (const c of sortedBy(schema.commands, (c) => c.name))
     functions.set(c.name, claim("functions", camelCase(c.name), "command"));
-  return { fixed, types, unionBases, enumValues, functions, owner };
+  // Last, and only when free: an alias never takes a name from (or renames) anything else.
+  const aliases = new Map<string, PlannedAlias[]>();
+  for (const t of sortedTypes) {
+    const planned: PlannedAlias[] = [];
+    for (const alias of t.aliases ?? []) {
+      const id = safeIdentifier(alias.name, "Type");
+      if (taken.has(id)) continue;
+      planned.push({ id: claim(fileOf(t), id, "Type"), alias });
+    }
+    if (planned.length > 0) aliases.set(t.name, planned);
+  }
+  return { fixed, types, unionBases, enumValues, aliases, functions, owner };
 }
 
 function fileOf(type: NamedType): OutFile {

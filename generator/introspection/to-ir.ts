@@ -16,7 +16,7 @@ import type {
   TypeRef,
   VariantCase,
 } from "../ir.js";
-import { deriveNames, isEmptyObject } from "./naming.js";
+import { deriveNames, deriveRootAliases, isEmptyObject, type RootAlias } from "./naming.js";
 import type { RawBuiltin, RawEntry, RawObject } from "./schema-info.js";
 import type { EntryTable } from "./semantics.js";
 
@@ -40,6 +40,7 @@ const features = (f: readonly string[] | undefined): string[] => [...(f ?? [])];
 /** Builds the IR for a checked entry table. */
 export function introspectionToIr(table: EntryTable, qemuVersion?: QemuVersion): Schema {
   const names = deriveNames(table);
+  const aliases = deriveRootAliases(table, names);
   const ref = (schemaName: string): TypeRef => {
     const entry = table.byName.get(schemaName);
     if (entry?.["meta-type"] === "builtin") return { kind: "builtin", name: BUILTIN_BY_JSON_TYPE[entry["json-type"]] };
@@ -83,7 +84,10 @@ export function introspectionToIr(table: EntryTable, qemuVersion?: QemuVersion):
   const types: NamedType[] = [];
   for (const [schemaName, name] of names) {
     const entry = table.byName.get(schemaName);
-    if (entry) types.push(toNamedType(entry, name, { ref, table, extra: extraArgs.has(schemaName), names }));
+    if (!entry) continue;
+    types.push(
+      toNamedType(entry, name, { ref, table, extra: extraArgs.has(schemaName), names, aliases: aliases.get(schemaName) }),
+    );
   }
   return { types, commands, events, qemuVersion };
 }
@@ -93,10 +97,12 @@ interface Ctx {
   readonly table: EntryTable;
   readonly extra: boolean;
   readonly names: ReadonlyMap<string, string>;
+  readonly aliases: readonly RootAlias[] | undefined;
 }
 
 function toNamedType(entry: RawEntry, name: string, ctx: Ctx): NamedType {
-  const base = { name, schemaName: entry.name, features: features(entry.features) };
+  const aliases = ctx.aliases?.map((a) => ({ ...a }));
+  const base = { name, schemaName: entry.name, features: features(entry.features), ...(aliases ? { aliases } : {}) };
   switch (entry["meta-type"]) {
     case "enum": {
       const valueFeatures = new Map((entry.members ?? []).map((m) => [m.name, features(m.features)]));
@@ -122,7 +128,11 @@ function toNamedType(entry: RawEntry, name: string, ctx: Ctx): NamedType {
   }
 }
 
-function toObject(entry: RawObject, base: Pick<ObjectType, "name" | "schemaName" | "features">, ctx: Ctx): ObjectType {
+function toObject(
+  entry: RawObject,
+  base: Pick<ObjectType, "name" | "schemaName" | "features" | "aliases">,
+  ctx: Ctx,
+): ObjectType {
   const members: Member[] = entry.members.map((m) => ({
     name: m.name,
     type: ctx.ref(m.type),

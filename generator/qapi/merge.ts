@@ -84,7 +84,8 @@ class Builder {
     if (s === undefined) {
       this.m.report("only-in-binary", path, `type '${name}' has no counterpart in the source`);
     }
-    const common = { name, schemaName: t.schemaName, features: t.features, docs: s?.docs };
+    // Aliases are introspection names; merged output names types after the source instead.
+    const common = { name, schemaName: t.schemaName, features: t.features, docs: s?.docs, aliases: undefined };
     if (t.kind === "enum") {
       const se = s?.kind === "enum" ? s : undefined;
       if (se !== undefined)

@@ -67,6 +67,9 @@ export interface ReadBufferArguments {
   "size": number;
 }
 
+/** Same type as {@link ReadBufferArguments}, named after the arguments of `x-get-prop`. */
+export type XGetPropArguments = ReadBufferArguments;
+
 /** Arguments of `setLimits` (`set-limits`). */
 export interface SetLimitsArguments {
   /** QAPI `int`: values above 2^53 lose precision as a JavaScript number. */
