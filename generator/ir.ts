@@ -17,10 +17,27 @@
  */
 
 /** Integer built-ins. Introspection only knows `int`; the source frontend knows all. */
-export type IntegerBuiltin = "int" | "int8" | "int16" | "int32" | "int64" | "uint8" | "uint16" | "uint32" | "uint64" | "size";
+export const INTEGER_BUILTINS = [
+  "int",
+  "int8",
+  "int16",
+  "int32",
+  "int64",
+  "uint8",
+  "uint16",
+  "uint32",
+  "uint64",
+  "size",
+] as const;
 
-/** Every QAPI built-in type. `QType` is the enum of JSON types used by alternates. */
-export type BuiltinName = IntegerBuiltin | "str" | "number" | "bool" | "null" | "any" | "QType";
+/** One of {@link INTEGER_BUILTINS}. */
+export type IntegerBuiltin = (typeof INTEGER_BUILTINS)[number];
+
+/** Every QAPI built-in type, integers first. `QType` is the enum of JSON types used by alternates. */
+export const BUILTIN_NAMES = [...INTEGER_BUILTINS, "str", "number", "bool", "null", "any", "QType"] as const;
+
+/** One of {@link BUILTIN_NAMES}. */
+export type BuiltinName = (typeof BUILTIN_NAMES)[number];
 
 /** A reference to a type: a built-in, a named definition, or an array of something. */
 export type TypeRef =

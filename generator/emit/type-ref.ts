@@ -2,21 +2,10 @@
  * TypeScript text for IR type references: built-ins, named types and arrays.
  * @module
  */
-import type { BuiltinName, IntegerBuiltin, TypeRef } from "../ir.js";
+import { INTEGER_BUILTINS, type BuiltinName, type IntegerBuiltin, type TypeRef } from "../ir.js";
 import type { FileBuilder } from "./context.js";
 
-const INTEGERS: ReadonlySet<BuiltinName> = new Set<IntegerBuiltin>([
-  "int",
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-  "size",
-]);
+const INTEGERS: ReadonlySet<BuiltinName> = new Set(INTEGER_BUILTINS);
 
 // Widths that fit a double exactly; everything else may exceed 2^53.
 const SAFE_INTEGERS: ReadonlySet<BuiltinName> = new Set(["int8", "int16", "int32", "uint8", "uint16", "uint32"]);

@@ -4,7 +4,7 @@
  * by tag and alternate branches by JSON kind.
  * @module
  */
-import type { NamedType, Schema, TypeRef } from "../ir.js";
+import { INTEGER_BUILTINS, type NamedType, type Schema, type TypeRef } from "../ir.js";
 
 /** A difference between the source schema and the binary's introspection. */
 export interface Mismatch {
@@ -14,7 +14,7 @@ export interface Mismatch {
   readonly message: string;
 }
 
-const INTEGERS = new Set(["int", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "size"]);
+const INTEGERS: ReadonlySet<string> = new Set(INTEGER_BUILTINS);
 
 /** Introspection type name → source type name, plus the mismatches found on the way. */
 export class Matcher {

@@ -3,30 +3,13 @@
  * flattened member lists (base first) with base-cycle detection, and C-name clashes.
  * @module
  */
-import type { BuiltinName } from "../ir.js";
+import { BUILTIN_NAMES, type BuiltinName } from "../ir.js";
 import { fail, q, type SourceLocation } from "./errors.js";
 import type { SrcDef, SrcMember, SrcSchema, SrcStruct, SrcTypeRef, SrcUnion } from "./model.js";
 import { cName } from "./names.js";
 
 /** Every built-in type name. */
-export const BUILTINS: ReadonlySet<BuiltinName> = new Set<BuiltinName>([
-  "str",
-  "number",
-  "int",
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-  "size",
-  "bool",
-  "null",
-  "any",
-  "QType",
-]);
+export const BUILTINS: ReadonlySet<BuiltinName> = new Set(BUILTIN_NAMES);
 
 /** What a type reference points to. Arrays keep the element's resolution. */
 export type Resolved =
