@@ -1,13 +1,11 @@
 // Issue 6 through the client API, against a real QEMU 7.2.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import net from "node:net";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, expect, it } from "vitest";
 import { ExecuteError, QmpClient, StateError, launchQemu, type LaunchedQemu } from "../../runtime/index.js";
-import { QEMU, describeWith, tempDir } from "../helpers/qemu.js";
+import { QEMU, connectWhenListening, describeWith, freePort, spawnQemu, tempDir } from "../helpers/qemu.js";
 
 const running: LaunchedQemu[] = [];
 async function start(): Promise<LaunchedQemu> {
@@ -133,29 +131,12 @@ describeWith(QEMU)("fd passing through QmpClient (real QEMU)", () => {
 
   it("refuses fds on TCP before sending anything, and rejects a closed fd", async () => {
     using dir = tempDir();
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, "127.0.0.1", () => {
-        const address = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(address.port));
-      });
-    });
-    const child = spawn(
-      QEMU,
-      ["-machine", "none", "-nodefaults", "-display", "none", "-qmp", `tcp:127.0.0.1:${port},server=on,wait=off`],
-      { stdio: "ignore" },
-    );
+    const port = await freePort();
+    const child = spawnQemu(["-qmp", `tcp:127.0.0.1:${port},server=on,wait=off`]);
     const qmp = new QmpClient();
     const fd = pipeFd(dir.path, "tcp");
     try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await qmp.connect({ host: "127.0.0.1", port }, { timeout: 2000 });
-          break;
-        } catch (error) {
-          if (attempt > 200) throw error;
-          await sleep(20);
-        }
-      }
+      await connectWhenListening(qmp, { host: "127.0.0.1", port });
       const error = await qmp.getfd("t", fd).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StateError);
       expect((error as Error).message).toMatch(/unix-socket connection; this one is tcp/);

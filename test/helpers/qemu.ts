@@ -2,11 +2,14 @@
  * Real-QEMU test support: tests skip only when the binary is missing AND
  * QMP_REQUIRE_QEMU is unset; with QMP_REQUIRE_QEMU set they run (and fail if QEMU is missing).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import net from "node:net";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describe } from "vitest";
+import type { ConnectError, ConnectTarget, QmpClient } from "../../runtime/index.js";
 
 export const QEMU = process.env["QMP_QEMU_BINARY"] ?? "qemu-system-x86_64";
 export const QSD = process.env["QMP_QSD_BINARY"] ?? "qemu-storage-daemon";
@@ -29,4 +32,32 @@ export function describeWith(binary: string): typeof describe | typeof describe.
 export function tempDir(): { path: string } & Disposable {
   const path = mkdtempSync(join(tmpdir(), "qmpkit-test-"));
   return { path, [Symbol.dispose]: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts QEMU with no guest and `extra` monitor arguments; the caller kills it. */
+export function spawnQemu(extra: readonly string[]): ChildProcess {
+  return spawn(QEMU, ["-machine", "none", "-nodefaults", "-display", "none", ...extra], { stdio: "ignore" });
+}
+
+/** Connects, retrying while QEMU has not opened its TCP port yet (ECONNREFUSED), for up to ~4 s. */
+export async function connectWhenListening(qmp: QmpClient, target: ConnectTarget, timeout = 5000): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await qmp.connect(target, { timeout });
+    } catch (error) {
+      const code = ((error as ConnectError).cause as NodeJS.ErrnoException | undefined)?.code;
+      if (attempt > 200 || code !== "ECONNREFUSED") throw error;
+      await sleep(20);
+    }
+  }
 }

@@ -1,11 +1,10 @@
 import { spawn, execFileSync } from "node:child_process";
 import { open } from "node:fs/promises";
-import net from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, expect, it } from "vitest";
 import { ConnectError, DisconnectedError, ExecuteError, QmpClient, launchQemu, type LaunchedQemu } from "../../runtime/index.js";
-import { QEMU, QSD, describeWith, tempDir } from "../helpers/qemu.js";
+import { QEMU, QSD, connectWhenListening, describeWith, freePort, spawnQemu, tempDir } from "../helpers/qemu.js";
 
 const running: LaunchedQemu[] = [];
 async function start(args?: string[]): Promise<LaunchedQemu> {
@@ -142,30 +141,11 @@ describeWith(QEMU)("real QEMU: runtime core", () => {
   });
 
   it("connects over TCP", async () => {
-    const port = await new Promise<number>((resolve) => {
-      const probe = net.createServer().listen(0, "127.0.0.1", () => {
-        const address = probe.address() as net.AddressInfo;
-        probe.close(() => resolve(address.port));
-      });
-    });
-    const child = spawn(
-      QEMU,
-      ["-machine", "none", "-nodefaults", "-display", "none", "-qmp", `tcp:127.0.0.1:${port},server=on,wait=off`],
-      {
-        stdio: "ignore",
-      },
-    );
+    const port = await freePort();
+    const child = spawnQemu(["-qmp", `tcp:127.0.0.1:${port},server=on,wait=off`]);
     const qmp = new QmpClient();
     try {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await qmp.connect({ host: "127.0.0.1", port }, { timeout: 2000 });
-          break;
-        } catch (error) {
-          if (attempt > 200 || !(error instanceof ConnectError)) throw error;
-          await sleep(20);
-        }
-      }
+      await connectWhenListening(qmp, { host: "127.0.0.1", port });
       expect(qmp.transport).toBe("tcp");
       expect(await qmp.execute("query-status")).toMatchObject({ running: true });
     } finally {

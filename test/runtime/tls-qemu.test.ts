@@ -1,12 +1,10 @@
 // QMP over TLS to a real QEMU (tls-creds-x509 on a socket chardev).
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { expect, it } from "vitest";
 import { ConnectError, QmpClient } from "../../runtime/index.js";
-import { QEMU, describeWith, tempDir } from "../helpers/qemu.js";
+import { QEMU, connectWhenListening, describeWith, freePort, spawnQemu, tempDir } from "../helpers/qemu.js";
 
 const hasOpenssl = spawnSync("openssl", ["version"], { stdio: "ignore" }).status === 0;
 
@@ -56,53 +54,23 @@ function makeCredentials(dir: string): void {
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 describeWith(QEMU)("real QEMU over TLS", () => {
   it.skipIf(!hasOpenssl)("negotiates and executes (one TLS record per byte works around QEMU 7.2's TLS monitor)", async () => {
     using dir = tempDir();
     makeCredentials(dir.path);
     const port = await freePort();
-    const child = spawn(
-      QEMU,
-      [
-        "-machine",
-        "none",
-        "-nodefaults",
-        "-display",
-        "none",
-        "-object",
-        `tls-creds-x509,id=tls0,dir=${dir.path},endpoint=server,verify-peer=off`,
-        "-chardev",
-        `socket,id=mon0,host=127.0.0.1,port=${port},server=on,wait=off,tls-creds=tls0`,
-        "-mon",
-        "chardev=mon0,mode=control",
-      ],
-      { stdio: "ignore" },
-    );
+    const child = spawnQemu([
+      "-object",
+      `tls-creds-x509,id=tls0,dir=${dir.path},endpoint=server,verify-peer=off`,
+      "-chardev",
+      `socket,id=mon0,host=127.0.0.1,port=${port},server=on,wait=off,tls-creds=tls0`,
+      "-mon",
+      "chardev=mon0,mode=control",
+    ]);
     const target = { host: "127.0.0.1", port, tls: { ca: readFileSync(join(dir.path, "ca-cert.pem")), servername: "localhost" } };
     try {
       const qmp = new QmpClient();
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await qmp.connect(target, { timeout: 5000 });
-          break;
-        } catch (error) {
-          if (
-            attempt > 100 ||
-            !((error as ConnectError).cause as NodeJS.ErrnoException | undefined)?.code?.startsWith("ECONNREFUSED")
-          )
-            throw error;
-          await sleep(20);
-        }
-      }
+      await connectWhenListening(qmp, target);
       expect(qmp.transport).toBe("tls");
       expect(qmp.oobEnabled).toBe(true);
       const results = await Promise.all([qmp.execute("query-status"), qmp.execute("query-version"), qmp.execute("query-status")]);
