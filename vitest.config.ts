@@ -10,6 +10,8 @@ export default defineConfig({
     alias: [
       { find: /^qmpkit$/, replacement: here("./runtime/index.ts") },
       { find: /^qmpkit\/testing$/, replacement: here("./runtime/testing/index.ts") },
+      { find: /^qmpkit\/qemu$/, replacement: here("./generated/qemu/index.ts") },
+      { find: /^qmpkit\/qsd$/, replacement: here("./generated/qsd/index.ts") },
     ],
   },
   test: {

@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import ts from "typescript";
 import { expect, it } from "vitest";
+import { QEMU, describeWith } from "./helpers/qemu.js";
 
 const ENTRY_POINTS: Record<string, string> = {
   qmpkit: "runtime/index.ts",
@@ -46,3 +47,27 @@ it("README examples compile", () => {
   });
   expect(diagnostics).toEqual([]);
 }, 60_000);
+
+describeWith(QEMU)("README tour against real QEMU", () => {
+  it("runs", async () => {
+    const tour = selfContainedBlocks(readFileSync("README.md", "utf8")).find((block) => block.includes("launchQemu"));
+    expect(tour).toBeDefined();
+    const dir = resolve("test/.readme-run");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "tour.ts");
+    // Keep the example's own files out of /tmp's shared namespace.
+    writeFileSync(file, (tour as string).replaceAll("/tmp/", `${dir}/`));
+    const lines: unknown[][] = [];
+    const log = console.log;
+    console.log = (...args: unknown[]) => void lines.push(args);
+    try {
+      await import(/* @vite-ignore */ file);
+    } finally {
+      console.log = log;
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(lines[0]?.[0]).toMatchObject({ major: 7 });
+    expect(lines[1]?.[0]).toBe("running");
+    expect(lines.some((line) => line[0] === "DeviceNotFound")).toBe(true);
+  }, 60_000);
+});
