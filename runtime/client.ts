@@ -33,7 +33,8 @@ import {
   type QmpState,
   type ResolvedClientOptions,
 } from "./client-options.js";
-import { acceptTransport, openTransport, type AcceptTarget, type ConnectTarget, type OpenTransport } from "./transport.js";
+import { acceptTransport, type AcceptTarget } from "./accept.js";
+import { openTransport, type ConnectTarget, type OpenTransport } from "./transport.js";
 
 /**
  * An async QMP client. Generic over an API description (see `qmpkit/qemu`'s `QemuApi`);
@@ -99,7 +100,10 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * with `-qmp unix:PATH` without `server`), stops listening, then greets and negotiates.
    */
   accept(target: AcceptTarget, options: AcceptOptions = {}): Promise<void> {
-    return this.startConnecting((signal) => acceptTransport(target, signal, options.onListening), options);
+    return this.startConnecting(
+      (signal) => acceptTransport(target, signal, options.onListening, this.options.fdPassing),
+      options,
+    );
   }
 
   private startConnecting(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {

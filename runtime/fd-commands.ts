@@ -96,6 +96,6 @@ export function checkFdCapable(session: Session): void {
   }
   if (typeof (session.stream as Partial<FdCapableSocket>).writeWithFds !== "function") {
     assertFdPassingAvailable();
-    throw new StateError("fd passing is off for this connection (client option fdPassing: false, or an accepted connection)");
+    throw new StateError("fd passing is off for this connection (client option fdPassing: false)");
   }
 }

@@ -20,7 +20,8 @@ export type { ListenOptions, WaitOptions, OverflowPolicy, EventMatch } from "./e
 export type { QmpGreeting } from "./envelopes.js";
 export type { QmpLogger } from "./logger.js";
 export type { MessageHooks } from "./client-options.js";
-export type { ConnectTarget, AcceptTarget, TransportKind } from "./transport.js";
+export type { ConnectTarget, TransportKind } from "./transport.js";
+export type { AcceptTarget } from "./accept.js";
 export type {
   ExecuteOptions,
   QmpApi,

@@ -1,9 +1,8 @@
 /**
  * Opening the byte stream a client talks over: connecting to a unix socket, TCP or TLS
- * endpoint, adopting a caller's Duplex, or listening for exactly one connection from QEMU.
+ * endpoint, or adopting a caller's Duplex. (Listening for QEMU: accept.ts.)
  * @module
  */
-import { chmod, lstat, unlink } from "node:fs/promises";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
@@ -11,9 +10,6 @@ import { connectFdSocket, fdPassingAvailable } from "./fd/index.js";
 
 /** Where to connect: a unix socket path, `{ path }`, `{ host, port, tls? }`, or an open Duplex. */
 export type ConnectTarget = string | { path: string } | { host: string; port: number; tls?: tls.ConnectionOptions } | Duplex;
-
-/** Where to listen for QEMU (client-mode QMP): a unix socket path or a TCP endpoint. */
-export type AcceptTarget = string | { path: string } | { host?: string; port: number };
 
 /** How the stream was obtained; fd passing needs a unix socket. */
 export type TransportKind = "unix" | "tcp" | "tls" | "duplex";
@@ -84,91 +80,4 @@ function connectNet(
     if (signal.aborted) onAbort();
     else signal.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-/**
- * Removes a stale unix socket file: one nobody listens on. A live socket (another process
- * listens) or a file that is not a socket is left alone and reported.
- */
-async function removeStaleSocket(path: string): Promise<void> {
-  const info = await lstat(path).catch(() => undefined);
-  if (info === undefined) return;
-  if (!info.isSocket()) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
-  const live = await new Promise<boolean>((resolve) => {
-    const probe = net.connect({ path });
-    probe.once("connect", () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once("error", () => resolve(false));
-  });
-  if (live) throw Object.assign(new Error(`${path} is in use by another listener`), { code: "EADDRINUSE" });
-  await unlink(path);
-}
-
-/**
- * Listens, takes exactly one connection, and stops listening. A unix socket is created
- * with mode 0600 and removed again when listening stops; the listener is closed on every
- * path, including failure and abort. `onListening` (which may be async) runs once the
- * socket accepts connections; if it throws, accepting fails with its error.
- */
-export async function acceptTransport(
-  target: AcceptTarget,
-  signal: AbortSignal,
-  onListening?: (address: string | net.AddressInfo) => unknown,
-): Promise<OpenTransport> {
-  const path = typeof target === "string" ? target : "path" in target ? target.path : undefined;
-  signal.throwIfAborted();
-  if (path !== undefined) await removeStaleSocket(path);
-  signal.throwIfAborted();
-  const server = net.createServer({ pauseOnConnect: true });
-  let taken: net.Socket | undefined;
-  let bound = false; // only a socket file we created is ours to remove
-  // Anyone connecting after the one we took (or after we gave up) is turned away.
-  server.on("connection", (socket) => {
-    if (taken === undefined && !signal.aborted) taken = socket;
-    else socket.destroy();
-  });
-  try {
-    const connection = await new Promise<net.Socket>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
-      const settle = () => signal.removeEventListener("abort", onAbort);
-      server.once("error", (error) => (settle(), reject(error)));
-      server.once("connection", () => (settle(), resolve(taken as net.Socket)));
-      const announce = (address: string | net.AddressInfo) => {
-        try {
-          Promise.resolve(onListening?.(address)).catch(reject);
-        } catch (error) {
-          reject(error);
-        }
-      };
-      const listening = () => {
-        bound = true;
-        const address = server.address();
-        if (path === undefined) {
-          if (address !== null) announce(address);
-          return;
-        }
-        // Owner-only: the socket controls a VM. QEMU connects only after the caller learns
-        // (through onListening) that we listen, so chmod before announcing is early enough.
-        chmod(path, 0o600).then(() => announce(path), reject);
-      };
-      if (path !== undefined) server.listen({ path }, listening);
-      else {
-        const tcp = target as { host?: string; port: number };
-        server.listen({ host: tcp.host ?? "127.0.0.1", port: tcp.port }, listening);
-      }
-    });
-    // Still paused (pauseOnConnect): the session resumes it once its reader is attached.
-    const kind: TransportKind = path === undefined ? "tcp" : "unix";
-    return path === undefined ? { stream: connection, kind } : { stream: connection, kind, path };
-  } catch (error) {
-    taken?.destroy();
-    throw error;
-  } finally {
-    // close() stops accepting at once; its callback would wait for the accepted connection to end.
-    server.close();
-    if (path !== undefined && bound) await unlink(path).catch(() => undefined);
-  }
 }

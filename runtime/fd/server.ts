@@ -10,6 +10,8 @@ import { FdSocket, type FdReceivingSocket } from "./socket.js";
 export interface FdServer {
   /** The path it listens on, as given. */
   readonly path: string;
+  /** Stop accepting and remove the socket file (unless abstract); accepted connections stay open. Idempotent. */
+  stopListening(): void;
   /**
    * Stop accepting, remove the socket file (unless abstract), and destroy the connections
    * still open. Resolves once they have closed. Idempotent.
@@ -59,22 +61,25 @@ export async function listenFdServer(
   };
   poller = new native.Poller(fd, acceptAll);
   poller.start(POLL_READABLE);
+  const stopListening = (): void => {
+    if (closed) return;
+    closed = true;
+    poller?.close();
+    poller = undefined;
+    native.close(fd);
+    if (!path.startsWith("\0")) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    }
+  };
   return {
     path,
+    stopListening,
     async close(): Promise<void> {
-      if (!closed) {
-        closed = true;
-        poller?.close();
-        poller = undefined;
-        native.close(fd);
-        if (!path.startsWith("\0")) {
-          try {
-            unlinkSync(path);
-          } catch {
-            // already gone
-          }
-        }
-      }
+      stopListening();
       await Promise.all(
         [...sockets].map(
           (s) =>

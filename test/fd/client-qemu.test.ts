@@ -129,6 +129,24 @@ describeWith(QEMU)("fd passing through QmpClient (real QEMU)", () => {
     }
   });
 
+  it("passes fds on a connection QEMU made to us (accept, client-mode QMP)", async () => {
+    using dir = tempDir();
+    const path = join(dir.path, "listen.sock");
+    const qmp = new QmpClient();
+    let child: ReturnType<typeof spawnQemu> | undefined;
+    const fd = pipeFd(dir.path, "accepted");
+    try {
+      await qmp.accept(path, { timeout: 10_000, onListening: () => void (child = spawnQemu(["-qmp", `unix:${path}`])) });
+      await qmp.getfd("from-accept", fd);
+      await qmp.closefd("from-accept");
+      await expect(qmp.closefd("from-accept")).rejects.toBeInstanceOf(ExecuteError);
+    } finally {
+      closeSync(fd);
+      await qmp.disconnect();
+      child?.kill("SIGKILL");
+    }
+  });
+
   it("refuses fds on TCP before sending anything, and rejects a closed fd", async () => {
     using dir = tempDir();
     const port = await freePort();
