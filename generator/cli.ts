@@ -97,7 +97,8 @@ function qapiOf(args: ParsedArgs, input: SchemaInput | undefined): QapiInput | u
 }
 
 /**
- * Jobs from the config file: `{"jobs": [{"schema", "out", "apiName"?, "runtimeImport"?}]}`,
+ * Jobs from the config file: `{"jobs": [{"schema"?, "qapi"?, "defines"?, "out", "apiName"?, "runtimeImport"?}]}`
+ * (`schema` and/or `qapi`: both means merge mode),
  * paths relative to the config file.
  */
 async function configJobs(args: ParsedArgs): Promise<Job[]> {
@@ -122,12 +123,30 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
   if (!Array.isArray(jobs)) throw new GeneratorError(`${CONFIG}: expected {"jobs": [...]}`);
   return jobs.map((raw: unknown, i): Job => {
     const j = (raw ?? {}) as Record<string, unknown>;
-    if (typeof j["schema"] !== "string" || typeof j["out"] !== "string")
-      throw new GeneratorError(`${CONFIG}: jobs[${i}] needs "schema" and "out" strings`);
+    const schema = j["schema"];
+    const qapiFile = j["qapi"];
+    const defines = j["defines"];
+    const where = `${CONFIG}: jobs[${i}]`;
+    if (typeof j["out"] !== "string") throw new GeneratorError(`${where} needs an "out" string`);
+    if (typeof schema !== "string" && typeof qapiFile !== "string")
+      throw new GeneratorError(`${where} needs a "schema" string, a "qapi" string, or both (merge mode)`);
+    if (schema !== undefined && typeof schema !== "string") throw new GeneratorError(`${where}: "schema" must be a string`);
+    if (qapiFile !== undefined && typeof qapiFile !== "string") throw new GeneratorError(`${where}: "qapi" must be a string`);
+    if (defines !== undefined && !(Array.isArray(defines) && defines.every((d) => typeof d === "string")))
+      throw new GeneratorError(`${where}: "defines" must be an array of strings`);
+    if (defines !== undefined && (typeof qapiFile !== "string" || typeof schema === "string"))
+      throw new GeneratorError(`${where}: "defines" goes with "qapi" alone (in merge mode the binary decides what exists)`);
     const apiName = typeof j["apiName"] === "string" ? j["apiName"] : args["api-name"];
     const runtimeImport = typeof j["runtimeImport"] === "string" ? j["runtimeImport"] : args["runtime-import"];
     checkNames(apiName, runtimeImport);
-    return { input: { kind: "file", path: near(j["schema"]) }, out: near(j["out"]), check: args.check, apiName, runtimeImport };
+    return {
+      input: typeof schema === "string" ? { kind: "file", path: near(schema) } : undefined,
+      qapi: typeof qapiFile === "string" ? { file: near(qapiFile), defines: defines as string[] | undefined } : undefined,
+      out: near(j["out"]),
+      check: args.check,
+      apiName,
+      runtimeImport,
+    };
   });
 }
 

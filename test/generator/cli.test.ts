@@ -231,6 +231,27 @@ describe("config file (no input flag)", () => {
     expect((await cli("--config", config, "--check")).code).toBe(0);
   });
 
+  it("runs QAPI-source jobs (with defines) from the config file, and rejects bad job shapes", async () => {
+    using dir = tempDir();
+    const config = join(dir.path, "qapi-gen.config.json");
+    const qga = join(ROOT, "test/qapi/fixtures/qga/qga-schema.json");
+    writeFileSync(config, JSON.stringify({ jobs: [{ qapi: qga, defines: [], out: "qga", apiName: "Qga" }] }));
+    const run = await cli("--config", config);
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    expect(readFileSync(join(dir.path, "qga", "functions.ts"), "utf8")).toContain("export function guestPing(");
+    expect((await cli("--config", config, "--check")).code).toBe(0);
+    for (const [job, message] of [
+      [{ out: "x" }, 'needs a "schema" string, a "qapi" string, or both'],
+      [{ qapi: qga, out: "x", defines: "CONFIG_X" }, '"defines" must be an array of strings'],
+      [{ qapi: qga, schema: join(ROOT, FIXTURE), defines: [], out: "x" }, '"defines" goes with "qapi" alone'],
+    ] as const) {
+      writeFileSync(config, JSON.stringify({ jobs: [job] }));
+      const bad = await cli("--config", config);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain(message);
+    }
+  });
+
   it("without input flags or config, says what is needed", async () => {
     const run = await cli("--config", "/nonexistent/qapi-gen.config.json");
     expect(run).toMatchObject({
