@@ -22,6 +22,7 @@ export interface ParsedArgs {
   "runtime-import": string;
   "api-name": string;
   config?: string | undefined;
+  "max-mismatches": number;
 }
 
 /** Output directory when `--out` is not given. */
@@ -41,6 +42,9 @@ export function usageProblem(args: ParsedArgs, argv: readonly string[]): string 
     if (Array.isArray(value)) return `--${flag} given ${value.length} times; give it once`;
     if (value === "") return `--${flag} needs a value`;
   }
+  const limit = given["max-mismatches"];
+  if (Array.isArray(limit)) return `--max-mismatches given ${limit.length} times; give it once`;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 0) return "--max-mismatches needs a whole number (0: all)";
   for (const flag of ["define", "qemu-arg"] as const) {
     if (args[flag].some((v) => v === "") || (args[flag].length === 0 && argv.includes(`--${flag}`)))
       return `--${flag} needs a value`;

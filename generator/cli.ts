@@ -65,6 +65,11 @@ function parser() {
       "runtime-import": { type: "string", default: "qmpkit", describe: "Module the bindings import runtime types from" },
       "api-name": { type: "string", default: "Qemu", describe: "Prefix of API names: Qemu → QemuApi, QemuCommands" },
       config: { type: "string", describe: `Jobs file used when no input flag is given (default ./${CONFIG_FILE})` },
+      "max-mismatches": {
+        type: "number",
+        default: 50,
+        describe: "Merge mode: list at most this many source/binary mismatches (0: all)",
+      },
     })
     .conflicts("config", ["schema", "socket", "qemu", "qapi"])
     .conflicts("schema", ["socket", "qemu"])
@@ -150,16 +155,19 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
   });
 }
 
-function mismatchSummary(job: Job, result: JobResult): string {
+function mismatchSummary(job: Job, result: JobResult, limit: number): string {
   const { mismatches } = result;
   if (mismatches === undefined) return "";
   const count = `${mismatches.length} mismatch${mismatches.length === 1 ? "" : "es"}`;
   if (mismatches.length === 0) return `qapi-gen: ${job.out}: merge: source and binary agree (0 mismatches)\n`;
-  const lines = formatMismatches(mismatches)
+  const shown = limit > 0 ? mismatches.slice(0, limit) : mismatches;
+  const lines = formatMismatches(shown)
     .split("\n")
     .map((line) => `  ${line}\n`)
     .join("");
-  return `qapi-gen: ${job.out}: merge: ${count} between source and binary (the binary wins):\n${lines}`;
+  const more =
+    shown.length < mismatches.length ? `  … and ${mismatches.length - shown.length} more (--max-mismatches 0 lists all)\n` : "";
+  return `qapi-gen: ${job.out}: merge: ${count} between source and binary (the binary wins):\n${lines}${more}`;
 }
 
 function summary(job: Job, result: JobResult): string {
@@ -216,7 +224,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     let outdated = false;
     for (const job of jobs) {
       const result = await runJob(job);
-      io.stderr(mismatchSummary(job, result));
+      io.stderr(mismatchSummary(job, result, args["max-mismatches"]));
       const stale = [...result.diff.changed, ...result.diff.stale];
       if (job.check && stale.length > 0) {
         outdated = true;

@@ -215,7 +215,7 @@ describeWith(QEMU)("qapi-gen --qapi with --qemu (merge mode, real QEMU)", () => 
   it("names the binary and its version in the header and summarises mismatches", async () => {
     using dir = tempDir();
     const out = join(dir.path, "o");
-    const run = await cli("--qapi", QGA_SCHEMA, "--qemu", QEMU, "--out", out);
+    const run = await cli("--qapi", QGA_SCHEMA, "--qemu", QEMU, "--out", out, "--max-mismatches", "0");
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/^qapi-gen: .*: merge: \d+ mismatches between source and binary \(the binary wins\):\n/);
     expect(run.stderr).toContain("command 'guest-ping': command 'guest-ping' is in the source but not in the binary");
@@ -223,5 +223,9 @@ describeWith(QEMU)("qapi-gen --qapi with --qemu (merge mode, real QEMU)", () => 
     expect(first).toMatch(new RegExp(`from ${QGA_SCHEMA} \\+ \\S+ \\(QEMU \\d+\\.\\d+\\.\\d+\\)\\. DO NOT EDIT\\.$`));
     expect(first).not.toContain(dir.path);
     expect(compiles(out)).toEqual([]);
+    const capped = await cli("--qapi", QGA_SCHEMA, "--qemu", QEMU, "--out", out, "--max-mismatches", "2");
+    const listed = capped.stderr.split("\n").filter((line) => line.startsWith("  "));
+    expect(listed).toHaveLength(3);
+    expect(listed[2]).toMatch(/^ {2}… and \d+ more \(--max-mismatches 0 lists all\)$/);
   }, 60_000);
 });
