@@ -6,7 +6,7 @@
 import { chmod, lstat, unlink } from "node:fs/promises";
 import net from "node:net";
 import type { Duplex } from "node:stream";
-import { fdPassingAvailable, listenFdServer } from "./fd/index.js";
+import { assertFdPassingAvailable, fdPassingAvailable, listenFdServer } from "./fd/index.js";
 import type { OpenTransport } from "./transport.js";
 
 /** Where to listen for QEMU (client-mode QMP): a unix socket path or a TCP endpoint. */
@@ -33,9 +33,10 @@ async function removeStaleSocket(path: string): Promise<void> {
       probe.destroy();
       resolve(true);
     });
-    probe.once("error", () => resolve(false));
+    // Only "nobody listens" means stale; EAGAIN (a full backlog) is a live, busy listener.
+    probe.once("error", (error: NodeJS.ErrnoException) => resolve(error.code !== "ECONNREFUSED" && error.code !== "ENOENT"));
   });
-  if (live) throw Object.assign(new Error(`${path} is in use by another listener`), { code: "EADDRINUSE" });
+  if (live) throw Object.assign(new Error(`${path} is in use (or busy) by another listener`), { code: "EADDRINUSE" });
   await unlink(path);
 }
 
@@ -70,7 +71,8 @@ async function listenFds(path: string, onConnection: (socket: Duplex) => void): 
  * Listens, takes exactly one connection, and stops listening. A unix socket is created with
  * mode 0600 (with `fdPassing` and the native part installed, by the fd-capable listener, so
  * fds can be passed on the accepted connection). `onListening` (which may be async) runs once
- * connections are accepted; if it throws, accepting fails with its error.
+ * connections are accepted; if it throws (or rejects) before QEMU connected, accepting fails
+ * with its error; a failure after that is ignored (the connection is already taken).
  */
 export async function acceptTransport(
   target: AcceptTarget,
@@ -91,8 +93,12 @@ export async function acceptTransport(
     if (taken === undefined && !signal.aborted) deliver((taken = socket));
     else socket.destroy();
   };
+  // Abstract names ("\0name") need the native listener: Node's net pads them to 108 bytes,
+  // which is a different address from the exact-length one QEMU uses.
+  const abstract = path?.startsWith("\0") === true;
+  if (abstract) assertFdPassingAvailable();
   const listener =
-    path !== undefined && fdPassing && fdPassingAvailable()
+    path !== undefined && (abstract || (fdPassing && fdPassingAvailable()))
       ? await listenFds(path, onConnection)
       : await listenNet(where, onConnection);
   let onAbort: (() => void) | undefined;

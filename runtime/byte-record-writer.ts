@@ -10,49 +10,66 @@
  */
 import type { Duplex } from "node:stream";
 
+type Done = (error?: Error | null) => void;
+
 /** @internal A FIFO of pending output, pumped one byte per write callback. */
 export class ByteRecordWriter {
-  private readonly queue: Buffer[] = [];
+  private readonly queue: Array<{ bytes: Buffer; done: Done | undefined }> = [];
   private offset = 0;
   private pumping = false;
-  private readonly callbacks = new Map<Buffer, (error?: Error | null) => void>();
 
-  constructor(private readonly stream: Duplex) {}
+  constructor(private readonly stream: Duplex) {
+    // A write still in flight when the stream dies may never get its callback.
+    stream.once("close", () => this.failAll(destroyedError()));
+  }
 
-  /** Queues `data`; `done` is called once its last byte was handed to the socket. */
-  write(data: string | Buffer, done?: (error?: Error | null) => void): void {
+  /** Queues `data`; `done` is called once its last byte was handed to the socket, or with the error that stopped it. */
+  write(data: string | Buffer, done?: Done): void {
     const bytes = typeof data === "string" ? Buffer.from(data) : data;
-    if (bytes.length === 0) return done?.();
-    this.queue.push(bytes);
-    if (done !== undefined) this.callbacks.set(bytes, done);
+    if (this.stream.destroyed) {
+      process.nextTick(() => done?.(destroyedError()));
+      return;
+    }
+    if (bytes.length === 0) {
+      process.nextTick(() => done?.());
+      return;
+    }
+    this.queue.push({ bytes, done });
     if (!this.pumping) this.pump();
   }
 
   private pump(): void {
     const head = this.queue[0];
-    if (head === undefined || this.stream.destroyed) {
+    if (head === undefined) {
       this.pumping = false;
       return;
     }
+    if (this.stream.destroyed) return this.failAll(destroyedError());
     this.pumping = true;
-    const byte = head.subarray(this.offset, this.offset + 1);
+    const byte = head.bytes.subarray(this.offset, this.offset + 1);
     this.offset++;
-    const last = this.offset === head.length;
-    if (last) {
-      this.queue.shift();
-      this.offset = 0;
-    }
     this.stream.write(byte, (error) => {
-      if (last) {
-        const done = this.callbacks.get(head);
-        this.callbacks.delete(head);
-        done?.(error);
-      }
-      if (error) {
-        this.pumping = false;
-        return;
+      if (this.queue[0] !== head) return; // already failed by failAll()
+      if (error) return this.failAll(error);
+      if (this.offset === head.bytes.length) {
+        // The entry leaves the queue only once its last byte was accepted.
+        this.queue.shift();
+        this.offset = 0;
+        head.done?.();
       }
       this.pump();
     });
   }
+
+  // Nothing more can be written: every queued message learns why, once.
+  private failAll(error: Error): void {
+    const pending = this.queue.splice(0);
+    this.offset = 0;
+    this.pumping = false;
+    for (const entry of pending) entry.done?.(error);
+  }
+}
+
+function destroyedError(): Error {
+  return Object.assign(new Error("Cannot call write after a stream was destroyed"), { code: "ERR_STREAM_DESTROYED" });
 }

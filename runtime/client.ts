@@ -291,6 +291,8 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       userSignal?.throwIfAborted();
       const transport = await open(controller.signal);
       await this.handshake_(transport, controller.signal);
+      // The connection may have ended between the negotiation reply and this line.
+      if (this.session === undefined) throw new DisconnectedError("connection closed right after the handshake");
       this.events.sessionStarted(); // only now: a failed reconnect leaves listeners as they were
       this.setState("running");
     } catch (error) {

@@ -49,7 +49,9 @@ export function matchesPattern(value: unknown, pattern: unknown): boolean {
 
 interface PendingRead<E> {
   match: ((event: E) => boolean) | undefined;
-  resolve(event: E): void;
+  /** A `wait()` (rejects when the session ends) rather than an iteration step (ends quietly after a user disconnect). */
+  forWait: boolean;
+  resolve(event: E | undefined): void;
   reject(error: unknown): void;
 }
 
@@ -148,7 +150,9 @@ export class EventListener<E extends { event: string }> implements AsyncIterable
     const reader = this.reader;
     if (reader === undefined) return;
     this.reader = undefined;
-    reader.reject(error ?? new DisconnectedError("disconnected while waiting for an event"));
+    if (error === undefined && !reader.forWait)
+      reader.resolve(undefined); // iteration ends
+    else reader.reject(error ?? new DisconnectedError("disconnected while waiting for an event"));
   }
 
   /** @internal A new session started: reads wait for its events again. */
@@ -242,13 +246,17 @@ export class EventListener<E extends { event: string }> implements AsyncIterable
       if (error !== undefined) return Promise.reject(error);
       return forWait ? Promise.reject(new DisconnectedError("disconnected; no more events")) : Promise.resolve(undefined);
     }
-    return this.waitForPush(match, options);
+    return this.waitForPush(match, options, forWait);
   }
 
-  private waitForPush(match: ((event: E) => boolean) | undefined, options: WaitOptions): Promise<E> {
+  private waitForPush(
+    match: ((event: E) => boolean) | undefined,
+    options: WaitOptions,
+    forWait: boolean,
+  ): Promise<E | undefined> {
     const { signal, timeout } = options;
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<E>((resolve, reject) => {
+    return new Promise<E | undefined>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const settle = () => {
         if (timer !== undefined) clearTimeout(timer);
@@ -256,6 +264,7 @@ export class EventListener<E extends { event: string }> implements AsyncIterable
       };
       const reader: PendingRead<E> = {
         match,
+        forWait,
         resolve: (event) => {
           settle();
           resolve(event);

@@ -60,7 +60,12 @@ export class FdLane {
         stopWaiting();
         let answered!: (reply: ReplyEnvelope | undefined) => void;
         const reply = new Promise<ReplyEnvelope | undefined>((done) => (answered = done));
-        const remaining = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
+        const remaining = deadline === undefined ? undefined : deadline - Date.now();
+        if (remaining !== undefined && remaining <= 0) {
+          // Out of time just as the turn came: do not send fds for a command nobody waits for.
+          reject(new DOMException(`${command} timed out after ${timeout} ms`, "TimeoutError"));
+          return releaseTurn();
+        }
         this.session.send(message, command, args, { ...options, timeout: remaining }, fds, answered).then(resolve, reject);
         void reply.then((envelope) => (envelope?.error !== undefined ? this.drain() : undefined)).finally(releaseTurn);
       });

@@ -114,18 +114,25 @@ export class Session {
     onReply?: ReplyHook,
   ): Promise<unknown> {
     const { signal, timeout } = options;
-    if (this.done) return Promise.reject(new DisconnectedError("connection closed"));
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (options.noReply === true) return this.sendWithoutReply(message);
+    // Every way out before the command is registered tells the reply hook "never sent".
+    const notSent = (error: unknown): Promise<never> => {
+      onReply?.(undefined);
+      return Promise.reject(error);
+    };
+    if (this.done) return notSent(new DisconnectedError("connection closed"));
+    if (signal?.aborted) return notSent(signal.reason);
+    if (command === "quit") this.quitSent = true;
+    if (options.noReply === true) {
+      onReply?.(undefined);
+      return this.sendWithoutReply(message);
+    }
     let id = message["id"] as Id | undefined;
     if (id === undefined) {
       do id = ++this.lastId;
       while (this.inFlight(id));
       message["id"] = id;
     } else if ((typeof id !== "string" && typeof id !== "number") || this.inFlight(id)) {
-      return Promise.reject(
-        new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`),
-      );
+      return notSent(new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`));
     }
     const inBand = message["exec-oob"] === undefined;
     let text: string;
@@ -133,7 +140,7 @@ export class Session {
       // Before anything is registered: a circular argument or a throwing hook rejects cleanly.
       text = this.serialise(message);
     } catch (error) {
-      return Promise.reject(error);
+      return notSent(error);
     }
     return new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -163,7 +170,6 @@ export class Session {
       }
       this.pending.set(entry.id, entry);
       if (onReply !== undefined) this.replyHooks.set(entry.id, onReply);
-      if (command === "quit") this.quitSent = true;
       if (inBand && this.oob && this.inBandInFlight >= this.options.maxInFlight) this.held.push(entry);
       else this.write(entry);
     });
@@ -256,7 +262,13 @@ export class Session {
     // The fds travel in the same sendmsg as the message's first bytes, so QEMU ties them to it.
     try {
       (this.stream as FdCapableSocket).writeWithFds(Buffer.from(text), entry.fds, (error) => {
-        if (error) this.unsend(entry, error);
+        if (!error) return;
+        // A dead socket ends the session (finish() rejects everything with DisconnectedError);
+        // a healthy one failed only this message (e.g. an fd closed meanwhile): unsend it.
+        if (this.stream.destroyed || this.stream.errored) {
+          this.socketError ??= error;
+          this.stream.destroy();
+        } else this.unsend(entry, error);
       });
     } catch (error) {
       this.unsend(entry, error);

@@ -6,7 +6,7 @@
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import tls from "node:tls";
-import { connectFdSocket, fdPassingAvailable } from "./fd/index.js";
+import { assertFdPassingAvailable, connectFdSocket, fdPassingAvailable } from "./fd/index.js";
 
 /** Where to connect: a unix socket path, `{ path }`, `{ host, port, tls? }`, or an open Duplex. */
 export type ConnectTarget = string | { path: string } | { host: string; port: number; tls?: tls.ConnectionOptions } | Duplex;
@@ -34,7 +34,11 @@ function isDuplex(target: unknown): target is Duplex {
 export async function openTransport(target: ConnectTarget, signal: AbortSignal, fdPassing: boolean): Promise<OpenTransport> {
   if (isDuplex(target)) return { stream: target, kind: "duplex" };
   const path = typeof target === "string" ? target : "path" in target ? target.path : undefined;
-  if (path !== undefined && fdPassing && fdPassingAvailable()) {
+  // Abstract names ("\0name") need the native socket: Node's net pads them to 108 bytes,
+  // a different address from the exact-length one QEMU listens on.
+  const abstract = path?.startsWith("\0") === true;
+  if (abstract) assertFdPassingAvailable();
+  if (path !== undefined && (abstract || (fdPassing && fdPassingAvailable()))) {
     return { stream: await connectFdSocket(path, { signal }), kind: "unix", path };
   }
   return connectNet(target as Exclude<ConnectTarget, Duplex>, path, signal);

@@ -57,6 +57,7 @@ export async function listenFdServer(
       sockets.add(socket);
       socket.once("close", () => sockets.delete(socket));
       onConnection(socket);
+      if (closed) return; // the callback may stop listening: the fd is gone (or reused)
     }
   };
   poller = new native.Poller(fd, acceptAll);

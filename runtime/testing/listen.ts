@@ -7,7 +7,7 @@
 import { chmod, lstat, unlink } from "node:fs/promises";
 import { type Server, type Socket, connect, createServer } from "node:net";
 import type { Duplex } from "node:stream";
-import { fdPassingAvailable, listenFdServer } from "../fd/index.js";
+import { connectFdSocket, fdPassingAvailable, listenFdServer } from "../fd/index.js";
 import type { QmpTestAddress, QmpTestListenTarget } from "./types.js";
 
 /** A listening server and how to undo it. */
@@ -98,7 +98,9 @@ export async function listen(target: QmpTestListenTarget, onSocket: (socket: Dup
 }
 
 /** Connects to a listening client (QEMU's client mode), resolving once connected. */
-export function dial(target: { path: string } | { host?: string; port: number }): Promise<Socket> {
+export function dial(target: { path: string } | { host?: string; port: number }): Promise<Socket | Duplex> {
+  // Abstract names: Node's net pads them to 108 bytes; QEMU and qmpkit use the exact length.
+  if ("path" in target && target.path.startsWith("\0")) return connectFdSocket(target.path);
   return new Promise((resolve, reject) => {
     const socket =
       "path" in target ? connect({ path: target.path }) : connect({ host: target.host ?? "127.0.0.1", port: target.port });

@@ -65,6 +65,21 @@ describe.skipIf(!fdPassingAvailable() && !required)("fd lane", () => {
     await qmp.disconnect();
   });
 
+  it("every queued fd command settles when the connection drops, and early rejections free the lane", async () => {
+    const qmp = await connect();
+    const args: Record<string, unknown> = {};
+    args["self"] = args;
+    await expect(qmp.execute("getfd", args, { fds: [fd] })).rejects.toBeInstanceOf(TypeError);
+    await expect(qmp.getfd("after-circular", fd, { timeout: 1000 })).resolves.toBeUndefined();
+    server.hang("getfd");
+    const queued = ["a", "b", "c", "d"].map((name) => qmp.getfd(name, fd).catch((e: unknown) => e));
+    await sleep(20);
+    server.disconnect();
+    const outcomes = await Promise.race([Promise.all(queued), sleep(2000, "stuck" as const)]);
+    expect(outcomes).not.toBe("stuck");
+    await qmp.disconnect();
+  });
+
   it("drains a stale fd after a failed reply, also when the caller had stopped waiting", async () => {
     server.handle("slow-fail", async () => {
       await sleep(100);
