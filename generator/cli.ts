@@ -57,7 +57,7 @@ function parser() {
         type: "string",
         array: true,
         default: [] as string[],
-        describe: "Extra argument for --qemu, repeatable; write --qemu-arg=-S for values starting with -",
+        describe: "Extra argument for --qemu, repeatable (values may start with -: --qemu-arg -S)",
       },
       out: { type: "string", describe: `Directory receiving the files of one binding set (default ${DEFAULT_OUT})` },
       check: { type: "boolean", default: false, describe: "Write nothing; exit 1 listing files that would change" },
@@ -184,13 +184,30 @@ function summary(job: Job, result: JobResult): string {
  * Runs the CLI.
  * @returns the exit code: 0 success/up to date, 1 error or out of date, 2 usage error.
  */
+/**
+ * `--qemu-arg -S` would make yargs read `-S` as a flag of its own; QEMU arguments nearly
+ * always start with `-`, so the word after `--qemu-arg` is always its value.
+ */
+function joinQemuArgs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const value = argv[i + 1];
+    if (arg === "--qemu-arg" && value !== undefined) {
+      out.push(`--qemu-arg=${value}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   let args: ParsedArgs | undefined;
   let output = "";
   let usageError: Error | undefined;
   try {
     args = (await new Promise((resolve) => {
-      parser().parse([...argv], {}, (error, parsed, text) => {
+      parser().parse(joinQemuArgs(argv), {}, (error, parsed, text) => {
         usageError = error ?? undefined;
         output = text;
         resolve(parsed as unknown as ParsedArgs);

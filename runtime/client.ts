@@ -212,6 +212,14 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
 
   /** Adds several fds to one (free, unless given) fdset, all or nothing. */
   addFds(fds: readonly fdCommands.PassableFd[], options?: fdCommands.AddFdOptions): Promise<{ fdsetId: number; fds: number[] }> {
+    // Refuse before query-fdsets goes out: nothing may be sent on a connection that cannot pass fds.
+    if (this.session !== undefined && this.currentState === "running") {
+      try {
+        fdCommands.checkFdCapable(this.session);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     return fdCommands.addFds(this.untyped(), fds, options);
   }
 
@@ -374,7 +382,8 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       return;
     }
     this.events.sessionEnded(error instanceof DisconnectedError ? error : undefined);
-    this.setState("idle", error);
+    // A protocol failure is reported as the ProtocolError itself; commands got DisconnectedError.
+    this.setState("idle", error?.cause instanceof ProtocolError ? error.cause : error);
   }
 
   private setState(next: QmpState, error?: Error): void {

@@ -8,7 +8,7 @@ import { EventListener, type ListenOptions } from "./event-listener.js";
 import type { QmpLogger } from "./logger.js";
 
 /** A callback subscriber. */
-export type EventCallback = (event: QmpEvent) => void;
+export type EventCallback = (event: QmpEvent) => unknown;
 
 interface CallbackEntry {
   names: ReadonlySet<string> | undefined;
@@ -55,13 +55,19 @@ export class EventHub {
     for (const entry of this.callbacks) {
       if (entry.names !== undefined && !entry.names.has(name)) continue;
       try {
-        entry.callback(event);
+        const returned: unknown = entry.callback(event);
+        // An async callback's rejection is reported like a throw, never left unhandled.
+        if (returned instanceof Promise) returned.catch((error: unknown) => this.report(name, error));
       } catch (error) {
-        this.logger.warn(
-          `event callback threw on ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
+        this.report(name, error);
       }
     }
+  }
+
+  private report(name: string, error: unknown): void {
+    this.logger.warn(
+      `event callback threw on ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
   }
 
   sessionStarted(): void {

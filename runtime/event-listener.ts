@@ -98,6 +98,9 @@ export class EventListener<E extends { event: string }> implements AsyncIterable
     this.capacity = options.buffer ?? 10_000;
     this.overflow = options.overflow ?? "error";
     if (!(this.capacity >= 1)) throw new RangeError("buffer must be at least 1");
+    if (this.overflow !== "error" && this.overflow !== "drop-oldest") {
+      throw new RangeError(`overflow must be "error" or "drop-oldest", got ${JSON.stringify(this.overflow)}`);
+    }
   }
 
   /** Number of buffered events. */

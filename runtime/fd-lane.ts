@@ -4,9 +4,10 @@
  * - fd-carrying commands run one at a time, each only after QEMU answered the previous one
  *   (with oob on, QEMU reads ahead of the command it runs; a second fd-carrying message
  *   read early would replace the first one's fds);
- * - after QEMU answers one with an error (whether or not the caller still waits for it), a
- *   `getfd`/`closefd` pair without fds collects and closes anything QEMU did not consume,
- *   so a stale fd can never be taken by a later command.
+ * - after QEMU answers one with an error (whether or not the caller still waits for it), or
+ *   answers a command other than `getfd`/`add-fd` (which do not take fds), a `getfd`/`closefd`
+ *   pair without fds collects and closes anything QEMU did not consume, so a stale fd can
+ *   never be taken by a later command.
  * Timeouts and aborts count from the call, also while a command waits for its turn.
  * @module
  */
@@ -15,6 +16,7 @@ import type { ReplyEnvelope } from "./envelopes.js";
 import type { Session } from "./session.js";
 
 const DRAIN_NAME = "qmpkit-stale-fd";
+const FD_TAKING: ReadonlySet<string> = new Set(["getfd", "add-fd"]);
 
 /** @internal One per session. */
 export class FdLane {
@@ -67,7 +69,11 @@ export class FdLane {
           return releaseTurn();
         }
         this.session.send(message, command, args, { ...options, timeout: remaining }, fds, answered).then(resolve, reject);
-        void reply.then((envelope) => (envelope?.error !== undefined ? this.drain() : undefined)).finally(releaseTurn);
+        // Only getfd and add-fd take fds; after anything else (or a failure) QEMU may still hold them.
+        const leftover = (envelope: ReplyEnvelope | undefined) => envelope?.error !== undefined || !FD_TAKING.has(command);
+        void reply
+          .then((envelope) => (envelope !== undefined && leftover(envelope) ? this.drain() : undefined))
+          .finally(releaseTurn);
       });
     });
   }

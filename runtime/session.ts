@@ -5,7 +5,7 @@
  */
 import type { Duplex } from "node:stream";
 import type { ExecuteOptions } from "./api.js";
-import { DisconnectedError, ExecuteError, ProtocolError } from "./errors.js";
+import { DisconnectedError, ExecuteError, ProtocolError, StateError } from "./errors.js";
 import type { ResolvedClientOptions } from "./client-options.js";
 import { classifyMessage, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
 import { ByteRecordWriter } from "./byte-record-writer.js";
@@ -271,7 +271,11 @@ export class Session {
         } else this.unsend(entry, error);
       });
     } catch (error) {
-      this.unsend(entry, error);
+      // E.g. EBADF: one of the fds is not open. Only this message fails.
+      this.unsend(
+        entry,
+        new StateError(`cannot pass the fds of ${entry.command}: ${(error as Error).message}`, { cause: error }),
+      );
     }
   }
 

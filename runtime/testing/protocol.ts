@@ -94,9 +94,18 @@ export function checkRequest(message: Record<string, unknown>, ctx: RequestConte
   return { ok: true, command, args: isObject(args) ? args : {}, oob };
 }
 
-/** The error body for something a handler threw: its own class for `QmpTestError`, else GenericError. */
+/**
+ * The error body for something a handler threw: its own class for `QmpTestError`, or for
+ * anything carrying a string `class` (a plain `{ class, desc }` or an Error with `.class`);
+ * else GenericError with the message.
+ */
 export function errorBody(error: unknown): QmpErrorBody {
   if (error instanceof QmpTestError) return { class: error.errorClass, desc: error.desc };
+  const shaped = error as { class?: unknown; desc?: unknown; message?: unknown } | null;
+  if (typeof shaped === "object" && shaped !== null && typeof shaped.class === "string") {
+    const desc = typeof shaped.desc === "string" ? shaped.desc : typeof shaped.message === "string" ? shaped.message : "";
+    return { class: shaped.class, desc };
+  }
   return {
     class: "GenericError",
     desc: error instanceof Error ? error.message : String(error),

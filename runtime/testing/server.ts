@@ -52,7 +52,10 @@ export class QmpTestServer implements AsyncDisposable {
   #closed = false;
 
   constructor(options: QmpTestServerOptions = {}) {
-    ({ version: this.version, greeting: this.greeting } = greetingOf(options.greeting ?? {}));
+    // null, like false, means no greeting at all (qemu-ga style).
+    ({ version: this.version, greeting: this.greeting } = greetingOf(
+      options.greeting === null ? false : (options.greeting ?? {}),
+    ));
     this.status = options.status ?? "running";
     this.#oobCommands = new Set(options.oobCommands ?? DEFAULT_OOB_COMMANDS);
     if (options.defaultHandlers !== false) for (const [name, h] of Object.entries(defaultHandlers())) this.handle(name, h);
@@ -98,9 +101,11 @@ export class QmpTestServer implements AsyncDisposable {
    * connections receive file descriptors (SCM_RIGHTS) when fd passing is available
    * (`fdPassingAvailable()`); see `HandlerContext.fds`.
    */
-  async listen(target: QmpTestListenTarget): Promise<QmpTestAddress> {
+  async listen(target: QmpTestListenTarget | string | number): Promise<QmpTestAddress> {
     this.#assertOpen();
-    const listener = await listen(target, (socket) => this.attach(socket));
+    // Like the client's targets: a string is a unix socket path, a number a TCP port on 127.0.0.1.
+    const where = typeof target === "string" ? { path: target } : typeof target === "number" ? { port: target } : target;
+    const listener = await listen(where, (socket) => this.attach(socket));
     this.#listeners.add(listener);
     if (this.#closed) {
       // close() ran while we were binding: do not leave a listener behind.

@@ -112,8 +112,8 @@ export interface ReceivedMessage {
 
 /** Constructor options of {@link QmpTestServer}. */
 export interface QmpTestServerOptions {
-  /** The greeting, or `false` for none and no negotiation (qemu-ga style). Default: QEMU 7.2's. */
-  greeting?: QmpTestGreeting | false;
+  /** The greeting, or `false` / `null` for none and no negotiation (qemu-ga style). Default: QEMU 7.2's. */
+  greeting?: QmpTestGreeting | false | null;
   /** Line ending after each message. Default `"\r\n"` like QEMU (qemu-ga uses `"\n"`). */
   lineEnding?: "\r\n" | "\n";
   /** Multi-line output like QEMU's `pretty=on`, to exercise a client's framing. */

@@ -76,3 +76,15 @@ describe("qapi-gen usage errors", () => {
     });
   });
 });
+
+describe("--qemu-arg values that start with -", () => {
+  it("takes the next word as the value", async () => {
+    let stderr = "";
+    const code = await runCli(["--qemu", "/nonexistent/qemu-binary", "--qemu-arg", "-S", "--out", "/tmp/never-written"], {
+      stdout: () => {},
+      stderr: (t) => (stderr += t),
+    });
+    expect(code).toBe(1);
+    expect(stderr).not.toMatch(/Unknown argument/);
+  });
+});
