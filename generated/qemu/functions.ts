@@ -231,7 +231,7 @@ export function addClient(
   args: AddClientArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("add_client", args, options) as Promise<void>;
+  return qmp.execute("add_client", args, options).then(() => undefined);
 }
 
 /** Executes `announce-self`. */
@@ -240,7 +240,7 @@ export function announceSelf(
   args: AnnounceSelfArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("announce-self", args, options) as Promise<void>;
+  return qmp.execute("announce-self", args, options).then(() => undefined);
 }
 
 /** Executes `balloon`. */
@@ -249,7 +249,7 @@ export function balloon(
   args: BalloonArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("balloon", args, options) as Promise<void>;
+  return qmp.execute("balloon", args, options).then(() => undefined);
 }
 
 /** Executes `block-commit`. */
@@ -258,7 +258,7 @@ export function blockCommit(
   args: BlockCommitArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-commit", args, options) as Promise<void>;
+  return qmp.execute("block-commit", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-add`. */
@@ -267,7 +267,7 @@ export function blockDirtyBitmapAdd(
   args: BlockDirtyBitmapAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-add", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-add", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-clear`. */
@@ -276,7 +276,7 @@ export function blockDirtyBitmapClear(
   args: BlockDirtyBitmapClearArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-clear", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-clear", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-disable`. */
@@ -285,7 +285,7 @@ export function blockDirtyBitmapDisable(
   args: BlockDirtyBitmapClearArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-disable", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-disable", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-enable`. */
@@ -294,7 +294,7 @@ export function blockDirtyBitmapEnable(
   args: BlockDirtyBitmapClearArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-enable", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-enable", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-merge`. */
@@ -303,7 +303,7 @@ export function blockDirtyBitmapMerge(
   args: BlockDirtyBitmapMergeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-merge", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-merge", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-remove`. */
@@ -312,7 +312,7 @@ export function blockDirtyBitmapRemove(
   args: BlockDirtyBitmapClearArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-remove", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-remove", args, options).then(() => undefined);
 }
 
 /** Executes `block-export-add`. */
@@ -321,7 +321,7 @@ export function blockExportAdd(
   args: BlockExportAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-export-add", args, options) as Promise<void>;
+  return qmp.execute("block-export-add", args, options).then(() => undefined);
 }
 
 /** Executes `block-export-del`. */
@@ -330,7 +330,7 @@ export function blockExportDel(
   args: BlockExportDelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-export-del", args, options) as Promise<void>;
+  return qmp.execute("block-export-del", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-cancel`. */
@@ -339,7 +339,7 @@ export function blockJobCancel(
   args: BlockJobCancelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-cancel", args, options) as Promise<void>;
+  return qmp.execute("block-job-cancel", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-complete`. */
@@ -348,7 +348,7 @@ export function blockJobComplete(
   args: BlockJobCompleteArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-complete", args, options) as Promise<void>;
+  return qmp.execute("block-job-complete", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-dismiss`. */
@@ -357,7 +357,7 @@ export function blockJobDismiss(
   args: BlockJobDismissArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-dismiss", args, options) as Promise<void>;
+  return qmp.execute("block-job-dismiss", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-finalize`. */
@@ -366,7 +366,7 @@ export function blockJobFinalize(
   args: BlockJobFinalizeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-finalize", args, options) as Promise<void>;
+  return qmp.execute("block-job-finalize", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-pause`. */
@@ -375,7 +375,7 @@ export function blockJobPause(
   args: BlockJobPauseArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-pause", args, options) as Promise<void>;
+  return qmp.execute("block-job-pause", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-resume`. */
@@ -384,7 +384,7 @@ export function blockJobResume(
   args: BlockJobResumeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-resume", args, options) as Promise<void>;
+  return qmp.execute("block-job-resume", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-set-speed`. */
@@ -393,7 +393,7 @@ export function blockJobSetSpeed(
   args: BlockJobSetSpeedArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-set-speed", args, options) as Promise<void>;
+  return qmp.execute("block-job-set-speed", args, options).then(() => undefined);
 }
 
 /** Executes `block-latency-histogram-set`. */
@@ -402,7 +402,7 @@ export function blockLatencyHistogramSet(
   args: BlockLatencyHistogramSetArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-latency-histogram-set", args, options) as Promise<void>;
+  return qmp.execute("block-latency-histogram-set", args, options).then(() => undefined);
 }
 
 /** Executes `block-set-write-threshold`. */
@@ -411,7 +411,7 @@ export function blockSetWriteThreshold(
   args: BlockSetWriteThresholdArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-set-write-threshold", args, options) as Promise<void>;
+  return qmp.execute("block-set-write-threshold", args, options).then(() => undefined);
 }
 
 /** Executes `block-stream`. */
@@ -420,7 +420,7 @@ export function blockStream(
   args: BlockStreamArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-stream", args, options) as Promise<void>;
+  return qmp.execute("block-stream", args, options).then(() => undefined);
 }
 
 /** Executes `block_resize`. */
@@ -429,7 +429,7 @@ export function blockResize(
   args: BlockResizeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block_resize", args, options) as Promise<void>;
+  return qmp.execute("block_resize", args, options).then(() => undefined);
 }
 
 /** Executes `block_set_io_throttle`. */
@@ -438,7 +438,7 @@ export function blockSetIoThrottle(
   args: BlockSetIoThrottleArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block_set_io_throttle", args, options) as Promise<void>;
+  return qmp.execute("block_set_io_throttle", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-add`. */
@@ -447,7 +447,7 @@ export function blockdevAdd(
   args: BlockdevAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-add", args, options) as Promise<void>;
+  return qmp.execute("blockdev-add", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-backup`. */
@@ -456,7 +456,7 @@ export function blockdevBackup(
   args: BlockdevBackupArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-backup", args, options) as Promise<void>;
+  return qmp.execute("blockdev-backup", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-change-medium`. */
@@ -465,7 +465,7 @@ export function blockdevChangeMedium(
   args: BlockdevChangeMediumArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-change-medium", args, options) as Promise<void>;
+  return qmp.execute("blockdev-change-medium", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-close-tray`. */
@@ -474,7 +474,7 @@ export function blockdevCloseTray(
   args?: BlockdevCloseTrayArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-close-tray", args, options) as Promise<void>;
+  return qmp.execute("blockdev-close-tray", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-create`. */
@@ -483,7 +483,7 @@ export function blockdevCreate(
   args: BlockdevCreateArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-create", args, options) as Promise<void>;
+  return qmp.execute("blockdev-create", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-del`. */
@@ -492,7 +492,7 @@ export function blockdevDel(
   args: BlockdevDelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-del", args, options) as Promise<void>;
+  return qmp.execute("blockdev-del", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-insert-medium`. */
@@ -501,7 +501,7 @@ export function blockdevInsertMedium(
   args: BlockdevInsertMediumArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-insert-medium", args, options) as Promise<void>;
+  return qmp.execute("blockdev-insert-medium", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-mirror`. */
@@ -510,7 +510,7 @@ export function blockdevMirror(
   args: BlockdevMirrorArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-mirror", args, options) as Promise<void>;
+  return qmp.execute("blockdev-mirror", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-open-tray`. */
@@ -519,7 +519,7 @@ export function blockdevOpenTray(
   args?: BlockdevOpenTrayArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-open-tray", args, options) as Promise<void>;
+  return qmp.execute("blockdev-open-tray", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-remove-medium`. */
@@ -528,7 +528,7 @@ export function blockdevRemoveMedium(
   args: BlockdevRemoveMediumArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-remove-medium", args, options) as Promise<void>;
+  return qmp.execute("blockdev-remove-medium", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-reopen`. */
@@ -537,7 +537,7 @@ export function blockdevReopen(
   args: BlockdevReopenArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-reopen", args, options) as Promise<void>;
+  return qmp.execute("blockdev-reopen", args, options).then(() => undefined);
 }
 
 /**
@@ -550,7 +550,7 @@ export function blockdevSnapshot(
   args: BlockdevSnapshotArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-snapshot", args, options) as Promise<void>;
+  return qmp.execute("blockdev-snapshot", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-snapshot-delete-internal-sync`. */
@@ -572,7 +572,7 @@ export function blockdevSnapshotInternalSync(
   args: BlockdevSnapshotInternalSyncArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-snapshot-internal-sync", args, options) as Promise<void>;
+  return qmp.execute("blockdev-snapshot-internal-sync", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-snapshot-sync`. */
@@ -581,7 +581,7 @@ export function blockdevSnapshotSync(
   args: BlockdevSnapshotSyncArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-snapshot-sync", args, options) as Promise<void>;
+  return qmp.execute("blockdev-snapshot-sync", args, options).then(() => undefined);
 }
 
 /** Executes `calc-dirty-rate`. */
@@ -590,7 +590,7 @@ export function calcDirtyRate(
   args: CalcDirtyRateArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("calc-dirty-rate", args, options) as Promise<void>;
+  return qmp.execute("calc-dirty-rate", args, options).then(() => undefined);
 }
 
 /** Executes `cancel-vcpu-dirty-limit`. */
@@ -599,7 +599,7 @@ export function cancelVcpuDirtyLimit(
   args?: CancelVcpuDirtyLimitArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("cancel-vcpu-dirty-limit", args, options) as Promise<void>;
+  return qmp.execute("cancel-vcpu-dirty-limit", args, options).then(() => undefined);
 }
 
 /** Executes `change-backing-file`. */
@@ -608,7 +608,7 @@ export function changeBackingFile(
   args: ChangeBackingFileArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("change-backing-file", args, options) as Promise<void>;
+  return qmp.execute("change-backing-file", args, options).then(() => undefined);
 }
 
 /** Executes `change-vnc-password`. */
@@ -617,7 +617,7 @@ export function changeVncPassword(
   args: ChangeVncPasswordArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("change-vnc-password", args, options) as Promise<void>;
+  return qmp.execute("change-vnc-password", args, options).then(() => undefined);
 }
 
 /** Executes `chardev-add`. */
@@ -644,7 +644,7 @@ export function chardevRemove(
   args: ChardevRemoveArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("chardev-remove", args, options) as Promise<void>;
+  return qmp.execute("chardev-remove", args, options).then(() => undefined);
 }
 
 /** Executes `chardev-send-break`. */
@@ -653,7 +653,7 @@ export function chardevSendBreak(
   args: ChardevSendBreakArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("chardev-send-break", args, options) as Promise<void>;
+  return qmp.execute("chardev-send-break", args, options).then(() => undefined);
 }
 
 /** Executes `client_migrate_info`. */
@@ -662,7 +662,7 @@ export function clientMigrateInfo(
   args: ClientMigrateInfoArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("client_migrate_info", args, options) as Promise<void>;
+  return qmp.execute("client_migrate_info", args, options).then(() => undefined);
 }
 
 /** Executes `closefd`. */
@@ -671,12 +671,12 @@ export function closefd(
   args: ClosefdArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("closefd", args, options) as Promise<void>;
+  return qmp.execute("closefd", args, options).then(() => undefined);
 }
 
 /** Executes `cont`. */
 export function cont(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("cont", undefined, options) as Promise<void>;
+  return qmp.execute("cont", undefined, options).then(() => undefined);
 }
 
 /** Executes `device-list-properties`. */
@@ -700,7 +700,7 @@ export function deviceAdd(
   args: DeviceAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("device_add", args, options) as Promise<void>;
+  return qmp.execute("device_add", args, options).then(() => undefined);
 }
 
 /** Executes `device_del`. */
@@ -709,7 +709,7 @@ export function deviceDel(
   args: DeviceDelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("device_del", args, options) as Promise<void>;
+  return qmp.execute("device_del", args, options).then(() => undefined);
 }
 
 /** Executes `display-reload`. */
@@ -718,7 +718,7 @@ export function displayReload(
   args: DisplayReloadArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("display-reload", args, options) as Promise<void>;
+  return qmp.execute("display-reload", args, options).then(() => undefined);
 }
 
 /** Executes `display-update`. */
@@ -727,7 +727,7 @@ export function displayUpdate(
   args: DisplayUpdateArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("display-update", args, options) as Promise<void>;
+  return qmp.execute("display-update", args, options).then(() => undefined);
 }
 
 /**
@@ -739,7 +739,7 @@ export function driveBackup(
   args: DriveBackupArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("drive-backup", args, options) as Promise<void>;
+  return qmp.execute("drive-backup", args, options).then(() => undefined);
 }
 
 /** Executes `drive-mirror`. */
@@ -748,7 +748,7 @@ export function driveMirror(
   args: DriveMirrorArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("drive-mirror", args, options) as Promise<void>;
+  return qmp.execute("drive-mirror", args, options).then(() => undefined);
 }
 
 /** Executes `dump-guest-memory`. */
@@ -757,7 +757,7 @@ export function dumpGuestMemory(
   args: DumpGuestMemoryArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("dump-guest-memory", args, options) as Promise<void>;
+  return qmp.execute("dump-guest-memory", args, options).then(() => undefined);
 }
 
 /** Executes `dumpdtb`. */
@@ -766,7 +766,7 @@ export function dumpdtb(
   args: DumpdtbArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("dumpdtb", args, options) as Promise<void>;
+  return qmp.execute("dumpdtb", args, options).then(() => undefined);
 }
 
 /** Executes `eject`. */
@@ -775,7 +775,7 @@ export function eject(
   args?: EjectArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("eject", args, options) as Promise<void>;
+  return qmp.execute("eject", args, options).then(() => undefined);
 }
 
 /** Executes `expire_password`. */
@@ -784,7 +784,7 @@ export function expirePassword(
   args: ExpirePasswordArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("expire_password", args, options) as Promise<void>;
+  return qmp.execute("expire_password", args, options).then(() => undefined);
 }
 
 /** Executes `getfd`. */
@@ -793,7 +793,7 @@ export function getfd(
   args: GetfdArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("getfd", args, options) as Promise<void>;
+  return qmp.execute("getfd", args, options).then(() => undefined);
 }
 
 /**
@@ -811,7 +811,7 @@ export function humanMonitorCommand(
 
 /** Executes `inject-nmi`. */
 export function injectNmi(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("inject-nmi", undefined, options) as Promise<void>;
+  return qmp.execute("inject-nmi", undefined, options).then(() => undefined);
 }
 
 /** Executes `input-send-event`. */
@@ -820,7 +820,7 @@ export function inputSendEvent(
   args: InputSendEventArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("input-send-event", args, options) as Promise<void>;
+  return qmp.execute("input-send-event", args, options).then(() => undefined);
 }
 
 /** Executes `job-cancel`. */
@@ -829,7 +829,7 @@ export function jobCancel(
   args: JobCancelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-cancel", args, options) as Promise<void>;
+  return qmp.execute("job-cancel", args, options).then(() => undefined);
 }
 
 /** Executes `job-complete`. */
@@ -838,7 +838,7 @@ export function jobComplete(
   args: JobCompleteArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-complete", args, options) as Promise<void>;
+  return qmp.execute("job-complete", args, options).then(() => undefined);
 }
 
 /** Executes `job-dismiss`. */
@@ -847,7 +847,7 @@ export function jobDismiss(
   args: JobDismissArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-dismiss", args, options) as Promise<void>;
+  return qmp.execute("job-dismiss", args, options).then(() => undefined);
 }
 
 /** Executes `job-finalize`. */
@@ -856,7 +856,7 @@ export function jobFinalize(
   args: JobFinalizeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-finalize", args, options) as Promise<void>;
+  return qmp.execute("job-finalize", args, options).then(() => undefined);
 }
 
 /** Executes `job-pause`. */
@@ -865,7 +865,7 @@ export function jobPause(
   args: JobPauseArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-pause", args, options) as Promise<void>;
+  return qmp.execute("job-pause", args, options).then(() => undefined);
 }
 
 /** Executes `job-resume`. */
@@ -874,7 +874,7 @@ export function jobResume(
   args: JobResumeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-resume", args, options) as Promise<void>;
+  return qmp.execute("job-resume", args, options).then(() => undefined);
 }
 
 /** Executes `memsave`. */
@@ -883,7 +883,7 @@ export function memsave(
   args: MemsaveArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("memsave", args, options) as Promise<void>;
+  return qmp.execute("memsave", args, options).then(() => undefined);
 }
 
 /** Executes `migrate`. */
@@ -892,7 +892,7 @@ export function migrate(
   args: MigrateArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("migrate", args, options) as Promise<void>;
+  return qmp.execute("migrate", args, options).then(() => undefined);
 }
 
 /** Executes `migrate-continue`. */
@@ -901,7 +901,7 @@ export function migrateContinue(
   args: MigrateContinueArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("migrate-continue", args, options) as Promise<void>;
+  return qmp.execute("migrate-continue", args, options).then(() => undefined);
 }
 
 /** Executes `migrate-incoming`. */
@@ -910,12 +910,12 @@ export function migrateIncoming(
   args: MigrateIncomingArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("migrate-incoming", args, options) as Promise<void>;
+  return qmp.execute("migrate-incoming", args, options).then(() => undefined);
 }
 
 /** Executes `migrate-pause`; may run out-of-band (`{ oob: true }`). */
 export function migratePause(qmp: QmpExecutor, options?: ExecuteOptions): Promise<void> {
-  return qmp.execute("migrate-pause", undefined, options) as Promise<void>;
+  return qmp.execute("migrate-pause", undefined, options).then(() => undefined);
 }
 
 /** Executes `migrate-recover`; may run out-of-band (`{ oob: true }`). */
@@ -924,7 +924,7 @@ export function migrateRecover(
   args: MigrateRecoverArguments,
   options?: ExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("migrate-recover", args, options) as Promise<void>;
+  return qmp.execute("migrate-recover", args, options).then(() => undefined);
 }
 
 /** Executes `migrate-set-capabilities`. */
@@ -933,7 +933,7 @@ export function migrateSetCapabilities(
   args: MigrateSetCapabilitiesArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("migrate-set-capabilities", args, options) as Promise<void>;
+  return qmp.execute("migrate-set-capabilities", args, options).then(() => undefined);
 }
 
 /** Executes `migrate-set-parameters`. */
@@ -942,7 +942,7 @@ export function migrateSetParameters(
   args?: MigrateSetParametersArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("migrate-set-parameters", args, options) as Promise<void>;
+  return qmp.execute("migrate-set-parameters", args, options).then(() => undefined);
 }
 
 /** Executes `migrate-start-postcopy`. */
@@ -950,12 +950,12 @@ export function migrateStartPostcopy(
   qmp: QmpExecutor,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("migrate-start-postcopy", undefined, options) as Promise<void>;
+  return qmp.execute("migrate-start-postcopy", undefined, options).then(() => undefined);
 }
 
 /** Executes `migrate_cancel`. */
 export function migrateCancel(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("migrate_cancel", undefined, options) as Promise<void>;
+  return qmp.execute("migrate_cancel", undefined, options).then(() => undefined);
 }
 
 /**
@@ -967,7 +967,7 @@ export function nbdServerAdd(
   args: NbdServerAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("nbd-server-add", args, options) as Promise<void>;
+  return qmp.execute("nbd-server-add", args, options).then(() => undefined);
 }
 
 /**
@@ -979,7 +979,7 @@ export function nbdServerRemove(
   args: NbdServerRemoveArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("nbd-server-remove", args, options) as Promise<void>;
+  return qmp.execute("nbd-server-remove", args, options).then(() => undefined);
 }
 
 /** Executes `nbd-server-start`. */
@@ -988,12 +988,12 @@ export function nbdServerStart(
   args: NbdServerStartArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("nbd-server-start", args, options) as Promise<void>;
+  return qmp.execute("nbd-server-start", args, options).then(() => undefined);
 }
 
 /** Executes `nbd-server-stop`. */
 export function nbdServerStop(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("nbd-server-stop", undefined, options) as Promise<void>;
+  return qmp.execute("nbd-server-stop", undefined, options).then(() => undefined);
 }
 
 /** Executes `netdev_add`. */
@@ -1002,7 +1002,7 @@ export function netdevAdd(
   args: NetdevAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("netdev_add", args, options) as Promise<void>;
+  return qmp.execute("netdev_add", args, options).then(() => undefined);
 }
 
 /** Executes `netdev_del`. */
@@ -1011,7 +1011,7 @@ export function netdevDel(
   args: NetdevDelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("netdev_del", args, options) as Promise<void>;
+  return qmp.execute("netdev_del", args, options).then(() => undefined);
 }
 
 /** Executes `object-add`. */
@@ -1020,7 +1020,7 @@ export function objectAdd(
   args: ObjectAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("object-add", args, options) as Promise<void>;
+  return qmp.execute("object-add", args, options).then(() => undefined);
 }
 
 /** Executes `object-del`. */
@@ -1029,7 +1029,7 @@ export function objectDel(
   args: ObjectDelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("object-del", args, options) as Promise<void>;
+  return qmp.execute("object-del", args, options).then(() => undefined);
 }
 
 /** Executes `pmemsave`. */
@@ -1038,7 +1038,7 @@ export function pmemsave(
   args: PmemsaveArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("pmemsave", args, options) as Promise<void>;
+  return qmp.execute("pmemsave", args, options).then(() => undefined);
 }
 
 /** Executes `qmp_capabilities`. */
@@ -1047,7 +1047,7 @@ export function qmpCapabilities(
   args?: QmpCapabilitiesArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("qmp_capabilities", args, options) as Promise<void>;
+  return qmp.execute("qmp_capabilities", args, options).then(() => undefined);
 }
 
 /** Executes `qom-get`. */
@@ -1092,7 +1092,7 @@ export function qomSet(
   args: QomSetArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("qom-set", args, options) as Promise<void>;
+  return qmp.execute("qom-set", args, options).then(() => undefined);
 }
 
 /** Executes `query-acpi-ospm-status`. */
@@ -1694,7 +1694,7 @@ export function queryYank(qmp: QmpExecutor, options?: ExecuteOptions): Promise<Q
 
 /** Executes `quit`. */
 export function quit(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("quit", undefined, options) as Promise<void>;
+  return qmp.execute("quit", undefined, options).then(() => undefined);
 }
 
 /** Executes `remove-fd`. */
@@ -1703,7 +1703,7 @@ export function removeFd(
   args: RemoveFdArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("remove-fd", args, options) as Promise<void>;
+  return qmp.execute("remove-fd", args, options).then(() => undefined);
 }
 
 /** Executes `replay-break`. */
@@ -1712,12 +1712,12 @@ export function replayBreak(
   args: ReplayBreakArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("replay-break", args, options) as Promise<void>;
+  return qmp.execute("replay-break", args, options).then(() => undefined);
 }
 
 /** Executes `replay-delete-break`. */
 export function replayDeleteBreak(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("replay-delete-break", undefined, options) as Promise<void>;
+  return qmp.execute("replay-delete-break", undefined, options).then(() => undefined);
 }
 
 /** Executes `replay-seek`. */
@@ -1726,7 +1726,7 @@ export function replaySeek(
   args: ReplaySeekArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("replay-seek", args, options) as Promise<void>;
+  return qmp.execute("replay-seek", args, options).then(() => undefined);
 }
 
 /** Executes `ringbuf-read`. */
@@ -1744,7 +1744,7 @@ export function ringbufWrite(
   args: RingbufWriteArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("ringbuf-write", args, options) as Promise<void>;
+  return qmp.execute("ringbuf-write", args, options).then(() => undefined);
 }
 
 /** Executes `rtc-reset-reinjection`. */
@@ -1752,7 +1752,7 @@ export function rtcResetReinjection(
   qmp: QmpExecutor,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("rtc-reset-reinjection", undefined, options) as Promise<void>;
+  return qmp.execute("rtc-reset-reinjection", undefined, options).then(() => undefined);
 }
 
 /** Executes `screendump`. */
@@ -1761,7 +1761,7 @@ export function screendump(
   args: ScreendumpArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("screendump", args, options) as Promise<void>;
+  return qmp.execute("screendump", args, options).then(() => undefined);
 }
 
 /** Executes `send-key`. */
@@ -1770,7 +1770,7 @@ export function sendKey(
   args: SendKeyArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("send-key", args, options) as Promise<void>;
+  return qmp.execute("send-key", args, options).then(() => undefined);
 }
 
 /** Executes `set-action`. */
@@ -1779,7 +1779,7 @@ export function setAction(
   args?: SetActionArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("set-action", args, options) as Promise<void>;
+  return qmp.execute("set-action", args, options).then(() => undefined);
 }
 
 /** Executes `set-numa-node`. */
@@ -1788,7 +1788,7 @@ export function setNumaNode(
   args: SetNumaNodeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("set-numa-node", args, options) as Promise<void>;
+  return qmp.execute("set-numa-node", args, options).then(() => undefined);
 }
 
 /** Executes `set-vcpu-dirty-limit`. */
@@ -1797,7 +1797,7 @@ export function setVcpuDirtyLimit(
   args: SetVcpuDirtyLimitArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("set-vcpu-dirty-limit", args, options) as Promise<void>;
+  return qmp.execute("set-vcpu-dirty-limit", args, options).then(() => undefined);
 }
 
 /** Executes `set_link`. */
@@ -1806,7 +1806,7 @@ export function setLink(
   args: SetLinkArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("set_link", args, options) as Promise<void>;
+  return qmp.execute("set_link", args, options).then(() => undefined);
 }
 
 /** Executes `set_password`. */
@@ -1815,7 +1815,7 @@ export function setPassword(
   args: SetPasswordArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("set_password", args, options) as Promise<void>;
+  return qmp.execute("set_password", args, options).then(() => undefined);
 }
 
 /** Executes `sev-inject-launch-secret`. */
@@ -1824,7 +1824,7 @@ export function sevInjectLaunchSecret(
   args: SevInjectLaunchSecretArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("sev-inject-launch-secret", args, options) as Promise<void>;
+  return qmp.execute("sev-inject-launch-secret", args, options).then(() => undefined);
 }
 
 /** Executes `snapshot-delete`. */
@@ -1833,7 +1833,7 @@ export function snapshotDelete(
   args: SnapshotDeleteArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("snapshot-delete", args, options) as Promise<void>;
+  return qmp.execute("snapshot-delete", args, options).then(() => undefined);
 }
 
 /** Executes `snapshot-load`. */
@@ -1842,7 +1842,7 @@ export function snapshotLoad(
   args: SnapshotLoadArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("snapshot-load", args, options) as Promise<void>;
+  return qmp.execute("snapshot-load", args, options).then(() => undefined);
 }
 
 /** Executes `snapshot-save`. */
@@ -1851,27 +1851,27 @@ export function snapshotSave(
   args: SnapshotSaveArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("snapshot-save", args, options) as Promise<void>;
+  return qmp.execute("snapshot-save", args, options).then(() => undefined);
 }
 
 /** Executes `stop`. */
 export function stop(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("stop", undefined, options) as Promise<void>;
+  return qmp.execute("stop", undefined, options).then(() => undefined);
 }
 
 /** Executes `system_powerdown`. */
 export function systemPowerdown(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("system_powerdown", undefined, options) as Promise<void>;
+  return qmp.execute("system_powerdown", undefined, options).then(() => undefined);
 }
 
 /** Executes `system_reset`. */
 export function systemReset(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("system_reset", undefined, options) as Promise<void>;
+  return qmp.execute("system_reset", undefined, options).then(() => undefined);
 }
 
 /** Executes `system_wakeup`. */
 export function systemWakeup(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("system_wakeup", undefined, options) as Promise<void>;
+  return qmp.execute("system_wakeup", undefined, options).then(() => undefined);
 }
 
 /** Executes `trace-event-get-state`. */
@@ -1889,7 +1889,7 @@ export function traceEventSetState(
   args: TraceEventSetStateArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("trace-event-set-state", args, options) as Promise<void>;
+  return qmp.execute("trace-event-set-state", args, options).then(() => undefined);
 }
 
 /** Executes `transaction`. */
@@ -1898,7 +1898,7 @@ export function transaction(
   args: TransactionArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("transaction", args, options) as Promise<void>;
+  return qmp.execute("transaction", args, options).then(() => undefined);
 }
 
 /** Executes `watchdog-set-action`. */
@@ -1907,7 +1907,7 @@ export function watchdogSetAction(
   args: WatchdogSetActionArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("watchdog-set-action", args, options) as Promise<void>;
+  return qmp.execute("watchdog-set-action", args, options).then(() => undefined);
 }
 
 /**
@@ -1919,7 +1919,7 @@ export function xBlockdevAmend(
   args: XBlockdevAmendArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("x-blockdev-amend", args, options) as Promise<void>;
+  return qmp.execute("x-blockdev-amend", args, options).then(() => undefined);
 }
 
 /**
@@ -1931,7 +1931,7 @@ export function xBlockdevChange(
   args: XBlockdevChangeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("x-blockdev-change", args, options) as Promise<void>;
+  return qmp.execute("x-blockdev-change", args, options).then(() => undefined);
 }
 
 /**
@@ -1943,7 +1943,7 @@ export function xBlockdevSetIothread(
   args: XBlockdevSetIothreadArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("x-blockdev-set-iothread", args, options) as Promise<void>;
+  return qmp.execute("x-blockdev-set-iothread", args, options).then(() => undefined);
 }
 
 /**
@@ -1954,7 +1954,7 @@ export function xColoLostHeartbeat(
   qmp: QmpExecutor,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("x-colo-lost-heartbeat", undefined, options) as Promise<void>;
+  return qmp.execute("x-colo-lost-heartbeat", undefined, options).then(() => undefined);
 }
 
 /**
@@ -1993,7 +1993,7 @@ export function xDebugQueryBlockGraph(
  * @experimental
  */
 export function xExitPreconfig(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("x-exit-preconfig", undefined, options) as Promise<void>;
+  return qmp.execute("x-exit-preconfig", undefined, options).then(() => undefined);
 }
 
 /**
@@ -2171,7 +2171,7 @@ export function xenColoDoCheckpoint(
   qmp: QmpExecutor,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("xen-colo-do-checkpoint", undefined, options) as Promise<void>;
+  return qmp.execute("xen-colo-do-checkpoint", undefined, options).then(() => undefined);
 }
 
 /** Executes `xen-load-devices-state`. */
@@ -2180,7 +2180,7 @@ export function xenLoadDevicesState(
   args: XenLoadDevicesStateArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("xen-load-devices-state", args, options) as Promise<void>;
+  return qmp.execute("xen-load-devices-state", args, options).then(() => undefined);
 }
 
 /** Executes `xen-save-devices-state`. */
@@ -2189,7 +2189,7 @@ export function xenSaveDevicesState(
   args: XenSaveDevicesStateArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("xen-save-devices-state", args, options) as Promise<void>;
+  return qmp.execute("xen-save-devices-state", args, options).then(() => undefined);
 }
 
 /** Executes `xen-set-global-dirty-log`. */
@@ -2198,7 +2198,7 @@ export function xenSetGlobalDirtyLog(
   args: XenSetGlobalDirtyLogArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("xen-set-global-dirty-log", args, options) as Promise<void>;
+  return qmp.execute("xen-set-global-dirty-log", args, options).then(() => undefined);
 }
 
 /** Executes `xen-set-replication`. */
@@ -2207,7 +2207,7 @@ export function xenSetReplication(
   args: XenSetReplicationArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("xen-set-replication", args, options) as Promise<void>;
+  return qmp.execute("xen-set-replication", args, options).then(() => undefined);
 }
 
 /** Executes `yank`; may run out-of-band (`{ oob: true }`). */
@@ -2216,5 +2216,5 @@ export function yank(
   args: YankArguments,
   options?: ExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("yank", args, options) as Promise<void>;
+  return qmp.execute("yank", args, options).then(() => undefined);
 }

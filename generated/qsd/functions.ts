@@ -88,7 +88,7 @@ export function blockCommit(
   args: BlockCommitArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-commit", args, options) as Promise<void>;
+  return qmp.execute("block-commit", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-add`. */
@@ -97,7 +97,7 @@ export function blockDirtyBitmapAdd(
   args: BlockDirtyBitmapAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-add", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-add", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-clear`. */
@@ -106,7 +106,7 @@ export function blockDirtyBitmapClear(
   args: BlockDirtyBitmapClearArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-clear", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-clear", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-disable`. */
@@ -115,7 +115,7 @@ export function blockDirtyBitmapDisable(
   args: BlockDirtyBitmapClearArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-disable", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-disable", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-enable`. */
@@ -124,7 +124,7 @@ export function blockDirtyBitmapEnable(
   args: BlockDirtyBitmapClearArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-enable", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-enable", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-merge`. */
@@ -133,7 +133,7 @@ export function blockDirtyBitmapMerge(
   args: BlockDirtyBitmapMergeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-merge", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-merge", args, options).then(() => undefined);
 }
 
 /** Executes `block-dirty-bitmap-remove`. */
@@ -142,7 +142,7 @@ export function blockDirtyBitmapRemove(
   args: BlockDirtyBitmapClearArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-dirty-bitmap-remove", args, options) as Promise<void>;
+  return qmp.execute("block-dirty-bitmap-remove", args, options).then(() => undefined);
 }
 
 /** Executes `block-export-add`. */
@@ -151,7 +151,7 @@ export function blockExportAdd(
   args: BlockExportAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-export-add", args, options) as Promise<void>;
+  return qmp.execute("block-export-add", args, options).then(() => undefined);
 }
 
 /** Executes `block-export-del`. */
@@ -160,7 +160,7 @@ export function blockExportDel(
   args: BlockExportDelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-export-del", args, options) as Promise<void>;
+  return qmp.execute("block-export-del", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-cancel`. */
@@ -169,7 +169,7 @@ export function blockJobCancel(
   args: BlockJobCancelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-cancel", args, options) as Promise<void>;
+  return qmp.execute("block-job-cancel", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-complete`. */
@@ -178,7 +178,7 @@ export function blockJobComplete(
   args: BlockJobCompleteArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-complete", args, options) as Promise<void>;
+  return qmp.execute("block-job-complete", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-dismiss`. */
@@ -187,7 +187,7 @@ export function blockJobDismiss(
   args: BlockJobDismissArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-dismiss", args, options) as Promise<void>;
+  return qmp.execute("block-job-dismiss", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-finalize`. */
@@ -196,7 +196,7 @@ export function blockJobFinalize(
   args: BlockJobFinalizeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-finalize", args, options) as Promise<void>;
+  return qmp.execute("block-job-finalize", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-pause`. */
@@ -205,7 +205,7 @@ export function blockJobPause(
   args: BlockJobPauseArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-pause", args, options) as Promise<void>;
+  return qmp.execute("block-job-pause", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-resume`. */
@@ -214,7 +214,7 @@ export function blockJobResume(
   args: BlockJobResumeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-resume", args, options) as Promise<void>;
+  return qmp.execute("block-job-resume", args, options).then(() => undefined);
 }
 
 /** Executes `block-job-set-speed`. */
@@ -223,7 +223,7 @@ export function blockJobSetSpeed(
   args: BlockJobSetSpeedArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-job-set-speed", args, options) as Promise<void>;
+  return qmp.execute("block-job-set-speed", args, options).then(() => undefined);
 }
 
 /** Executes `block-set-write-threshold`. */
@@ -232,7 +232,7 @@ export function blockSetWriteThreshold(
   args: BlockSetWriteThresholdArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-set-write-threshold", args, options) as Promise<void>;
+  return qmp.execute("block-set-write-threshold", args, options).then(() => undefined);
 }
 
 /** Executes `block-stream`. */
@@ -241,7 +241,7 @@ export function blockStream(
   args: BlockStreamArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block-stream", args, options) as Promise<void>;
+  return qmp.execute("block-stream", args, options).then(() => undefined);
 }
 
 /** Executes `block_resize`. */
@@ -250,7 +250,7 @@ export function blockResize(
   args: BlockResizeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("block_resize", args, options) as Promise<void>;
+  return qmp.execute("block_resize", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-add`. */
@@ -259,7 +259,7 @@ export function blockdevAdd(
   args: BlockdevAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-add", args, options) as Promise<void>;
+  return qmp.execute("blockdev-add", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-backup`. */
@@ -268,7 +268,7 @@ export function blockdevBackup(
   args: BlockdevBackupArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-backup", args, options) as Promise<void>;
+  return qmp.execute("blockdev-backup", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-create`. */
@@ -277,7 +277,7 @@ export function blockdevCreate(
   args: BlockdevCreateArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-create", args, options) as Promise<void>;
+  return qmp.execute("blockdev-create", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-del`. */
@@ -286,7 +286,7 @@ export function blockdevDel(
   args: BlockdevDelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-del", args, options) as Promise<void>;
+  return qmp.execute("blockdev-del", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-mirror`. */
@@ -295,7 +295,7 @@ export function blockdevMirror(
   args: BlockdevMirrorArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-mirror", args, options) as Promise<void>;
+  return qmp.execute("blockdev-mirror", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-reopen`. */
@@ -304,7 +304,7 @@ export function blockdevReopen(
   args: BlockdevReopenArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-reopen", args, options) as Promise<void>;
+  return qmp.execute("blockdev-reopen", args, options).then(() => undefined);
 }
 
 /**
@@ -317,7 +317,7 @@ export function blockdevSnapshot(
   args: BlockdevSnapshotArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-snapshot", args, options) as Promise<void>;
+  return qmp.execute("blockdev-snapshot", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-snapshot-delete-internal-sync`. */
@@ -339,7 +339,7 @@ export function blockdevSnapshotInternalSync(
   args: BlockdevSnapshotInternalSyncArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-snapshot-internal-sync", args, options) as Promise<void>;
+  return qmp.execute("blockdev-snapshot-internal-sync", args, options).then(() => undefined);
 }
 
 /** Executes `blockdev-snapshot-sync`. */
@@ -348,7 +348,7 @@ export function blockdevSnapshotSync(
   args: BlockdevSnapshotSyncArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("blockdev-snapshot-sync", args, options) as Promise<void>;
+  return qmp.execute("blockdev-snapshot-sync", args, options).then(() => undefined);
 }
 
 /** Executes `change-backing-file`. */
@@ -357,7 +357,7 @@ export function changeBackingFile(
   args: ChangeBackingFileArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("change-backing-file", args, options) as Promise<void>;
+  return qmp.execute("change-backing-file", args, options).then(() => undefined);
 }
 
 /** Executes `chardev-add`. */
@@ -384,7 +384,7 @@ export function chardevRemove(
   args: ChardevRemoveArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("chardev-remove", args, options) as Promise<void>;
+  return qmp.execute("chardev-remove", args, options).then(() => undefined);
 }
 
 /** Executes `chardev-send-break`. */
@@ -393,7 +393,7 @@ export function chardevSendBreak(
   args: ChardevSendBreakArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("chardev-send-break", args, options) as Promise<void>;
+  return qmp.execute("chardev-send-break", args, options).then(() => undefined);
 }
 
 /**
@@ -405,7 +405,7 @@ export function driveBackup(
   args: DriveBackupArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("drive-backup", args, options) as Promise<void>;
+  return qmp.execute("drive-backup", args, options).then(() => undefined);
 }
 
 /** Executes `drive-mirror`. */
@@ -414,7 +414,7 @@ export function driveMirror(
   args: DriveMirrorArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("drive-mirror", args, options) as Promise<void>;
+  return qmp.execute("drive-mirror", args, options).then(() => undefined);
 }
 
 /** Executes `job-cancel`. */
@@ -423,7 +423,7 @@ export function jobCancel(
   args: JobCancelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-cancel", args, options) as Promise<void>;
+  return qmp.execute("job-cancel", args, options).then(() => undefined);
 }
 
 /** Executes `job-complete`. */
@@ -432,7 +432,7 @@ export function jobComplete(
   args: JobCompleteArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-complete", args, options) as Promise<void>;
+  return qmp.execute("job-complete", args, options).then(() => undefined);
 }
 
 /** Executes `job-dismiss`. */
@@ -441,7 +441,7 @@ export function jobDismiss(
   args: JobDismissArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-dismiss", args, options) as Promise<void>;
+  return qmp.execute("job-dismiss", args, options).then(() => undefined);
 }
 
 /** Executes `job-finalize`. */
@@ -450,7 +450,7 @@ export function jobFinalize(
   args: JobFinalizeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-finalize", args, options) as Promise<void>;
+  return qmp.execute("job-finalize", args, options).then(() => undefined);
 }
 
 /** Executes `job-pause`. */
@@ -459,7 +459,7 @@ export function jobPause(
   args: JobPauseArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-pause", args, options) as Promise<void>;
+  return qmp.execute("job-pause", args, options).then(() => undefined);
 }
 
 /** Executes `job-resume`. */
@@ -468,7 +468,7 @@ export function jobResume(
   args: JobResumeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("job-resume", args, options) as Promise<void>;
+  return qmp.execute("job-resume", args, options).then(() => undefined);
 }
 
 /**
@@ -480,7 +480,7 @@ export function nbdServerAdd(
   args: NbdServerAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("nbd-server-add", args, options) as Promise<void>;
+  return qmp.execute("nbd-server-add", args, options).then(() => undefined);
 }
 
 /**
@@ -492,7 +492,7 @@ export function nbdServerRemove(
   args: NbdServerRemoveArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("nbd-server-remove", args, options) as Promise<void>;
+  return qmp.execute("nbd-server-remove", args, options).then(() => undefined);
 }
 
 /** Executes `nbd-server-start`. */
@@ -501,12 +501,12 @@ export function nbdServerStart(
   args: NbdServerStartArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("nbd-server-start", args, options) as Promise<void>;
+  return qmp.execute("nbd-server-start", args, options).then(() => undefined);
 }
 
 /** Executes `nbd-server-stop`. */
 export function nbdServerStop(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("nbd-server-stop", undefined, options) as Promise<void>;
+  return qmp.execute("nbd-server-stop", undefined, options).then(() => undefined);
 }
 
 /** Executes `object-add`. */
@@ -515,7 +515,7 @@ export function objectAdd(
   args: ObjectAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("object-add", args, options) as Promise<void>;
+  return qmp.execute("object-add", args, options).then(() => undefined);
 }
 
 /** Executes `object-del`. */
@@ -524,7 +524,7 @@ export function objectDel(
   args: ObjectDelArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("object-del", args, options) as Promise<void>;
+  return qmp.execute("object-del", args, options).then(() => undefined);
 }
 
 /** Executes `qmp_capabilities`. */
@@ -533,7 +533,7 @@ export function qmpCapabilities(
   args?: QmpCapabilitiesArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("qmp_capabilities", args, options) as Promise<void>;
+  return qmp.execute("qmp_capabilities", args, options).then(() => undefined);
 }
 
 /** Executes `qom-get`. */
@@ -578,7 +578,7 @@ export function qomSet(
   args: QomSetArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("qom-set", args, options) as Promise<void>;
+  return qmp.execute("qom-set", args, options).then(() => undefined);
 }
 
 /** Executes `query-block`. */
@@ -679,7 +679,7 @@ export function queryVersion(
 
 /** Executes `quit`. */
 export function quit(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("quit", undefined, options) as Promise<void>;
+  return qmp.execute("quit", undefined, options).then(() => undefined);
 }
 
 /** Executes `ringbuf-read`. */
@@ -697,7 +697,7 @@ export function ringbufWrite(
   args: RingbufWriteArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("ringbuf-write", args, options) as Promise<void>;
+  return qmp.execute("ringbuf-write", args, options).then(() => undefined);
 }
 
 /** Executes `transaction`. */
@@ -706,7 +706,7 @@ export function transaction(
   args: TransactionArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("transaction", args, options) as Promise<void>;
+  return qmp.execute("transaction", args, options).then(() => undefined);
 }
 
 /**
@@ -718,7 +718,7 @@ export function xBlockdevAmend(
   args: XBlockdevAmendArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("x-blockdev-amend", args, options) as Promise<void>;
+  return qmp.execute("x-blockdev-amend", args, options).then(() => undefined);
 }
 
 /**
@@ -730,7 +730,7 @@ export function xBlockdevChange(
   args: XBlockdevChangeArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("x-blockdev-change", args, options) as Promise<void>;
+  return qmp.execute("x-blockdev-change", args, options).then(() => undefined);
 }
 
 /**
@@ -742,7 +742,7 @@ export function xBlockdevSetIothread(
   args: XBlockdevSetIothreadArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("x-blockdev-set-iothread", args, options) as Promise<void>;
+  return qmp.execute("x-blockdev-set-iothread", args, options).then(() => undefined);
 }
 
 /**

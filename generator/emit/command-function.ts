@@ -57,7 +57,12 @@ function commandFunction(command: Command, file: FileBuilder): FunctionDeclarati
     isExported: true,
     parameters: params,
     returnType: `Promise<${returns}>`,
-    statements: [`return ${call} as Promise<${returns}>;`],
+    // Empty returns: QEMU answers `{}`; a `Promise<void>` wrapper resolves with undefined.
+    statements: [
+      command.returns === undefined && !noReply
+        ? `return ${call}.then(() => undefined);`
+        : `return ${call} as Promise<${returns}>;`,
+    ],
     docs,
   };
 }

@@ -241,7 +241,7 @@ describe("command", () => {
         want: {
           "commands.ts": ['"stop": { args: undefined; returns: Record<string, never> };'],
           "functions.ts": [
-            'export function stop(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> { return qmp.execute("stop", undefined, options) as Promise<void>; }',
+            'export function stop(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> { return qmp.execute("stop", undefined, options).then(() => undefined); }',
           ],
         },
       },

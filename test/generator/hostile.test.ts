@@ -99,14 +99,27 @@ function isForwardedOptions(options: Node | undefined): boolean {
   );
 }
 
+// `.then(() => undefined)`, exactly: how wrappers of commands with empty returns resolve void.
+function isThenUndefined(expression: Expression): Expression | undefined {
+  if (!Node.isCallExpression(expression)) return undefined;
+  const callee = expression.getExpression();
+  const [callback, ...more] = expression.getArguments();
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== "then" || more.length > 0) return undefined;
+  if (!Node.isArrowFunction(callback) || callback.getParameters().length > 0) return undefined;
+  const body = callback.getBody();
+  return Node.isIdentifier(body) && body.getText() === "undefined" ? callee.getExpression() : undefined;
+}
+
 // A wrapper body: `return qmp.execute("literal", args | undefined, OPTIONS) as Promise<...>;`
+// or `return qmp.execute(...).then(() => undefined);`
 function isForwardingBody(statements: Statement[]): boolean {
   if (statements.length !== 1) return false;
   const ret = statements[0];
   if (!Node.isReturnStatement(ret)) return false;
-  const as: Expression | undefined = ret.getExpression();
-  if (!Node.isAsExpression(as)) return false;
-  const call = as.getExpression();
+  const returned: Expression | undefined = ret.getExpression();
+  if (returned === undefined) return false;
+  const call = Node.isAsExpression(returned) ? returned.getExpression() : isThenUndefined(returned);
+  if (call === undefined) return false;
   if (!Node.isCallExpression(call) || call.getExpression().getText() !== "qmp.execute") return false;
   const [name, args, options, ...rest] = call.getArguments();
   return (

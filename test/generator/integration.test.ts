@@ -44,11 +44,13 @@ describeWith(QEMU)("generated bindings against real QEMU", () => {
     const listener = vm.qmp.listen("JOB_STATUS_CHANGE");
     try {
       const filename = join(dir.path, "disk.img");
-      await blockdevCreate(vm.qmp, { "job-id": "create0", options: { driver: "file", filename, size: 1 << 20 } });
+      expect(
+        await blockdevCreate(vm.qmp, { "job-id": "create0", options: { driver: "file", filename, size: 1 << 20 } }),
+      ).toBeUndefined(); // Promise<void>: resolves undefined, not QEMU's {}
       const concluded = await listener.wait({ data: { id: "create0", status: "concluded" } }, { timeout: 10_000 });
       expect(concluded.data).toEqual({ id: "create0", status: "concluded" });
       expect((await queryJobs(vm.qmp)).find((j) => j.id === "create0")?.status).toBe("concluded");
-      await jobDismiss(vm.qmp, { id: "create0" });
+      expect(await jobDismiss(vm.qmp, { id: "create0" })).toBeUndefined();
       expect((await queryJobs(vm.qmp)).find((j) => j.id === "create0")).toBeUndefined();
     } finally {
       listener.close();

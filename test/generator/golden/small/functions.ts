@@ -20,7 +20,7 @@ export function deviceAdd(
   args: DeviceAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("device_add", args, options) as Promise<void>;
+  return qmp.execute("device_add", args, options).then(() => undefined);
 }
 
 /** Executes `disk-create`. */
@@ -29,7 +29,7 @@ export function diskCreate(
   args: DiskCreateArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("disk-create", args, options) as Promise<void>;
+  return qmp.execute("disk-create", args, options).then(() => undefined);
 }
 
 /**
@@ -42,7 +42,7 @@ export function gadgetAdd(
   args: GadgetAddArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("gadget_add", args, options) as Promise<void>;
+  return qmp.execute("gadget_add", args, options).then(() => undefined);
 }
 
 /** Executes `list-things`; may run out-of-band (`{ oob: true }`). */
@@ -82,7 +82,7 @@ export function setLimits(
   args?: SetLimitsArguments,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("set-limits", args, options) as Promise<void>;
+  return qmp.execute("set-limits", args, options).then(() => undefined);
 }
 
 /** Executes `x-get-prop`. */

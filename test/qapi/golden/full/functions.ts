@@ -51,7 +51,7 @@ export function getCounter(qmp: QmpExecutor, options?: ExecuteOptions): Promise<
  * @experimental This command is experimental.
  */
 export function laserFire(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("laser-fire", undefined, options) as Promise<void>;
+  return qmp.execute("laser-fire", undefined, options).then(() => undefined);
 }
 
 /**
@@ -61,7 +61,7 @@ export function laserFire(qmp: QmpExecutor, options?: InBandExecuteOptions): Pro
  * @since 0.1
  */
 export function legacyReset(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("legacy_reset", undefined, options) as Promise<void>;
+  return qmp.execute("legacy_reset", undefined, options).then(() => undefined);
 }
 
 /**
@@ -143,5 +143,5 @@ export function widgetAdd(
   args: WidgetOptions,
   options?: InBandExecuteOptions,
 ): Promise<void> {
-  return qmp.execute("widget-add", args, options) as Promise<void>;
+  return qmp.execute("widget-add", args, options).then(() => undefined);
 }

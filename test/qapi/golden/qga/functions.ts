@@ -42,7 +42,7 @@ export function guestInfo(
  * @since 0.15.0
  */
 export function guestPing(qmp: QmpExecutor, options?: InBandExecuteOptions): Promise<void> {
-  return qmp.execute("guest-ping", undefined, options) as Promise<void>;
+  return qmp.execute("guest-ping", undefined, options).then(() => undefined);
 }
 
 /**
