@@ -49,9 +49,30 @@ export function wideInteger(ref: TypeRef): IntegerBuiltin | undefined {
   return undefined;
 }
 
-/** The doc note for members holding integers that may not fit a JavaScript number. */
+// The range of each integer width that a JavaScript number holds exactly.
+const SAFE_RANGES: Readonly<Record<string, string>> = {
+  int8: "-128 to 127",
+  int16: "-32768 to 32767",
+  int32: "-2147483648 to 2147483647",
+  uint8: "0 to 255",
+  uint16: "0 to 65535",
+  uint32: "0 to 4294967295",
+};
+
+/** The integer builtin inside a reference (through arrays), if any. */
+function integerKind(ref: TypeRef): BuiltinName | undefined {
+  if (ref.kind === "array") return integerKind(ref.element);
+  return ref.kind === "builtin" && INTEGERS.has(ref.name) ? ref.name : undefined;
+}
+
+/**
+ * The doc note for integer members: the exact QAPI width (known from QAPI sources) and its
+ * range, or, for widths that may not fit a JavaScript number, the precision warning.
+ */
 export function precisionNote(ref: TypeRef): string | undefined {
   const kind = wideInteger(ref);
-  if (kind === undefined) return undefined;
-  return `QAPI \`${kind}\`: values above 2^53 lose precision as a JavaScript number.`;
+  if (kind !== undefined) return `QAPI \`${kind}\`: values above 2^53 lose precision as a JavaScript number.`;
+  const safe = integerKind(ref);
+  const range = safe === undefined ? undefined : SAFE_RANGES[safe];
+  return range === undefined ? undefined : `QAPI \`${safe}\`: an integer from ${range}.`;
 }

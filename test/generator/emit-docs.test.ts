@@ -62,7 +62,10 @@ describe("docs from IR", () => {
     expect(types).toContain(" * @since 1.2");
     expect(types).toContain(" * @deprecated Use DiskInfo2.");
     expect(types).toMatch(/Size in bytes\.\n\s+\*\n\s+\* QAPI `uint64`: values above 2\^53 lose precision/);
-    expect(types).toMatch(/\/\*\* Only when: CONFIG_GEOMETRY \*\/\n\s+"heads"\?: number;/); // uint8: no precision note
+    // uint8: no precision warning, but its width and range.
+    expect(types).toMatch(
+      /Only when: CONFIG_GEOMETRY\n\s+\*\n\s+\* QAPI `uint8`: an integer from 0 to 255\.\n\s+\*\/\n\s+"heads"\?: number;/,
+    );
     expect(types).toMatch(/QAPI `size`: values above 2\^53 lose precision as a JavaScript number\.\n\s+\* @experimental/);
     const functions = files.get("functions.ts") ?? "";
     expect(functions).toContain(" * @returns the DiskInfo\n * @throws GenericError if there is no disk");

@@ -8,7 +8,11 @@ import type { ShapeKind, WidgetColor, WidgetKind } from "./enums.js";
  * @since 1.0
  */
 export interface CircleShape {
-  /** the radius */
+  /**
+   * the radius
+   *
+   * QAPI `int32`: an integer from -2147483648 to 2147483647.
+   */
   "radius": number;
 }
 
@@ -26,7 +30,11 @@ export interface EchoTextArguments {
  * @since 1.0
  */
 export interface GearOptions {
-  /** number of teeth */
+  /**
+   * number of teeth
+   *
+   * QAPI `uint16`: an integer from 0 to 65535.
+   */
   "teeth": number;
 }
 
@@ -37,7 +45,11 @@ export interface GearOptions {
  * @since 2.0
  */
 export interface LaserOptions {
-  /** power in milliwatts */
+  /**
+   * power in milliwatts
+   *
+   * QAPI `uint8`: an integer from 0 to 255.
+   */
   "power": number;
 }
 
@@ -54,7 +66,11 @@ export interface LegacyInfo {
    * QAPI `size`: values above 2^53 lose precision as a JavaScript number.
    */
   "Max_Size": number;
-  /** smallest size */
+  /**
+   * smallest size
+   *
+   * QAPI `int8`: an integer from -128 to 127.
+   */
   "min_size"?: number;
 }
 
@@ -64,7 +80,11 @@ export interface QueryWidgetsArguments {
   "filter"?: WidgetKind;
   /** a reference */
   "ref"?: WidgetRef;
-  /** at most this many *\/ results */
+  /**
+   * at most this many *\/ results
+   *
+   * QAPI `uint32`: an integer from 0 to 4294967295.
+   */
   "limit"?: number;
 }
 
@@ -98,11 +118,23 @@ export interface Sizes {
    * QAPI `int`: values above 2^53 lose precision as a JavaScript number.
    */
   "i": number;
-  /** 8 bits */
+  /**
+   * 8 bits
+   *
+   * QAPI `int8`: an integer from -128 to 127.
+   */
   "i8": number;
-  /** 16 bits */
+  /**
+   * 16 bits
+   *
+   * QAPI `int16`: an integer from -32768 to 32767.
+   */
   "i16": number;
-  /** 32 bits */
+  /**
+   * 32 bits
+   *
+   * QAPI `int32`: an integer from -2147483648 to 2147483647.
+   */
   "i32": number;
   /**
    * 64 bits
@@ -110,11 +142,23 @@ export interface Sizes {
    * QAPI `int64`: values above 2^53 lose precision as a JavaScript number.
    */
   "i64": number;
-  /** unsigned 8 bits */
+  /**
+   * unsigned 8 bits
+   *
+   * QAPI `uint8`: an integer from 0 to 255.
+   */
   "u8": number;
-  /** unsigned 16 bits */
+  /**
+   * unsigned 16 bits
+   *
+   * QAPI `uint16`: an integer from 0 to 65535.
+   */
   "u16": number;
-  /** unsigned 32 bits */
+  /**
+   * unsigned 32 bits
+   *
+   * QAPI `uint32`: an integer from 0 to 4294967295.
+   */
   "u32": number;
   /**
    * unsigned 64 bits, may exceed 2^53
@@ -139,7 +183,11 @@ export interface Sizes {
 export interface SpringOptions {
   /** how stiff */
   "stiffness": number;
-  /** how long, in millimetres */
+  /**
+   * how long, in millimetres
+   *
+   * QAPI `uint32`: an integer from 0 to 4294967295.
+   */
   "length"?: number;
 }
 
