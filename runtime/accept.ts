@@ -117,7 +117,7 @@ export async function acceptTransport(
     failedToAnnounce.catch(() => {});
     const stream = await Promise.race([connected, aborted, failedToAnnounce]);
     const kind = path === undefined ? "tcp" : "unix";
-    return path === undefined ? { stream, kind } : { stream, kind, path };
+    return { stream, kind };
   } catch (error) {
     taken?.destroy();
     throw error;

@@ -15,13 +15,13 @@ import type {
   QmpExecutor,
   UntypedApi,
 } from "./api.js";
-import { randomInt } from "node:crypto";
 import { ConnectError, DisconnectedError, ExecuteError, ProtocolError, StateError } from "./errors.js";
 import { EventHub, type EventCallback } from "./event-hub.js";
 import { EventListener, type EventMatch, type ListenOptions } from "./event-listener.js";
 import type { EventEnvelope, QmpGreeting } from "./envelopes.js";
 import { toFd } from "./fd/index.js";
 import * as fdCommands from "./fd-commands.js";
+import { syncGuestAgent } from "./guest-agent.js";
 import { Session } from "./session.js";
 import {
   resolveClientOptions,
@@ -178,21 +178,12 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * input on both sides, discards whatever the agent sent before its 0xFF marker, and checks
    * that the agent echoes a fresh random token. Call it with no command in flight.
    */
-  async syncGuestAgent(options: Omit<ExecuteOptions, "oob" | "noReply"> = {}): Promise<void> {
+  syncGuestAgent(options: Omit<ExecuteOptions, "oob" | "noReply"> = {}): Promise<void> {
     const session = this.session;
-    if (this.currentState !== "running" || session === undefined)
-      throw new StateError(`cannot sync: client is ${this.currentState}`);
-    if (session.pendingCount > 0)
-      throw new StateError("cannot sync while commands are in flight: their replies would be discarded");
-    const token = randomInt(1, 2 ** 31);
-    session.resync();
-    const echoed = await session.send(
-      { execute: "guest-sync-delimited", arguments: { id: token } },
-      "guest-sync-delimited",
-      { id: token },
-      options,
-    );
-    if (echoed !== token) throw new ProtocolError(`guest-sync-delimited echoed ${JSON.stringify(echoed)} instead of ${token}`);
+    if (this.currentState !== "running" || session === undefined) {
+      return Promise.reject(new StateError(`cannot sync: client is ${this.currentState}`));
+    }
+    return syncGuestAgent(session, options);
   }
 
   /** Passes `fd` to QEMU under `name` (`getfd`). See {@link ExecuteOptions.fds} for requirements. */
@@ -359,7 +350,6 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     const session: Session = new Session(
       transport.stream,
       transport.kind,
-      transport.path,
       {
         greeting: (greeting) => {
           if (this.handshake !== undefined) this.handshake.greeting(greeting);

@@ -7,11 +7,10 @@ import type { Duplex } from "node:stream";
 import type { ExecuteOptions } from "./api.js";
 import { DisconnectedError, ExecuteError, ProtocolError, StateError } from "./errors.js";
 import type { ResolvedClientOptions } from "./client-options.js";
-import { classifyMessage, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
+import { classifyMessage, parseServerMessage, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
 import { ByteRecordWriter } from "./byte-record-writer.js";
 import { FdLane } from "./fd-lane.js";
 import { MessageFramer } from "./framing.js";
-import { parseQmpJson } from "./json-parse.js";
 import { stringifyMessage } from "./json-stringify.js";
 import type { FdCapableSocket } from "./fd/index.js";
 import type { TransportKind } from "./transport.js";
@@ -25,7 +24,7 @@ export interface SessionEvents {
 }
 
 interface Pending {
-  id: number | string;
+  id: Id;
   command: string;
   args: unknown;
   message: Record<string, unknown>;
@@ -72,7 +71,6 @@ export class Session {
   constructor(
     readonly stream: Duplex,
     readonly kind: TransportKind,
-    readonly path: string | undefined,
     private readonly owner: SessionEvents,
     private readonly options: Pick<
       ResolvedClientOptions,
@@ -254,7 +252,7 @@ export class Session {
     entry.written = true;
     if (entry.inBand) this.inBandInFlight++;
     const text = entry.text;
-    if (this.options.debug) this.options.logger.debug(`-> ${text.length > 1000 ? text.slice(0, 1000) + "…" : text}`);
+    if (this.options.debug) this.options.logger.debug(`-> ${preview(text)}`);
     if (entry.fds === undefined) {
       this.writeText(text);
       return;
@@ -313,17 +311,9 @@ export class Session {
 
   private onMessage(text: string): void {
     if (this.done) return; // the rest of a chunk after a fatal error
-    if (this.options.debug) this.options.logger.debug(`<- ${text.length > 1000 ? text.slice(0, 1000) + "…" : text}`);
-    let message: unknown;
-    try {
-      message = this.options.bigint ? parseQmpJson(text) : JSON.parse(text);
-    } catch (error) {
-      return this.fail(new ProtocolError(`malformed JSON from server: ${(error as Error).message}`, text));
-    }
-    if (typeof message !== "object" || message === null || Array.isArray(message)) {
-      return this.fail(new ProtocolError("server message is not a JSON object", text));
-    }
-    const record = message as Record<string, unknown>;
+    if (this.options.debug) this.options.logger.debug(`<- ${preview(text)}`);
+    const record = parseServerMessage(text, this.options.bigint);
+    if (record instanceof ProtocolError) return this.fail(record);
     if (this.options.hooks.inbound?.(record) === false) return;
     const classified = classifyMessage(record);
     switch (classified.kind) {
@@ -406,4 +396,9 @@ export class Session {
     }
     this.owner.ended(error);
   }
+}
+
+// Debug lines show at most the first 1,000 characters of a message.
+function preview(text: string): string {
+  return text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
 }

@@ -18,8 +18,6 @@ export type TransportKind = "unix" | "tcp" | "tls" | "duplex";
 export interface OpenTransport {
   stream: Duplex;
   kind: TransportKind;
-  /** Unix socket path, when there is one. */
-  path?: string;
 }
 
 function isDuplex(target: unknown): target is Duplex {
@@ -39,7 +37,7 @@ export async function openTransport(target: ConnectTarget, signal: AbortSignal, 
   const abstract = path?.startsWith("\0") === true;
   if (abstract) assertFdPassingAvailable();
   if (path !== undefined && (abstract || (fdPassing && fdPassingAvailable()))) {
-    return { stream: await connectFdSocket(path, { signal }), kind: "unix", path };
+    return { stream: await connectFdSocket(path, { signal }), kind: "unix" };
   }
   return connectNet(target as Exclude<ConnectTarget, Duplex>, path, signal);
 }
@@ -71,7 +69,7 @@ function connectNet(
     };
     const onReady = () => {
       cleanup();
-      resolve(path === undefined ? { stream: socket, kind } : { stream: socket, kind, path });
+      resolve({ stream: socket, kind });
     };
     const onError = (error: Error) => {
       cleanup();

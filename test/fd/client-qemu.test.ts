@@ -3,19 +3,11 @@ import { execFileSync } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, expect, it } from "vitest";
-import { ExecuteError, QmpClient, StateError, launchQemu, type LaunchedQemu } from "../../runtime/index.js";
-import { QEMU, connectWhenListening, describeWith, freePort, spawnQemu, tempDir } from "../helpers/qemu.js";
+import { expect, it } from "vitest";
+import { ExecuteError, QmpClient, StateError } from "../../runtime/index.js";
+import { QEMU, qemuPerTest, connectWhenListening, describeWith, freePort, spawnQemu, tempDir } from "../helpers/qemu.js";
 
-const running: LaunchedQemu[] = [];
-async function start(): Promise<LaunchedQemu> {
-  const vm = await launchQemu({ binary: QEMU });
-  running.push(vm);
-  return vm;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((vm) => vm.shutdown(1000)));
-});
+const start = qemuPerTest();
 
 function pipeFd(dir: string, name: string): number {
   const path = join(dir, name);

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import net from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { describe } from "vitest";
-import type { ConnectError, ConnectTarget, QmpClient } from "../../runtime/index.js";
+import { afterEach, describe } from "vitest";
+import { launchQemu, type ConnectError, type ConnectTarget, type LaunchedQemu, type QmpClient } from "../../runtime/index.js";
 
 export const QEMU = process.env["QMP_QEMU_BINARY"] ?? "qemu-system-x86_64";
 export const QSD = process.env["QMP_QSD_BINARY"] ?? "qemu-storage-daemon";
@@ -60,4 +60,20 @@ export async function connectWhenListening(qmp: QmpClient, target: ConnectTarget
       await sleep(20);
     }
   }
+}
+
+/**
+ * A `start(args?)` that launches QEMU for one test; every QEMU it started is shut down after
+ * each test. Call at module level.
+ */
+export function qemuPerTest(): (args?: string[]) => Promise<LaunchedQemu> {
+  const running: LaunchedQemu[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((vm) => vm.shutdown(1000)));
+  });
+  return async (args) => {
+    const vm = await launchQemu({ binary: QEMU, args });
+    running.push(vm);
+    return vm;
+  };
 }

@@ -1,17 +1,9 @@
 import { join } from "node:path";
-import { afterEach, expect, it } from "vitest";
-import { DisconnectedError, launchQemu, type LaunchedQemu, type QmpEvent } from "../../runtime/index.js";
-import { QEMU, describeWith, tempDir } from "../helpers/qemu.js";
+import { expect, it } from "vitest";
+import { DisconnectedError, type QmpEvent } from "../../runtime/index.js";
+import { QEMU, qemuPerTest, describeWith, tempDir } from "../helpers/qemu.js";
 
-const running: LaunchedQemu[] = [];
-async function start(): Promise<LaunchedQemu> {
-  const vm = await launchQemu({ binary: QEMU });
-  running.push(vm);
-  return vm;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((vm) => vm.shutdown(1000)));
-});
+const start = qemuPerTest();
 
 type JobEvent = QmpEvent<string, { id: string; status: string }>;
 

@@ -2,19 +2,11 @@ import { spawn, execFileSync } from "node:child_process";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, expect, it } from "vitest";
-import { ConnectError, DisconnectedError, ExecuteError, QmpClient, launchQemu, type LaunchedQemu } from "../../runtime/index.js";
-import { QEMU, QSD, connectWhenListening, describeWith, freePort, spawnQemu, tempDir } from "../helpers/qemu.js";
+import { expect, it } from "vitest";
+import { ConnectError, DisconnectedError, ExecuteError, QmpClient, launchQemu } from "../../runtime/index.js";
+import { QEMU, qemuPerTest, QSD, connectWhenListening, describeWith, freePort, spawnQemu, tempDir } from "../helpers/qemu.js";
 
-const running: LaunchedQemu[] = [];
-async function start(args?: string[]): Promise<LaunchedQemu> {
-  const vm = await launchQemu({ binary: QEMU, args });
-  running.push(vm);
-  return vm;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((vm) => vm.shutdown(1000)));
-});
+const start = qemuPerTest();
 
 describeWith(QEMU)("real QEMU: runtime core", () => {
   it("reads the greeting and negotiates oob", async () => {
