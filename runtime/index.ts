@@ -3,6 +3,8 @@
  * @module
  */
 export { QmpClient } from "./client.js";
+export type { ReconnectInfo } from "./client.js";
+export type { ReconnectOptions } from "./reconnect.js";
 export type {
   QmpState,
   QmpClientOptions,
