@@ -302,6 +302,36 @@ describe("QmpTestServer.replay", () => {
     expect(error2.message).toMatch(/recorded but never asked for: stop \(line \d+\)/);
   });
 
+  it("replays a recording that spans a reconnect: the second greeting is a line, each connection is served", async () => {
+    const d = dir();
+    const socket = join(d, "live.sock");
+    const path = join(d, "reconnect.jsonl");
+    const first = new QmpTestServer();
+    await first.listen({ path: socket });
+    const recorder = new QmpRecorder();
+    const live = new QmpClient({ hooks: recorder.hooks, reconnect: { delay: 5 } });
+    await live.connect(socket);
+    await live.execute("stop");
+    await first.close();
+    const second = new QmpTestServer({ status: "paused" });
+    cleanup.push(() => second.close());
+    await second.listen({ path: socket });
+    expect(await live.execute("query-status", undefined, { timeout: 2000 })).toMatchObject({ status: "paused" });
+    await live.disconnect();
+    await recorder.save(path);
+    const text = await readFile(path, "utf8");
+    expect(text.split("\n").filter((line) => line.includes('"QMP"'))).toHaveLength(2); // header + the reconnect's greeting
+
+    await using server = await QmpTestServer.replay(path, { strict: true });
+    const qmp = new QmpClient();
+    await qmp.connect(server.connectPair());
+    expect(await qmp.execute("stop")).toEqual({});
+    await qmp.disconnect();
+    await qmp.connect(server.connectPair());
+    expect(await qmp.execute("query-status")).toMatchObject({ status: "paused" });
+    await qmp.disconnect();
+  });
+
   it("rejects files that are not cassettes with a CassetteError naming the line", async () => {
     const d = dir();
     await writeFile(join(d, "a.jsonl"), '{"hello":1}\n');
