@@ -35,7 +35,7 @@ import {
 } from "./client-options.js";
 import { acceptTransport, type AcceptTarget } from "./accept.js";
 import { openTransport, type ConnectTarget, type OpenTransport } from "./transport.js";
-import { Reconnection } from "./reconnect.js";
+import { DEFAULT_ATTEMPT_TIMEOUT, Reconnection, notifyReconnected, type ReconnectInfo } from "./reconnect.js";
 
 /**
  * An async QMP client. Generic over an API description (see `qmpkit/qemu`'s `QemuApi`);
@@ -280,7 +280,9 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     options: ExecuteOptions | undefined,
   ): Promise<unknown> {
     const session = this.session;
-    if (this.reconnection?.active) return this.sendAfterReconnect(message, command, args, options);
+    if (this.reconnection?.active) {
+      return this.reconnection.sendWhenBack(command, options, (opts) => this.sendCommand(message, command, args, opts));
+    }
     if (this.currentState !== "running" || session === undefined) {
       return Promise.reject(new StateError(`cannot execute ${command}: client is ${this.currentState}, not running`));
     }
@@ -296,20 +298,6 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     } catch (error) {
       return Promise.reject(error);
     }
-  }
-
-  // A command issued while reconnecting waits for the new connection, within its own timeout/signal.
-  private async sendAfterReconnect(
-    message: Record<string, unknown>,
-    command: string,
-    args: unknown,
-    options: ExecuteOptions | undefined,
-  ): Promise<unknown> {
-    const started = Date.now();
-    const timeout = options?.timeout;
-    await (this.reconnection as Reconnection).waitForConnection(command, options?.signal, timeout);
-    const remaining = timeout === undefined ? undefined : Math.max(0, timeout - (Date.now() - started));
-    return this.sendCommand(message, command, args, { ...options, timeout: remaining });
   }
 
   private async establish(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {
@@ -438,19 +426,12 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
         attempt: (signal) =>
           this.openSession((s) => openTransport(from.target, s, this.options.fdPassing), {
             signal,
-            timeout: from.timeout ?? DEFAULT_RECONNECT_ATTEMPT_TIMEOUT,
+            timeout: from.timeout ?? DEFAULT_ATTEMPT_TIMEOUT,
           }),
         succeeded: (attempts) => {
           this.events.sessionStarted();
           this.setState("running");
-          for (const callback of this.reconnectCallbacks) {
-            try {
-              const returned: unknown = callback({ attempts, error: lost });
-              if (returned instanceof Promise) returned.catch((e: unknown) => this.reportReconnectCallback(e));
-            } catch (callbackError) {
-              this.reportReconnectCallback(callbackError);
-            }
-          }
+          notifyReconnected(this.reconnectCallbacks, { attempts, error: lost }, this.options.logger);
         },
         gaveUp: (error, attempts) => {
           this.options.logger.debug(`${this.options.name}: reconnecting gave up after ${attempts} attempts`);
@@ -470,10 +451,6 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     );
   }
 
-  private reportReconnectCallback(error: unknown): void {
-    this.options.logger.warn(`reconnect callback threw: ${describe(error)}`);
-  }
-
   private setState(next: QmpState, error?: Error): void {
     const previous = this.currentState;
     if (previous === next) return;
@@ -489,17 +466,6 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     }
   }
 }
-
-/** What {@link QmpClient.onReconnect} callbacks learn. */
-export interface ReconnectInfo {
-  /** Attempts it took (1 = the first attempt succeeded). */
-  attempts: number;
-  /** Why the previous connection ended. */
-  error: Error;
-}
-
-// Bound on one reconnect attempt (transport, greeting, negotiation) when connect() had no timeout.
-const DEFAULT_RECONNECT_ATTEMPT_TIMEOUT = 10_000;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

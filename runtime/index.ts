@@ -3,8 +3,7 @@
  * @module
  */
 export { QmpClient } from "./client.js";
-export type { ReconnectInfo } from "./client.js";
-export type { ReconnectOptions } from "./reconnect.js";
+export type { ReconnectOptions, ReconnectInfo } from "./reconnect.js";
 export type {
   QmpState,
   QmpClientOptions,

@@ -4,7 +4,38 @@
  * @module
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import type { ExecuteOptions } from "./api.js";
 import { DisconnectedError } from "./errors.js";
+import type { QmpLogger } from "./logger.js";
+
+/** What {@link QmpClient.onReconnect} callbacks learn. */
+export interface ReconnectInfo {
+  /** Attempts it took (1 = the first attempt succeeded). */
+  attempts: number;
+  /** Why the previous connection ended. */
+  error: Error;
+}
+
+/** @internal Bound on one attempt (transport, greeting, negotiation) when `connect()` had no timeout. */
+export const DEFAULT_ATTEMPT_TIMEOUT = 10_000;
+
+/** @internal Calls the `onReconnect` callbacks; a throw or rejection is reported, never propagated. */
+export function notifyReconnected(
+  callbacks: Iterable<(info: ReconnectInfo) => unknown>,
+  info: ReconnectInfo,
+  logger: QmpLogger,
+): void {
+  const report = (error: unknown) =>
+    logger.warn(`reconnect callback threw: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  for (const callback of callbacks) {
+    try {
+      const returned: unknown = callback(info);
+      if (returned instanceof Promise) returned.catch(report);
+    } catch (error) {
+      report(error);
+    }
+  }
+}
 
 /** Settings of {@link QmpClientOptions.reconnect}. */
 export interface ReconnectOptions {
@@ -118,6 +149,22 @@ export class Reconnection {
         );
       }
     });
+  }
+
+  /**
+   * Runs `send` once the new connection is up, with what is left of the command's timeout;
+   * rejects like {@link waitForConnection} if it never comes.
+   */
+  async sendWhenBack(
+    command: string,
+    options: ExecuteOptions | undefined,
+    send: (options: ExecuteOptions) => Promise<unknown>,
+  ): Promise<unknown> {
+    const started = Date.now();
+    const timeout = options?.timeout;
+    await this.waitForConnection(command, options?.signal, timeout);
+    const remaining = timeout === undefined ? undefined : Math.max(0, timeout - (Date.now() - started));
+    return send({ ...options, timeout: remaining });
   }
 
   /** Stops at once (user `disconnect()`): cancels the wait or the attempt under way. Resolves when the loop has ended. */
