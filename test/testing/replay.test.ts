@@ -332,6 +332,53 @@ describe("QmpTestServer.replay", () => {
     await qmp.disconnect();
   });
 
+  it("replays events sent right after negotiation, exact big integers, and quit ending the connection", async () => {
+    const path = join(dir(), "misc.jsonl");
+    const server = new QmpTestServer();
+    cleanup.push(() => server.close());
+    server.handle("big", (args) => ({ echoed: args["n"] }));
+    const recorder = new QmpRecorder();
+    const live = new QmpClient({ hooks: recorder.hooks, bigint: true });
+    const early = live.listen("EARLY");
+    await live.connect(server.connectPair());
+    server.emit("EARLY", { n: 1 });
+    await early.wait(undefined, { timeout: 1000 });
+    expect(await live.execute("big", { n: 18446744073709551615n })).toEqual({ echoed: 18446744073709551615n });
+    await live.execute("quit");
+    await recorder.save(path);
+    expect(await readFile(path, "utf8")).toContain('"arguments":{"n":18446744073709551615}');
+
+    await using replay = await QmpTestServer.replay(path, { strict: true });
+    const qmp = new QmpClient({ bigint: true });
+    const events = qmp.listen("EARLY");
+    await qmp.connect(replay.connectPair());
+    expect(await events.wait(undefined, { timeout: 1000 })).toMatchObject({ event: "EARLY", data: { n: 1 } });
+    expect(await qmp.execute("big", { n: 18446744073709551615n })).toEqual({ echoed: 18446744073709551615n });
+    const states: string[] = [];
+    qmp.onStateChange((state) => states.push(state));
+    expect(await qmp.execute("quit")).toEqual({});
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(qmp.state).toBe("idle");
+    expect(states).toEqual(["idle"]);
+  });
+
+  it("says so when the cassette records no commands", async () => {
+    const path = join(dir(), "empty.jsonl");
+    const server = new QmpTestServer();
+    cleanup.push(() => server.close());
+    const recorder = new QmpRecorder();
+    const live = new QmpClient({ hooks: recorder.hooks });
+    await live.connect(server.connectPair());
+    await live.disconnect();
+    await recorder.save(path);
+    await using replay = await QmpTestServer.replay(path);
+    const qmp = new QmpClient();
+    await qmp.connect(replay.connectPair());
+    const error = (await qmp.execute("query-status").catch((e: unknown) => e)) as ExecuteError;
+    expect(error.desc).toMatch(/query-status is not in the cassette .* \(it records no commands\)$/);
+    await qmp.disconnect();
+  });
+
   it("rejects files that are not cassettes with a CassetteError naming the line", async () => {
     const d = dir();
     await writeFile(join(d, "a.jsonl"), '{"hello":1}\n');
