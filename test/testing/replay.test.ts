@@ -2,7 +2,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ExecuteError, QmpClient, type QmpEvent } from "../../runtime/index.js";
+import { ExecuteError, QmpClient, composeHooks, type QmpEvent } from "../../runtime/index.js";
 import {
   CassetteError,
   QmpRecorder,
@@ -394,5 +394,21 @@ describe("QmpTestServer.replay", () => {
     await writeFile(join(d, "d.jsonl"), "");
     await expect(QmpTestServer.replay(join(d, "d.jsonl"))).rejects.toThrow(/empty cassette/);
     await expect(QmpTestServer.replay(join(d, "missing.jsonl"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+});
+
+describe("composeHooks", () => {
+  it("calls hooks in order; the first inbound false drops the message for the later ones", () => {
+    const seen: string[] = [];
+    const hooks = composeHooks(
+      { inbound: (m) => void seen.push(`a ${String(m["n"])}`), outbound: (m) => void seen.push(`a out ${String(m["n"])}`) },
+      undefined,
+      { inbound: (m) => (seen.push(`b ${String(m["n"])}`), m["n"] !== 2) },
+      { inbound: (m) => void seen.push(`c ${String(m["n"])}`) },
+    );
+    expect(hooks.inbound?.({ n: 1 })).toBeUndefined();
+    expect(hooks.inbound?.({ n: 2 })).toBe(false);
+    hooks.outbound?.({ n: 3 });
+    expect(seen).toEqual(["a 1", "b 1", "c 1", "a 2", "b 2", "a out 3"]);
   });
 });
