@@ -97,12 +97,11 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
 
   /** Connects, waits for the greeting and negotiates capabilities. Rejects with {@link ConnectError}. */
   connect(target: ConnectTarget, options: ConnectOptions = {}): Promise<void> {
-    const connecting = this.startConnecting((signal) => openTransport(target, signal, this.options.fdPassing), options);
-    if (this.currentState === "connecting") {
+    if (this.currentState === "idle") {
       const reconnectable = this.options.reconnect !== undefined && typeof (target as { pipe?: unknown }).pipe !== "function";
       this.reconnectTarget = reconnectable ? { target, timeout: options.timeout } : undefined;
     }
-    return connecting;
+    return this.startConnecting((signal) => openTransport(target, signal, this.options.fdPassing), options);
   }
 
   /**
