@@ -223,6 +223,15 @@ describe("reconnect against the fake server", () => {
     expect(b.states.map(([s]) => s)).toEqual(["connecting", "running", "idle"]);
   });
 
+  it("a refused second connect() does not change where reconnecting goes", async () => {
+    const { qmp, server } = await setup();
+    await expect(qmp.connect("/nonexistent/qmp.sock")).rejects.toBeInstanceOf(StateError);
+    server.disconnect();
+    await waitForState(qmp, "connecting");
+    await waitForState(qmp, "running");
+    expect(await qmp.execute("query-status")).toMatchObject({ running: true });
+  });
+
   it("does not apply to a Duplex target", async () => {
     const server = new QmpTestServer();
     cleanup.push(() => server.close());
