@@ -94,6 +94,8 @@ export class CassettePlayer {
   readonly unmatched: UnmatchedCommand[] = [];
   readonly strict: boolean;
   readonly #recordings: Recording[];
+  // Per command name: its recordings in order, and where the unused ones start (replays mostly go in order).
+  readonly #byName = new Map<string, { list: Recording[]; firstUnused: number }>();
   readonly #negotiation: Recording;
   readonly #cassette: Cassette;
   readonly #redact: ReplayOptions["redact"];
@@ -108,6 +110,11 @@ export class CassettePlayer {
     this.strict = options.strict === true;
     this.#redact = options.redact;
     ({ recordings: this.#recordings, negotiation: this.#negotiation } = readRecordings(cassette));
+    for (const r of this.#recordings) {
+      const entry = this.#byName.get(r.command) ?? { list: [], firstUnused: 0 };
+      entry.list.push(r);
+      this.#byName.set(r.command, entry);
+    }
   }
 
   /** Recorded commands not asked for so far. */
@@ -154,9 +161,8 @@ export class CassettePlayer {
   #serve(received: Record<string, unknown>, ctx: HandlerContext): unknown {
     this.#flush(); // events recorded before this command was sent go out before anything of it
     const args = this.#redactedArgs(received, ctx);
-    const recording = this.#recordings.find((r) => !r.used && r.command === ctx.command && jsonEqual(r.arguments ?? {}, args));
+    const recording = this.#take(ctx.command, args);
     if (recording === undefined) return this.#unmatched(ctx.command, args);
-    recording.used = true;
     for (const event of recording.before) emitRecorded(ctx.server, event.message);
     const reply = recording.reply;
     if (reply === undefined) {
@@ -174,6 +180,21 @@ export class CassettePlayer {
     return reply.return;
   }
 
+  // The first unused recording of `command` with equal arguments, marked used.
+  #take(command: string, args: Record<string, unknown>): Recording | undefined {
+    const entry = this.#byName.get(command);
+    if (entry === undefined) return undefined;
+    const { list } = entry;
+    for (let i = entry.firstUnused; i < list.length; i++) {
+      const r = list[i] as Recording;
+      if (r.used || !jsonEqual(r.arguments ?? {}, args)) continue;
+      r.used = true;
+      while (entry.firstUnused < list.length && (list[entry.firstUnused] as Recording).used) entry.firstUnused++;
+      return r;
+    }
+    return undefined;
+  }
+
   #redactedArgs(args: Record<string, unknown>, ctx: HandlerContext): Record<string, unknown> {
     if (this.#redact === undefined) return args;
     const message: Record<string, unknown> = { [ctx.oob ? "exec-oob" : "execute"]: ctx.command, arguments: args };
@@ -183,7 +204,7 @@ export class CassettePlayer {
   }
 
   #unmatched(command: string, args: Record<string, unknown>): never {
-    const sameName = this.#recordings.filter((r) => r.command === command);
+    const sameName = this.#byName.get(command)?.list ?? [];
     let closest: Recording | undefined;
     let desc: string;
     const asked = describeCommand(command, args);
