@@ -7,6 +7,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { MessageHooks } from "../client-options.js";
+import { parseQmpJson } from "../json-parse.js";
+import { stringifyMessage } from "../json-stringify.js";
 import {
   CASSETTE_FORMAT,
   cassetteLine,
@@ -54,8 +56,9 @@ export class QmpRecorder {
   readonly #redact: CassetteRedactor | undefined;
   #greeting: CassetteHeader["greeting"] = null;
   #start: number | undefined;
+  // Serialised at once (a snapshot: the live message goes on to the client or the wire); parsed on demand.
   readonly #lines: string[] = [];
-  readonly #entries: CassetteEntry[] = [];
+  #parsed: CassetteEntry[] = [];
   #error: Error | undefined;
 
   constructor(options: QmpRecorderOptions = {}) {
@@ -75,7 +78,10 @@ export class QmpRecorder {
 
   /** The messages recorded so far (after redaction), greeting excluded. */
   get entries(): readonly CassetteEntry[] {
-    return this.#entries;
+    for (let i = this.#parsed.length; i < this.#lines.length; i++) {
+      this.#parsed.push(parseQmpJson(this.#lines[i] as string) as CassetteEntry);
+    }
+    return this.#parsed;
   }
 
   /** The greeting recorded (after redaction), or null. */
@@ -109,29 +115,27 @@ export class QmpRecorder {
     this.#greeting = null;
     this.#start = undefined;
     this.#lines.length = 0;
-    this.#entries.length = 0;
+    this.#parsed = [];
     this.#error = undefined;
   }
 
   #record(dir: CassetteDirection, message: Record<string, unknown>): void {
     const now = performance.now();
     this.#start ??= now;
-    let stored: Record<string, unknown>;
+    let text: string;
     try {
-      // A copy: the live message goes on to the client or the wire, and redact may modify its own.
-      const copy = structuredClone(message);
-      stored = this.#redact === undefined ? copy : this.#redact(copy, dir);
+      // Without redact, serialising is the snapshot; redact gets a copy it may modify.
+      text = stringifyMessage(this.#redact === undefined ? message : this.#redact(structuredClone(message), dir));
     } catch (error) {
       // Never store what redact could not clean; save() reports it. The client is unaffected.
       this.#error ??= new Error(`QmpRecorder: redact threw on a message: ${(error as Error).message}`, { cause: error });
       return;
     }
-    if (dir === "in" && this.#greeting === null && this.#entries.length === 0 && "QMP" in stored) {
-      this.#greeting = stored as NonNullable<CassetteHeader["greeting"]>;
+    if (dir === "in" && this.#greeting === null && this.#lines.length === 0 && "QMP" in message) {
+      this.#greeting = parseQmpJson(text) as NonNullable<CassetteHeader["greeting"]>;
       return;
     }
-    const entry: CassetteEntry = { t: Math.round(now - this.#start), dir, msg: stored };
-    this.#entries.push(entry);
-    this.#lines.push(cassetteLine(entry));
+    // The same member order as cassetteLine() writes for an entry.
+    this.#lines.push(`{"t":${Math.round(now - this.#start)},"dir":"${dir}","msg":${text}}`);
   }
 }
