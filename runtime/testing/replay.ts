@@ -211,7 +211,7 @@ export class CassettePlayer {
     if (sameName.some((r) => jsonEqual(r.arguments ?? {}, args))) {
       const count = sameName.filter((r) => jsonEqual(r.arguments ?? {}, args)).length;
       closest = sameName.find((r) => jsonEqual(r.arguments ?? {}, args));
-      desc = `replay: ${asked} was recorded ${count === 1 ? "once" : `${count} times`} and every recorded reply was used`;
+      desc = `replay: no recorded reply left for ${asked}: the cassette records it ${count === 1 ? "once" : `${count} times`} and every reply was used`;
     } else {
       const candidates = sameName.length > 0 ? sameName : this.#recordings;
       let best = Infinity;
@@ -222,7 +222,7 @@ export class CassettePlayer {
             : editDistance(r.command, command) + (r.used ? 0.5 : 0);
         if (distance < best) [best, closest] = [distance, r];
       }
-      desc = `replay: ${asked} is not in the cassette ${this.#source}`;
+      desc = `replay: no recorded reply for ${asked}: it is not in the cassette ${this.#source}`;
     }
     const closestText = closest === undefined ? undefined : describeCommand(closest.command, closest.arguments);
     desc += closestText === undefined ? " (it records no commands)" : `; closest recorded command: ${closestText}`;

@@ -237,7 +237,9 @@ describe("QmpTestServer.replay", () => {
     expect(await qmp.execute("query-status")).toMatchObject({ status: "paused" });
     const third = await qmp.execute("query-status").catch((e: unknown) => e);
     expect(third).toBeInstanceOf(ExecuteError);
-    expect((third as ExecuteError).desc).toMatch(/query-status was recorded 2 times and every recorded reply was used/);
+    expect((third as ExecuteError).desc).toMatch(
+      /no recorded reply left for query-status: the cassette records it 2 times and every reply was used/,
+    );
     expect(replay.unused).toEqual([{ command: "stop", arguments: undefined, line: 6 }]);
     await qmp.disconnect();
   });
@@ -255,7 +257,7 @@ describe("QmpTestServer.replay", () => {
     expect(wrongArgs).toBeInstanceOf(ExecuteError);
     expect(wrongArgs.errorClass).toBe("GenericError");
     expect(wrongArgs.desc).toMatch(
-      /job-start \{"id":"j2"\} is not in the cassette .*closest recorded command: job-start \{"id":"j1"\}/,
+      /no recorded reply for job-start \{"id":"j2"\}: it is not in the cassette .*closest recorded command: job-start \{"id":"j1"\}/,
     );
     const typo = (await qmp.execute("query-statuss").catch((e: unknown) => e)) as ExecuteError;
     expect(typo.desc).toMatch(/closest recorded command: query-status$/);
@@ -375,7 +377,7 @@ describe("QmpTestServer.replay", () => {
     const qmp = new QmpClient();
     await qmp.connect(replay.connectPair());
     const error = (await qmp.execute("query-status").catch((e: unknown) => e)) as ExecuteError;
-    expect(error.desc).toMatch(/query-status is not in the cassette .* \(it records no commands\)$/);
+    expect(error.desc).toMatch(/no recorded reply for query-status: it is not in the cassette .* \(it records no commands\)$/);
     await qmp.disconnect();
   });
 
@@ -410,5 +412,17 @@ describe("composeHooks", () => {
     expect(hooks.inbound?.({ n: 2 })).toBe(false);
     hooks.outbound?.({ n: 3 });
     expect(seen).toEqual(["a 1", "b 1", "c 1", "a 2", "b 2", "a out 3"]);
+  });
+});
+
+describe("QmpTestServer fallback option", () => {
+  it("serves commands without a handler of their own; registered handlers still win", async () => {
+    const server = new QmpTestServer({ fallback: (args, ctx) => ({ served: ctx.command, args }) });
+    cleanup.push(() => server.close());
+    const qmp = new QmpClient();
+    await qmp.connect(server.connectPair());
+    expect(await qmp.execute("anything-at-all", { a: 1 })).toEqual({ served: "anything-at-all", args: { a: 1 } });
+    expect(await qmp.execute("query-status")).toMatchObject({ status: "running" });
+    await qmp.disconnect();
   });
 });
