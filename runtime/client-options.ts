@@ -5,6 +5,7 @@
 import type { AddressInfo } from "node:net";
 import type { ExecuteOptions } from "./api.js";
 import { debugFromEnv, defaultLogger, type QmpLogger } from "./logger.js";
+import { resolveReconnect, type ReconnectOptions, type ResolvedReconnect } from "./reconnect.js";
 
 /** Traffic hooks: observe (and, inbound, filter) every message. */
 export interface MessageHooks {
@@ -56,6 +57,12 @@ export interface QmpClientOptions {
   logger?: QmpLogger | undefined;
   /** Traffic hooks for logging or filtering. */
   hooks?: MessageHooks | undefined;
+  /**
+   * Reconnect after a lost connection (EOF, reset, protocol error) to the same `connect()`
+   * target (not a Duplex, not `accept()`), with exponential backoff. Off by default.
+   * See the README section "Reconnect".
+   */
+  reconnect?: ReconnectOptions | undefined;
 }
 
 /** Options for {@link QmpClient.connect} and {@link QmpClient.accept}. */
@@ -92,6 +99,7 @@ export interface ResolvedClientOptions {
   tlsByteRecords: boolean;
   logger: QmpLogger;
   hooks: MessageHooks;
+  reconnect: ResolvedReconnect | undefined;
   /** Whether to build debug lines at all (a logger was given, or DEBUG/NODE_DEBUG asks for them). */
   debug: boolean;
 }
@@ -110,6 +118,7 @@ export function resolveClientOptions(options: QmpClientOptions): ResolvedClientO
     tlsByteRecords: options.tlsByteRecords ?? true,
     logger: options.logger ?? defaultLogger,
     hooks: options.hooks ?? {},
+    reconnect: resolveReconnect(options.reconnect),
     debug: options.logger !== undefined || debugFromEnv,
   };
 }

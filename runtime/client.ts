@@ -35,6 +35,7 @@ import {
 } from "./client-options.js";
 import { acceptTransport, type AcceptTarget } from "./accept.js";
 import { openTransport, type ConnectTarget, type OpenTransport } from "./transport.js";
+import { DEFAULT_ATTEMPT_TIMEOUT, Reconnection, notifyReconnected, type ReconnectInfo } from "./reconnect.js";
 
 /**
  * An async QMP client. Generic over an API description (see `qmpkit/qemu`'s `QemuApi`);
@@ -58,6 +59,10 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
   private connectAbort: AbortController | undefined;
   private connecting: Promise<void> | undefined;
   private disconnecting: Promise<void> | undefined;
+  // Opt-in reconnect: the last connect() target (never a Duplex or accept()), and the episode under way.
+  private reconnectTarget: { target: ConnectTarget; timeout: number | undefined } | undefined;
+  private reconnection: Reconnection | undefined;
+  private readonly reconnectCallbacks = new Set<(info: ReconnectInfo) => unknown>();
 
   constructor(options: QmpClientOptions = {}) {
     this.options = resolveClientOptions(options);
@@ -92,7 +97,22 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
 
   /** Connects, waits for the greeting and negotiates capabilities. Rejects with {@link ConnectError}. */
   connect(target: ConnectTarget, options: ConnectOptions = {}): Promise<void> {
+    if (this.currentState === "idle") {
+      const reconnectable = this.options.reconnect !== undefined && typeof (target as { pipe?: unknown }).pipe !== "function";
+      this.reconnectTarget = reconnectable ? { target, timeout: options.timeout } : undefined;
+    }
     return this.startConnecting((signal) => openTransport(target, signal, this.options.fdPassing), options);
+  }
+
+  /**
+   * With the `reconnect` option: calls `callback` each time the client is `"running"` again
+   * after a lost connection, to re-arm what the new QEMU does not know (e.g. re-add fds,
+   * re-create objects). It runs before commands that waited for the reconnection are sent;
+   * commands it executes synchronously go out first. Returns an unsubscribe function.
+   */
+  onReconnect(callback: (info: ReconnectInfo) => unknown): () => void {
+    this.reconnectCallbacks.add(callback);
+    return () => this.reconnectCallbacks.delete(callback);
   }
 
   /**
@@ -100,6 +120,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * with `-qmp unix:PATH` without `server`), stops listening, then greets and negotiates.
    */
   accept(target: AcceptTarget, options: AcceptOptions = {}): Promise<void> {
+    if (this.currentState === "idle") this.reconnectTarget = undefined;
     return this.startConnecting(
       (signal) => acceptTransport(target, signal, options.onListening, this.options.fdPassing),
       options,
@@ -223,6 +244,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
   disconnect(): Promise<void> {
     if (this.currentState === "disconnecting" && this.disconnecting !== undefined) return this.disconnecting;
     if (this.currentState === "idle") return Promise.resolve();
+    if (this.reconnection?.active) return this.reconnection.stop();
     if (this.currentState === "connecting") {
       this.connectAbort?.abort(new DisconnectedError("disconnect() called while connecting"));
       return (
@@ -257,6 +279,9 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     options: ExecuteOptions | undefined,
   ): Promise<unknown> {
     const session = this.session;
+    if (this.reconnection?.active) {
+      return this.reconnection.sendWhenBack(command, options, (opts) => this.sendCommand(message, command, args, opts));
+    }
     if (this.currentState !== "running" || session === undefined) {
       return Promise.reject(new StateError(`cannot execute ${command}: client is ${this.currentState}, not running`));
     }
@@ -276,6 +301,20 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
 
   private async establish(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {
     if (this.currentState !== "idle") throw new StateError(`cannot connect: client is ${this.currentState}`);
+    this.setState("connecting");
+    try {
+      await this.openSession(open, options);
+      this.events.sessionStarted(); // only now: a failed connect leaves listeners as they were
+      this.setState("running");
+    } catch (error) {
+      if (this.currentState !== "idle") this.setState("idle");
+      throw error;
+    }
+  }
+
+  // Opens a transport, greets and negotiates: on success `this.session` is ready to run.
+  // Rejects with ConnectError (or the caller's abort reason) and leaves nothing open.
+  private async openSession(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {
     const controller = new AbortController();
     this.connectAbort = controller;
     const { signal: userSignal, timeout } = options;
@@ -285,19 +324,15 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       timeout === undefined
         ? undefined
         : setTimeout(() => controller.abort(new DOMException(`connect timed out after ${timeout} ms`, "TimeoutError")), timeout);
-    this.setState("connecting");
     try {
       userSignal?.throwIfAborted();
       const transport = await open(controller.signal);
       await this.handshake_(transport, controller.signal);
       // The connection may have ended between the negotiation reply and this line.
       if (this.session === undefined) throw new DisconnectedError("connection closed right after the handshake");
-      this.events.sessionStarted(); // only now: a failed reconnect leaves listeners as they were
-      this.setState("running");
     } catch (error) {
       void this.session?.close();
       this.session = undefined;
-      if (this.currentState !== "idle") this.setState("idle");
       if (userSignal?.aborted && error === userSignal.reason) throw error;
       throw error instanceof ConnectError ? error : new ConnectError(`QMP connect failed: ${describe(error)}`, { cause: error });
     } finally {
@@ -371,9 +406,48 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       this.handshake?.ended(error); // establish() reports it; listeners never saw this session
       return;
     }
+    // Lost (not the user's disconnect, not the end after quit): come back when asked to.
+    if (error !== undefined && this.reconnectTarget !== undefined && this.options.reconnect !== undefined) {
+      if (this.options.reconnect.retries > 0) return this.startReconnecting(this.reconnectTarget, error);
+    }
     this.events.sessionEnded(error instanceof DisconnectedError ? error : undefined);
     // A protocol failure is reported as the ProtocolError itself; commands got DisconnectedError.
     this.setState("idle", error?.cause instanceof ProtocolError ? error.cause : error);
+  }
+
+  private startReconnecting(from: { target: ConnectTarget; timeout: number | undefined }, lost: Error): void {
+    const config = this.options.reconnect as NonNullable<ResolvedClientOptions["reconnect"]>;
+    // Listeners stay open: they get the new connection's events (or the end, if this gives up).
+    this.setState("connecting", lost.cause instanceof ProtocolError ? lost.cause : lost);
+    this.reconnection = new Reconnection(
+      config,
+      {
+        attempt: (signal) =>
+          this.openSession((s) => openTransport(from.target, s, this.options.fdPassing), {
+            signal,
+            timeout: from.timeout ?? DEFAULT_ATTEMPT_TIMEOUT,
+          }),
+        succeeded: (attempts) => {
+          this.events.sessionStarted();
+          this.setState("running");
+          notifyReconnected(this.reconnectCallbacks, { attempts, error: lost }, this.options.logger);
+        },
+        gaveUp: (error, attempts) => {
+          this.options.logger.debug(`${this.options.name}: reconnecting gave up after ${attempts} attempts`);
+          this.events.sessionEnded(
+            new DisconnectedError(`connection lost; reconnecting gave up: ${error.message}`, { cause: error }),
+          );
+          this.setState("idle", error);
+        },
+        stopped: () => {
+          void this.session?.close();
+          this.session = undefined;
+          this.events.sessionEnded(undefined);
+          this.setState("idle");
+        },
+      },
+      lost,
+    );
   }
 
   private setState(next: QmpState, error?: Error): void {

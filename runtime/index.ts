@@ -3,6 +3,7 @@
  * @module
  */
 export { QmpClient } from "./client.js";
+export type { ReconnectOptions, ReconnectInfo } from "./reconnect.js";
 export type {
   QmpState,
   QmpClientOptions,
@@ -20,6 +21,7 @@ export type { ListenOptions, WaitOptions, OverflowPolicy, EventMatch } from "./e
 export type { QmpGreeting } from "./envelopes.js";
 export type { QmpLogger } from "./logger.js";
 export type { MessageHooks } from "./client-options.js";
+export { composeHooks } from "./hooks.js";
 export type { ConnectTarget, TransportKind } from "./transport.js";
 export type { AcceptTarget } from "./accept.js";
 export type {

@@ -21,6 +21,17 @@
 
 export { QmpTestServer } from "./server.js";
 export { QmpTestError } from "./errors.js";
+export { QmpRecorder, type QmpRecorderOptions, type CassetteRedactor } from "./recorder.js";
+export { ReplayMismatchError, type ReplayOptions, type UnmatchedCommand, type UnusedRecording } from "./replay.js";
+export {
+  CassetteError,
+  CASSETTE_FORMAT,
+  parseCassette,
+  type Cassette,
+  type CassetteDirection,
+  type CassetteEntry,
+  type CassetteHeader,
+} from "./cassette.js";
 export { createDuplexPair, resetDuplex, type DuplexPairOptions } from "./duplex-pair.js";
 export type { NextCommandOptions } from "./received.js";
 export type {

@@ -12,6 +12,8 @@ import { defaultHandlers } from "./handlers/defaults.js";
 import { dial, listen, type Listener } from "./listen.js";
 import { DEFAULT_OOB_COMMANDS, greetingOf, timestampNow } from "./qemu-defaults.js";
 import { ReceivedLog, type NextCommandOptions } from "./received.js";
+import { readCassette } from "./cassette.js";
+import { CassettePlayer, type ReplayOptions, type UnmatchedCommand, type UnusedRecording } from "./replay.js";
 import type {
   Handler,
   QmpTestAddress,
@@ -50,6 +52,32 @@ export class QmpTestServer implements AsyncDisposable {
   readonly #host: ConnectionHost;
   #nextConnectionId = 1;
   #closed = false;
+  #player: CassettePlayer | undefined;
+
+  /**
+   * A server that replays a cassette recorded with `QmpRecorder`: it greets with the recorded
+   * greeting and answers each command with the recorded reply of the same command with deeply
+   * equal arguments (in recorded order when recorded more than once), sending the recorded
+   * events at the same place relative to the replies. Other commands get a GenericError naming
+   * the closest recorded command, and are listed in {@link unmatched}. With `strict`,
+   * {@link close} rejects when commands were unmatched or recorded commands never asked for.
+   */
+  static async replay(path: string, options: ReplayOptions = {}): Promise<QmpTestServer> {
+    const player = new CassettePlayer(await readCassette(path), path, options);
+    const server = new QmpTestServer(player.serverOptions());
+    server.#player = player;
+    return server;
+  }
+
+  /** Replay servers: the commands the cassette had no (more) reply for, in arrival order. Empty otherwise. */
+  get unmatched(): readonly UnmatchedCommand[] {
+    return this.#player?.unmatched ?? [];
+  }
+
+  /** Replay servers: the recorded commands not asked for (yet), in recorded order. Empty otherwise. */
+  get unused(): readonly UnusedRecording[] {
+    return this.#player?.unused ?? [];
+  }
 
   constructor(options: QmpTestServerOptions = {}) {
     // null, like false, means no greeting at all (qemu-ga style).
@@ -58,6 +86,7 @@ export class QmpTestServer implements AsyncDisposable {
     ));
     this.status = options.status ?? "running";
     this.#oobCommands = new Set(options.oobCommands ?? DEFAULT_OOB_COMMANDS);
+    const fallback = options.fallback;
     if (options.defaultHandlers !== false) for (const [name, h] of Object.entries(defaultHandlers())) this.handle(name, h);
     for (const [name, h] of Object.entries(options.handlers ?? {})) this.handle(name, h);
     const lineEnding = options.lineEnding ?? "\r\n";
@@ -70,7 +99,7 @@ export class QmpTestServer implements AsyncDisposable {
       faults: this.#faults,
       log: this.#log,
       fdsets: this.#fdsets,
-      handler: (name) => this.#handlers.get(name),
+      handler: (name) => this.#handlers.get(name) ?? fallback,
       allowsOob: (name) => this.#oobCommands.has(name),
       emit: (event, data, opts) => void this.emit(event, data, opts),
       closed: (connection) => {
@@ -243,7 +272,8 @@ export class QmpTestServer implements AsyncDisposable {
   /**
    * Stops listening, drops every connection, clears hangs, delays and their timers, rejects
    * pending `nextCommand` calls, closes every received fd, and removes unix socket files.
-   * Idempotent.
+   * Idempotent. A strict replay server (see {@link replay}) then rejects with a
+   * `ReplayMismatchError` when the replay did not go as recorded.
    */
   async close(): Promise<void> {
     this.#closed = true;
@@ -255,6 +285,8 @@ export class QmpTestServer implements AsyncDisposable {
     const listeners = [...this.#listeners];
     this.#listeners.clear();
     await Promise.all(listeners.map((l) => l.close()));
+    this.#player?.dispose();
+    this.#player?.check();
   }
 
   /** Same as {@link close}; enables `await using server = new QmpTestServer()`. */

@@ -122,6 +122,11 @@ export interface QmpTestServerOptions {
   handlers?: Record<string, Handler>;
   /** Commands allowed with exec-oob. Default: QEMU 7.2's migrate-pause, migrate-recover, yank, query-yank. */
   oobCommands?: string[];
+  /**
+   * Serves every command that has no handler of its own (instead of QEMU's CommandNotFound),
+   * e.g. to answer from a recording.
+   */
+  fallback?: Handler;
   /** Register the default handlers (query-status, stop, cont, quit, ...). Default true. */
   defaultHandlers?: boolean;
   /** Initial run state reported by query-status. Default "running"; QEMU with -S says "prelaunch". */
