@@ -25,7 +25,11 @@ function fail(message) {
 // npm tells its scripts where its bundled node-gyp is; outside npm, node-gyp must be on PATH.
 const nodeGyp = process.env["npm_config_node_gyp"];
 const gyp = nodeGyp ? [process.execPath, [nodeGyp]] : ["node-gyp", []];
-execFileSync(gyp[0], [...gyp[1], "rebuild", "--directory", source], { cwd: root, stdio: "inherit" });
+try {
+  execFileSync(gyp[0], [...gyp[1], "rebuild", "--directory", source], { cwd: root, stdio: "inherit" });
+} catch (error) {
+  fail(error.code === "ENOENT" ? "node-gyp not found: run this as `npm run prebuilds`" : `node-gyp failed (${error.message})`);
+}
 
 rmSync(dirname(out), { recursive: true, force: true });
 mkdirSync(dirname(out), { recursive: true });

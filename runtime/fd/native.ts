@@ -112,12 +112,16 @@ function isFdNative(value: unknown): value is FdNative {
 }
 
 function unavailable(reason: string, cause?: unknown): StateError {
+  // Building helps only on Linux; elsewhere SCM_RIGHTS passing to QEMU is not supported at all.
+  const remedy =
+    process.platform === "linux"
+      ? ` qmpkit ships it prebuilt for linux-x64; elsewhere, or when the prebuilt binary does not ` +
+        `load, build it from source: \`npm explore qmpkit -- npm run build:native\` (in a clone of ` +
+        `qmpkit: \`npm run build:native\`; needs python3, make and a C compiler).`
+      : "";
   const message =
     `File-descriptor passing is not available: ${reason}. It needs qmpkit's native addon (Linux ` +
-    `only). qmpkit ships it prebuilt for linux-x64; elsewhere, or when the prebuilt binary does ` +
-    `not load, build it from source: \`npm explore qmpkit -- npm run build:native\` (in a clone ` +
-    `of qmpkit: \`npm run build:native\`; needs python3, make and a C compiler). The rest of ` +
-    `qmpkit works without it.`;
+    `only).${remedy} The rest of qmpkit works without it.`;
   return cause === undefined ? new StateError(message) : new StateError(message, { cause });
 }
 
