@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "generated/", "node_modules/", "test/**/golden/", "runtime/envelope-validators.generated.ts"] },
+  { ignores: ["dist/", "docs/api/", "generated/", "node_modules/", "test/**/golden/", "runtime/envelope-validators.generated.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

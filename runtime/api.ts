@@ -48,7 +48,8 @@ export interface UntypedApi {
 /** Command names of an API. */
 export type CommandName<Api extends QmpApi> = keyof Api["commands"] & string;
 
-type CommandSpecOf<Api extends QmpApi, K> = K extends keyof Api["commands"] ? Api["commands"][K] : never;
+/** The entry of command `K` in an API's command map: `{ args, returns }`. */
+export type CommandSpecOf<Api extends QmpApi, K> = K extends keyof Api["commands"] ? Api["commands"][K] : never;
 
 /** The `arguments` type of command `K`. */
 export type CommandArgs<Api extends QmpApi, K> = CommandSpecOf<Api, K> extends { args: infer A } ? A : never;

@@ -29,7 +29,8 @@ export interface WaitOptions {
   timeout?: number | undefined;
 }
 
-type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+/** `T` with every object member optional, recursively (arrays are matched whole), as {@link EventMatch} takes it. */
+export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 /** A predicate, or a partial object that an event must match deeply (`{ data: { status: "concluded" } }`). */
 export type EventMatch<E> = ((event: E) => boolean) | (E extends unknown ? DeepPartial<E> : never);
@@ -55,7 +56,7 @@ interface PendingRead<E> {
   reject(error: unknown): void;
 }
 
-/** The hub-facing side of a listener (what the client calls). */
+/** The hub-facing side of a listener (what the client calls). @internal */
 export interface ListenerSink<E> {
   accepts(name: string): boolean;
   push(event: E): void;

@@ -17,7 +17,7 @@ export { fdPassingAvailable } from "./fd/index.js";
 export { QmpError, ConnectError, ExecuteError, DisconnectedError, ProtocolError, StateError } from "./errors.js";
 export type { QmpErrorCode } from "./errors.js";
 export { EventListener, matchesPattern } from "./event-listener.js";
-export type { ListenOptions, WaitOptions, OverflowPolicy, EventMatch } from "./event-listener.js";
+export type { ListenOptions, WaitOptions, OverflowPolicy, EventMatch, DeepPartial } from "./event-listener.js";
 export type { QmpGreeting } from "./envelopes.js";
 export type { QmpLogger } from "./logger.js";
 export type { MessageHooks } from "./client-options.js";
@@ -31,6 +31,7 @@ export type {
   CommandName,
   CommandArgs,
   CommandReturn,
+  CommandSpecOf,
   ExecuteRest,
   EventName,
   QmpEvent,

@@ -1,13 +1,19 @@
 /**
- * Lazy loading of qmpkit's optional native part (`qmpkit-fd-passing`, sources in
- * `native/fd-passing/`) behind a narrow typed interface. Nothing here runs at import time.
+ * Lazy loading of qmpkit's native addon (sources in `native/fd-passing/`) behind a narrow typed
+ * interface. The package ships it prebuilt (`prebuilds/<platform>-<arch>/`); a source build
+ * (`native/fd-passing/build/Release/`, made by `npm run build:native`) takes precedence, so a
+ * platform without a prebuilt binary, or one where it does not load, can build its own. Nothing
+ * here runs at import time.
  * @module
  */
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { StateError } from "../errors.js";
 
-/** The npm name of the optional native part. */
-export const NATIVE_PACKAGE = "qmpkit-fd-passing";
+/** The addon's file name, in `prebuilds/<platform>-<arch>/` and in the source build's `build/Release/`. */
+export const ADDON_FILE = "qmpkit_fd_passing.node";
 
 /** Environment variable that turns fd passing off when set to `0`, `off` or `false`. */
 export const DISABLE_ENV = "QMPKIT_FD_PASSING";
@@ -55,7 +61,45 @@ export interface FdNative {
 
 type Loaded = { ok: true; native: FdNative } | { ok: false; error: StateError };
 
-const defaultLoader = (): unknown => createRequire(import.meta.url)(NATIVE_PACKAGE);
+/** qmpkit's package root: the nearest directory above this module with a package.json. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/**
+ * Where the addon may be, in the order tried: a source build wins over the shipped binary.
+ * @internal
+ */
+export function addonCandidates(root = packageRoot()): string[] {
+  return [
+    join(root, "native", "fd-passing", "build", "Release", ADDON_FILE),
+    join(root, "prebuilds", `${process.platform}-${process.arch}`, ADDON_FILE),
+  ];
+}
+
+/**
+ * Loads the first of `files` that exists and loads, so a broken source build falls back to the
+ * shipped binary. Throws the first load error, or a `MODULE_NOT_FOUND` error when none exists.
+ * @internal
+ */
+export function loadAddonFrom(files: readonly string[]): unknown {
+  const require = createRequire(import.meta.url);
+  let failure: unknown;
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    try {
+      return require(file);
+    } catch (err) {
+      failure ??= err;
+    }
+  }
+  if (failure !== undefined) throw failure;
+  throw Object.assign(new Error(`no ${ADDON_FILE} at ${files.join(" or ")}`), { code: "MODULE_NOT_FOUND" });
+}
+
+const defaultLoader = (): unknown => loadAddonFrom(addonCandidates());
 
 let loader: () => unknown = defaultLoader;
 let loaded: Loaded | undefined;
@@ -67,25 +111,17 @@ function isFdNative(value: unknown): value is FdNative {
   return FUNCTIONS.every((name) => typeof (value as Record<string, unknown>)[name] === "function");
 }
 
-function packagePresent(): boolean {
-  if (loader !== defaultLoader) return false;
-  try {
-    createRequire(import.meta.url).resolve(`${NATIVE_PACKAGE}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function unavailable(reason: string, cause?: unknown): StateError {
+  // Building helps only on Linux; elsewhere SCM_RIGHTS passing to QEMU is not supported at all.
+  const remedy =
+    process.platform === "linux"
+      ? ` qmpkit ships it prebuilt for linux-x64; elsewhere, or when the prebuilt binary does not ` +
+        `load, build it from source: \`npm explore qmpkit -- npm run build:native\` (in a clone of ` +
+        `qmpkit: \`npm run build:native\`; needs python3, make and a C compiler).`
+      : "";
   const message =
-    `File-descriptor passing is not available: ${reason}. It needs qmpkit's optional native ` +
-    `part "${NATIVE_PACKAGE}" (Linux only), built at install time with node-gyp (python3, make ` +
-    `and a C compiler). To enable it: allow its build script (npm 11 and later: ` +
-    `\`npm install-scripts approve ${NATIVE_PACKAGE}\`, which adds it to "allowScripts" in ` +
-    `package.json), then reinstall (\`npm install\`; \`npm rebuild ${NATIVE_PACKAGE}\` when it ` +
-    `is installed but not built) and check that the build prints no error. The rest of qmpkit ` +
-    `works without it.`;
+    `File-descriptor passing is not available: ${reason}. It needs qmpkit's native addon (Linux ` +
+    `only).${remedy} The rest of qmpkit works without it.`;
   return cause === undefined ? new StateError(message) : new StateError(message, { cause });
 }
 
@@ -103,15 +139,13 @@ function load(): Loaded {
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
     const why =
-      code !== "MODULE_NOT_FOUND"
-        ? `"${NATIVE_PACKAGE}" failed to load`
-        : packagePresent()
-          ? `"${NATIVE_PACKAGE}" is installed but not built (its install script did not run)`
-          : `"${NATIVE_PACKAGE}" is not installed (or its build failed, so npm left it out)`;
+      code === "MODULE_NOT_FOUND"
+        ? `there is no addon built for ${process.platform}-${process.arch}`
+        : `the addon failed to load (${err instanceof Error ? err.message : String(err)})`;
     return { ok: false, error: unavailable(why, err) };
   }
   if (!isFdNative(module)) {
-    return { ok: false, error: unavailable(`"${NATIVE_PACKAGE}" does not have the expected exports`) };
+    return { ok: false, error: unavailable("the addon does not have the expected exports") };
   }
   return { ok: true, native: module };
 }

@@ -5,7 +5,7 @@
 
 import type { ReceivedMessage } from "./types.js";
 
-/** Options for {@link ReceivedLog.next}. */
+/** Options for {@link QmpTestServer.nextCommand}. */
 export interface NextCommandOptions {
   /** Reject with a `TimeoutError` DOMException after this many milliseconds. */
   timeout?: number;
