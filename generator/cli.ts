@@ -65,6 +65,17 @@ function parser() {
       "runtime-import": { type: "string", default: "qmpkit", describe: "Module the bindings import runtime types from" },
       "api-name": { type: "string", default: "Qemu", describe: "Prefix of API names: Qemu → QemuApi, QemuCommands" },
       config: { type: "string", describe: `Jobs file used when no input flag is given (default ./${CONFIG_FILE})` },
+      names: {
+        type: "string",
+        describe:
+          "Names data (e.g. schemas/qemu-7.2-x86_64.names.json): real QAPI type names and integer widths for an " +
+          "introspection input, no QAPI source needed. Default: the names of the config job writing the same --out, " +
+          "when its QEMU version matches",
+      },
+      "save-names": {
+        type: "string",
+        describe: "Merge mode: also write the names data (type names and integer widths, no docs) to FILE",
+      },
       "max-mismatches": {
         type: "number",
         default: 50,
@@ -72,6 +83,7 @@ function parser() {
       },
     })
     .conflicts("config", ["schema", "socket", "qemu", "qapi"])
+    .conflicts("names", "qapi")
     .conflicts("schema", ["socket", "qemu"])
     .conflicts("socket", "qemu")
     .strict()
@@ -102,8 +114,8 @@ function qapiOf(args: ParsedArgs, input: SchemaInput | undefined): QapiInput | u
 }
 
 /**
- * Jobs from the config file: `{"jobs": [{"schema"?, "qapi"?, "defines"?, "out", "apiName"?, "runtimeImport"?}]}`
- * (`schema` and/or `qapi`: both means merge mode),
+ * Jobs from the config file: `{"jobs": [{"schema"?, "qapi"?, "defines"?, "names"?, "out", "apiName"?, "runtimeImport"?}]}`
+ * (`schema` and/or `qapi`: both means merge mode; `names`: names data for `schema`),
  * paths relative to the config file.
  */
 async function configJobs(args: ParsedArgs): Promise<Job[]> {
@@ -116,6 +128,30 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
       throw new GeneratorError(`one of --schema, --socket, --qemu or --qapi is required (or a ./${CONFIG_FILE}); see --help`);
     throw new GeneratorError(`cannot read config file ${JSON.stringify(CONFIG)}`);
   }
+  return parseConfig(text, CONFIG, args);
+}
+
+/**
+ * The names data of the config job that writes `out`, so a live run (`--qemu BINARY --out
+ * generated/qemu --check`) gives the same names as the committed bindings. Never an error:
+ * without a readable config, or a job with names for `out`, there is none.
+ */
+async function implicitNames(args: ParsedArgs, out: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(args.config ?? CONFIG_FILE, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const jobs = parseConfig(text, args.config ?? CONFIG_FILE, args);
+    return jobs.find((j) => resolve(j.out) === resolve(out) && j.names !== undefined)?.names?.file;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseConfig(text: string, CONFIG: string, args: ParsedArgs): Job[] {
   const base = dirname(CONFIG);
   const near = (path: string): string => relative(process.cwd(), resolve(base, path)) || ".";
   let config: unknown;
@@ -131,6 +167,7 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
     const schema = j["schema"];
     const qapiFile = j["qapi"];
     const defines = j["defines"];
+    const names = j["names"];
     const where = `${CONFIG}: jobs[${i}]`;
     if (typeof j["out"] !== "string") throw new GeneratorError(`${where} needs an "out" string`);
     if (typeof schema !== "string" && typeof qapiFile !== "string")
@@ -141,12 +178,15 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
       throw new GeneratorError(`${where}: "defines" must be an array of strings`);
     if (defines !== undefined && (typeof qapiFile !== "string" || typeof schema === "string"))
       throw new GeneratorError(`${where}: "defines" goes with "qapi" alone (in merge mode the binary decides what exists)`);
+    if (names !== undefined && (typeof names !== "string" || typeof schema !== "string" || qapiFile !== undefined))
+      throw new GeneratorError(`${where}: "names" must be a string and goes with "schema" alone (with "qapi" the source names types)`);
     const apiName = typeof j["apiName"] === "string" ? j["apiName"] : args["api-name"];
     const runtimeImport = typeof j["runtimeImport"] === "string" ? j["runtimeImport"] : args["runtime-import"];
     checkNames(apiName, runtimeImport);
     return {
       input: typeof schema === "string" ? { kind: "file", path: near(schema) } : undefined,
       qapi: typeof qapiFile === "string" ? { file: near(qapiFile), defines: defines as string[] | undefined } : undefined,
+      names: typeof names === "string" ? { file: near(names) } : undefined,
       out: near(j["out"]),
       check: args.check,
       apiName,
@@ -236,12 +276,20 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       apiName: args["api-name"],
       runtimeImport: args["runtime-import"],
       saveSchema: args["save-schema"],
+      saveNames: args["save-names"],
     };
-    const jobs: Job[] = input || qapi ? [{ input, qapi, ...flags }] : await configJobs(args);
+    let names: Job["names"];
+    if (args.names !== undefined) names = { file: args.names };
+    else if (input !== undefined && qapi === undefined) {
+      const found = await implicitNames(args, flags.out);
+      if (found !== undefined) names = { file: found, implicit: true };
+    }
+    const jobs: Job[] = input || qapi ? [{ input, qapi, names, ...flags }] : await configJobs(args);
     let outdated = false;
     for (const job of jobs) {
       const result = await runJob(job);
       io.stderr(mismatchSummary(job, result, args["max-mismatches"]));
+      for (const note of result.notes) io.stderr(`qapi-gen: ${job.out}: ${note}\n`);
       const stale = [...result.diff.changed, ...result.diff.stale];
       if (job.check && stale.length > 0) {
         outdated = true;
