@@ -69,7 +69,8 @@ export function usageProblem(args: ParsedArgs, argv: readonly string[]): string 
     if (args.out !== undefined)
       return `--out cannot be used without an input flag (--schema, --socket, --qemu or --qapi): ${where} say where they write`;
     if (args["save-schema"] !== undefined) return `--save-schema needs an introspection input (--schema, --socket or --qemu)`;
-    if (args.names !== undefined) return `--names needs an introspection input (--schema, --socket or --qemu): ${where} name their own`;
+    if (args.names !== undefined)
+      return `--names needs an introspection input (--schema, --socket or --qemu): ${where} name their own`;
     if (args["save-names"] !== undefined) return `--save-names needs merge mode (--qapi with --schema, --socket or --qemu)`;
   }
   return undefined;

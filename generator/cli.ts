@@ -8,6 +8,7 @@ import { dirname, relative, resolve } from "node:path";
 import yargs from "yargs";
 import { checkNames, DEFAULT_OUT, usageProblem, type ParsedArgs } from "./cli-args.js";
 import { GeneratorError } from "./errors.js";
+import { runDiff } from "./diff/command.js";
 import { runJob, type Job, type JobResult, type QapiInput, type SchemaInput } from "./generate.js";
 import { formatMismatches, isQapiError } from "./qapi/index.js";
 import { generatorVersion } from "./version.js";
@@ -32,7 +33,8 @@ function parser() {
     .usage(
       "$0 --schema FILE | --socket PATH | --qemu BINARY [options]\n" +
         "$0 --qapi FILE [--define SYM ...] [options]\n" +
-        "$0 --qapi FILE --schema FILE | --socket PATH | --qemu BINARY [options]\n\n" +
+        "$0 --qapi FILE --schema FILE | --socket PATH | --qemu BINARY [options]\n" +
+        "$0 diff OLD NEW [--json]   (compare two saved schemas; see qapi-gen diff --help)\n\n" +
         "Generates TypeScript bindings from QEMU's query-qmp-schema (introspection), from QAPI source files " +
         "(--qapi: real type names, integer widths, docs as TSDoc; e.g. qemu-ga's qga-schema.json), or from both " +
         "merged (the binary decides what exists, the source gives names and docs; differences are listed on " +
@@ -179,7 +181,9 @@ function parseConfig(text: string, CONFIG: string, args: ParsedArgs): Job[] {
     if (defines !== undefined && (typeof qapiFile !== "string" || typeof schema === "string"))
       throw new GeneratorError(`${where}: "defines" goes with "qapi" alone (in merge mode the binary decides what exists)`);
     if (names !== undefined && (typeof names !== "string" || typeof schema !== "string" || qapiFile !== undefined))
-      throw new GeneratorError(`${where}: "names" must be a string and goes with "schema" alone (with "qapi" the source names types)`);
+      throw new GeneratorError(
+        `${where}: "names" must be a string and goes with "schema" alone (with "qapi" the source names types)`,
+      );
     const apiName = typeof j["apiName"] === "string" ? j["apiName"] : args["api-name"];
     const runtimeImport = typeof j["runtimeImport"] === "string" ? j["runtimeImport"] : args["runtime-import"];
     checkNames(apiName, runtimeImport);
@@ -242,6 +246,7 @@ function joinQemuArgs(argv: readonly string[]): string[] {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (argv[0] === "diff") return runDiff(argv.slice(1), io);
   let args: ParsedArgs | undefined;
   let output = "";
   let usageError: Error | undefined;

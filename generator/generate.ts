@@ -141,13 +141,18 @@ async function withNames(built: Introspected, names: NamesFile): Promise<Built> 
   const label = displayPath(names.file);
   const version = majorMinor(built.schema.qemuVersion);
   if (names.implicit === true && (data.qemu === undefined || data.qemu !== version))
-    return { ...built, notes: [`names data ${label} is for QEMU ${data.qemu ?? "?"}, not ${version ?? "this schema"}: derived names kept`] };
+    return {
+      ...built,
+      notes: [`names data ${label} is for QEMU ${data.qemu ?? "?"}, not ${version ?? "this schema"}: derived names kept`],
+    };
   const paths = canonicalTypePaths(new Map(built.entries.map((e) => [e.name, e])));
   const { schema, unresolved } = applyNamesData(built.schema, paths, data);
   const notes =
     unresolved.length === 0
       ? []
-      : [`names data ${label}: ${unresolved.length} type path(s) not in this schema (first: ${unresolved[0] ?? ""}); refresh it with --save-names`];
+      : [
+          `names data ${label}: ${unresolved.length} type path(s) not in this schema (first: ${unresolved[0] ?? ""}); refresh it with --save-names`,
+        ];
   return { ...built, schema, notes, source: `${built.source} with names from ${label}` };
 }
 
@@ -160,7 +165,8 @@ async function build(job: Job): Promise<Built> {
   const { input, qapi } = job;
   if (qapi === undefined) {
     if (input === undefined) throw new GeneratorError("a job needs an introspection input, a QAPI source file, or both");
-    if (job.saveNames !== undefined) throw new GeneratorError("--save-names needs merge mode (--qapi with --schema, --socket or --qemu)");
+    if (job.saveNames !== undefined)
+      throw new GeneratorError("--save-names needs merge mode (--qapi with --schema, --socket or --qemu)");
     const built = await introspect(input, job.saveSchema);
     return job.names === undefined ? built : withNames(built, job.names);
   }
@@ -169,7 +175,8 @@ async function build(job: Job): Promise<Built> {
   if (input === undefined) {
     if (job.saveSchema !== undefined)
       throw new GeneratorError("--save-schema needs an introspection input (--schema, --socket or --qemu)");
-    if (job.saveNames !== undefined) throw new GeneratorError("--save-names needs merge mode (--qapi with --schema, --socket or --qemu)");
+    if (job.saveNames !== undefined)
+      throw new GeneratorError("--save-names needs merge mode (--qapi with --schema, --socket or --qemu)");
     return { schema: loadQapiSchema(qapi.file, { defines: qapi.defines }), notes: [], source: qapiLabel(qapi) };
   }
   // Merge mode: the binary already decided every condition, so the source keeps them all.
@@ -195,7 +202,13 @@ async function build(job: Job): Promise<Built> {
       `names data written to ${displayPath(job.saveNames)}: ${Object.keys(data.types).length} type names, ${Object.keys(data.widths).length} integer widths`,
     );
   }
-  return { schema: withRootAliases(ir), source: `${qapiLabel(qapi)} + ${intro.source}`, mismatches, notes, entries: intro.entries };
+  return {
+    schema: withRootAliases(ir),
+    source: `${qapiLabel(qapi)} + ${intro.source}`,
+    mismatches,
+    notes,
+    entries: intro.entries,
+  };
 }
 
 /** Runs a job. Nothing is written in check mode (nor when the schema is invalid). */

@@ -67,9 +67,15 @@ export function parseNamesData(json: unknown, file: string): NamesData {
   if (!isStringRecord(types)) throw new GeneratorError(`${where}: "types" must map paths to type names`);
   if (!isStringRecord(widths)) throw new GeneratorError(`${where}: "widths" must map member paths to integer widths`);
   const bad = Object.entries(widths).find(([, w]) => !WIDTHS.has(w));
-  if (bad) throw new GeneratorError(`${where}: width of ${JSON.stringify(bad[0])} is not a QAPI integer type: ${JSON.stringify(bad[1])}`);
+  if (bad)
+    throw new GeneratorError(
+      `${where}: width of ${JSON.stringify(bad[0])} is not a QAPI integer type: ${JSON.stringify(bad[1])}`,
+    );
   const badName = Object.entries(types).find(([, n]) => !/^[A-Za-z][A-Za-z0-9_-]*$/.test(n));
-  if (badName) throw new GeneratorError(`${where}: type name for ${JSON.stringify(badName[0])} is not a QAPI name: ${JSON.stringify(badName[1])}`);
+  if (badName)
+    throw new GeneratorError(
+      `${where}: type name for ${JSON.stringify(badName[0])} is not a QAPI name: ${JSON.stringify(badName[1])}`,
+    );
   if (qemu !== undefined && typeof qemu !== "string") throw new GeneratorError(`${where}: "qemu" must be a string`);
   if (derivedFrom !== undefined && typeof derivedFrom !== "string")
     throw new GeneratorError(`${where}: "derivedFrom" must be a string`);
@@ -83,15 +89,20 @@ export async function readNamesData(file: string): Promise<NamesData> {
     text = await readFile(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new GeneratorError(`cannot read names data ${JSON.stringify(file)}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`, {
-      cause: error,
-    });
+    throw new GeneratorError(
+      `cannot read names data ${JSON.stringify(file)}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new GeneratorError(`invalid JSON in names data ${JSON.stringify(file)}: ${(error as Error).message.split("\n")[0] ?? ""}`);
+    throw new GeneratorError(
+      `invalid JSON in names data ${JSON.stringify(file)}: ${(error as Error).message.split("\n")[0] ?? ""}`,
+    );
   }
   return parseNamesData(json, file);
 }
