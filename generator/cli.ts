@@ -8,6 +8,7 @@ import { dirname, relative, resolve } from "node:path";
 import yargs from "yargs";
 import { checkNames, DEFAULT_OUT, usageProblem, type ParsedArgs } from "./cli-args.js";
 import { GeneratorError } from "./errors.js";
+import { interfaceReport } from "./diff/check-report.js";
 import { runDiff } from "./diff/command.js";
 import { runJob, type Job, type JobResult, type QapiInput, type SchemaInput } from "./generate.js";
 import { formatMismatches, isQapiError } from "./qapi/index.js";
@@ -301,6 +302,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
         io.stderr(
           `qapi-gen: ${job.out}: ${stale.length} file(s) out of date (run without --check to update):\n${stale.map((f) => `  ${job.out}/${f}\n`).join("")}`,
         );
+        if (result.entries !== undefined)
+          io.stderr(await interfaceReport(job.out, result.entries, job.input?.kind === "file" ? job.input.path : undefined));
       } else io.stdout(summary(job, result));
     }
     return outdated ? 1 : 0;
