@@ -40,7 +40,8 @@ function committedVersion(file: string): EntryMap | undefined {
 }
 
 /**
- * The report lines (each ending in `\n`), or `""` when the committed schema is unknown.
+ * The report lines (each ending in `\n`), or `""` when the committed schema is unknown or
+ * the interface did not change.
  * @param out - the output directory whose `index.ts` header names the committed schema.
  * @param entries - the new introspection schema.
  * @param inputFile - the input schema file, when the input is a file.
@@ -59,6 +60,8 @@ export async function interfaceReport(out: string, entries: readonly RawEntry[],
   else old = await loadSchemaEntries(file).catch(() => undefined);
   if (old === undefined) return "";
   const changes = diffSchemas(old, new Map(entries.map((e) => [e.name, e])));
+  // Same interface: the files differ for another reason (generator, names data, hand edits).
+  if (changes.length === 0) return "";
   // Breaking changes first: they are why the job should fail loudly.
   const first = [...changes].sort((a, b) => Number(b.breaking) - Number(a.breaking));
   const shown = first.slice(0, REPORTED_CHANGES).map((c) => `    ${changeLine(c)}\n`);
