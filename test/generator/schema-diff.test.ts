@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../generator/cli.js";
 import { headerSchemaFile } from "../../generator/diff/check-report.js";
@@ -250,5 +251,41 @@ describe("qapi-gen diff", () => {
     expect(headerSchemaFile(header("qapi-schema.json + schemas/q.json (QEMU 7.2.22)"))).toBe("schemas/q.json");
     expect(headerSchemaFile(header("qemu-system-x86_64 (QEMU 7.2.22)"))).toBeUndefined();
     expect(headerSchemaFile("// something else")).toBeUndefined();
+  });
+
+  it("property: any renaming of masks and order of entries changes nothing", () => {
+    const qsd = load(QSD_SCHEMA);
+    const masked = qsd.map((e) => e.name).filter((n) => /^\d+$/.test(n));
+    const keys = new Set(["name", "type", "arg-type", "ret-type", "element-type"]);
+    fc.assert(
+      fc.property(fc.shuffledSubarray(masked, { minLength: masked.length }), fc.integer(), (perm, seed) => {
+        const to = new Map(masked.map((n, i) => [n, perm[i] ?? n]));
+        const rename = (t: string): string => (/^\[?\d+\]?$/.test(t) ? t.replace(/\d+/, (d) => to.get(d) ?? d) : t);
+        const renamed = JSON.parse(
+          JSON.stringify(qsd, (k, v: unknown) => (typeof v === "string" && keys.has(k) ? rename(v) : v)),
+        ) as Entry[];
+        const order = renamed.map((e, i) => ({ e, k: (Math.imul(i + 1, seed | 1) >>> 0) % 9973 })).sort((a, b) => a.k - b.k);
+        expect(
+          diffSchemas(
+            entriesOf(qsd, "a"),
+            entriesOf(
+              order.map((x) => x.e),
+              "b",
+            ),
+          ),
+        ).toEqual([]);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it("property: NEW→OLD lists the same places with + and - swapped", () => {
+    const qsd = load(QSD_SCHEMA);
+    const forward = diffSchemas(entriesOf(qsd, "qsd"), entriesOf(base, "qemu"));
+    const back = diffSchemas(entriesOf(base, "qemu"), entriesOf(qsd, "qsd"));
+    const flip = { added: "removed", removed: "added", changed: "changed" } as const;
+    expect(back.map((c) => `${flip[c.change]} ${c.path} ${c.detail}`).sort()).toEqual(
+      forward.map((c) => `${c.change} ${c.path} ${c.detail}`).sort(),
+    );
   });
 });
