@@ -3,7 +3,7 @@
  * introspection schema through query-string paths, never masked names; the committed data
  * re-derives byte-identically from QEMU's 7.2 QAPI tree (when ../shared/qapi is there).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../generator/cli.js";
@@ -15,7 +15,7 @@ import { readNamesData, parseNamesData } from "../../generator/names-data/format
 import { loadQapiSchema, mergeWithIntrospection } from "../../generator/qapi/index.js";
 import { canonicalTypePaths } from "../../generator/schema-paths.js";
 import { tempDir } from "../helpers/qemu.js";
-import { BASE_ENTRIES, cmd, enm, ev, obj, ROOT } from "./helpers.js";
+import { BASE_ENTRIES, cmd, enm, ev, obj, ROOT, typecheck } from "./helpers.js";
 
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -163,6 +163,18 @@ describe("names data", () => {
       /^qapi-gen: error: cannot read names data ".*none\.json": no such file\n$/,
     );
     expect((await cli("--names", data)).code).toBe(2);
+  });
+
+  it("golden: the small fixture with its names data (real names, widths, root aliases), and it compiles", async () => {
+    using dir = tempDir();
+    const out = join(dir.path, "small");
+    const fixture = "test/generator/fixtures/small-schema";
+    const run = await cli("--schema", `${fixture}.json`, "--names", `${fixture}.names.json`, "--out", out, "--api-name", "Small");
+    expect(run).toMatchObject({ code: 0, stderr: "" });
+    const files = readdirSync(out).sort();
+    for (const name of files)
+      await expect(readFileSync(join(out, name), "utf8")).toMatchFileSnapshot(`golden/small-names/${name}`);
+    expect(typecheck(files.map((f) => join(out, f)))).toEqual([]);
   });
 
   it("the config job writing the same --out lends its names data, only for its QEMU version", async () => {
