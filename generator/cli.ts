@@ -3,6 +3,7 @@
  * `runCli` never exits the process and never prints a stack trace, so it is testable.
  * @module
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import yargs from "yargs";
@@ -72,8 +73,8 @@ function parser() {
         type: "string",
         describe:
           "Names data (e.g. schemas/qemu-7.2-x86_64.names.json): real QAPI type names and integer widths for an " +
-          "introspection input, no QAPI source needed. Default: the names of the config job writing the same --out, " +
-          "when its QEMU version matches",
+          "introspection input, no QAPI source needed. Default, when its QEMU version matches: X.names.json next to " +
+          "--schema X.json (or --save-schema X.json), else the names of the config job writing the same --out",
       },
       "save-names": {
         type: "string",
@@ -152,6 +153,13 @@ async function implicitNames(args: ParsedArgs, out: string): Promise<string | un
   } catch {
     return undefined;
   }
+}
+
+/** `schemas/x.names.json` for `schemas/x.json`, when it exists: names data kept next to its schema. */
+function namesNextTo(schemaFile: string | undefined): string | undefined {
+  if (schemaFile === undefined || !schemaFile.endsWith(".json") || schemaFile.endsWith(".names.json")) return undefined;
+  const file = `${schemaFile.slice(0, -".json".length)}.names.json`;
+  return existsSync(file) ? file : undefined;
 }
 
 function parseConfig(text: string, CONFIG: string, args: ParsedArgs): Job[] {
@@ -287,7 +295,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     let names: Job["names"];
     if (args.names !== undefined) names = { file: args.names };
     else if (input !== undefined && qapi === undefined) {
-      const found = await implicitNames(args, flags.out);
+      const schemaFile = input.kind === "file" ? input.path : args["save-schema"];
+      const found = namesNextTo(schemaFile) ?? (await implicitNames(args, flags.out));
       if (found !== undefined) names = { file: found, implicit: true };
     }
     const jobs: Job[] = input || qapi ? [{ input, qapi, names, ...flags }] : await configJobs(args);

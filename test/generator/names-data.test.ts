@@ -169,12 +169,39 @@ describe("names data", () => {
     using dir = tempDir();
     const out = join(dir.path, "small");
     const fixture = "test/generator/fixtures/small-schema";
-    const run = await cli("--schema", `${fixture}.json`, "--names", `${fixture}.names.json`, "--out", out, "--api-name", "Small");
+    const run = await cli(
+      "--schema",
+      `${fixture}.json`,
+      "--names",
+      "test/generator/fixtures/small-names-data.json",
+      "--out",
+      out,
+      "--api-name",
+      "Small",
+    );
     expect(run).toMatchObject({ code: 0, stderr: "" });
     const files = readdirSync(out).sort();
     for (const name of files)
       await expect(readFileSync(join(out, name), "utf8")).toMatchFileSnapshot(`golden/small-names/${name}`);
     expect(typecheck(files.map((f) => join(out, f)))).toEqual([]);
+  });
+
+  it("X.names.json next to --schema X.json applies by default, only for its QEMU version", async () => {
+    using dir = tempDir();
+    const schema = join(dir.path, "s.json");
+    writeFileSync(join(dir.path, "s.names.json"), JSON.stringify({ ...DATA, qemu: "7.2" }));
+    const run = async (minor: number) => {
+      writeFileSync(schema, JSON.stringify({ version: { qemu: { major: 7, minor, micro: 0 } }, return: small() }));
+      const result = await cli("--schema", schema, "--out", join(dir.path, `o${minor}`));
+      return { ...result, types: readFileSync(join(dir.path, `o${minor}`, "types.ts"), "utf8") };
+    };
+    const same = await run(2);
+    expect(same.code).toBe(0);
+    expect(same.types).toContain("export interface StatusInfo {");
+    const other = await run(1);
+    expect(other.code).toBe(0);
+    expect(other.types).not.toContain("StatusInfo");
+    expect(other.stderr).toMatch(/names data .*s\.names\.json is for QEMU 7\.2, not 7\.1: derived names kept/);
   });
 
   it("the config job writing the same --out lends its names data, only for its QEMU version", async () => {
