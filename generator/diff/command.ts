@@ -5,6 +5,7 @@
  */
 import yargs from "yargs";
 import { GeneratorError } from "../errors.js";
+import { generatorVersion } from "../version.js";
 import { diffSchemas } from "./compare.js";
 import { changeLine, changeSummary } from "./format.js";
 import { loadSchemaEntries } from "./load.js";
@@ -34,6 +35,7 @@ function parser() {
     })
     .strictOptions()
     .exitProcess(false)
+    .version(generatorVersion())
     .help()
     .wrap(100);
 }
