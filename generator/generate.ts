@@ -145,8 +145,7 @@ async function withNames(built: Introspected, names: NamesFile): Promise<Built> 
       ...built,
       notes: [`names data ${label} is for QEMU ${data.qemu ?? "?"}, not ${version ?? "this schema"}: derived names kept`],
     };
-  const paths = canonicalTypePaths(new Map(built.entries.map((e) => [e.name, e])));
-  const { schema, unresolved } = applyNamesData(built.schema, paths, data);
+  const { schema, unresolved } = applyNamesData(built.schema, new Map(built.entries.map((e) => [e.name, e])), data);
   const notes =
     unresolved.length === 0
       ? []

@@ -1,14 +1,16 @@
 /**
  * Applies names data to an introspection IR: real QAPI names for the types the data knows
- * (found through their canonical paths, never their masked names), integer widths, and
+ * (found by following their paths, never by their masked names), integer widths, and
  * `<Command>Arguments` / `<Command>Result` / `<Event>Data` aliases for every root use whose
  * type now has another name.
  * @module
  */
+import type { RawEntry } from "../introspection/schema-info.js";
 import type { IntegerBuiltin, NameAlias, NamedType, Schema, TypeRef } from "../ir.js";
 import { pascalCase, uniqueName } from "../names.js";
-import { memberComponent, type TypePath } from "../schema-paths.js";
+import { namedTarget } from "../schema-paths.js";
 import type { NamesData } from "./format.js";
+import { refAt, resolveTypeKey } from "./resolve.js";
 
 /** Result of {@link applyNamesData}. */
 export interface AppliedNames {
@@ -49,22 +51,64 @@ function rootUses(schema: Schema): { type: string; proposal: string; usedBy: str
   return uses;
 }
 
+// Shortest paths first, then code-unit order: a canonical key wins over a longer one.
+const byDepth = (a: string, b: string): number => a.split("/").length - b.split("/").length || byCodeUnit(a, b);
+
+/** Where the widths of names data land in this schema, by masked name. */
+interface WidthTargets {
+  readonly members: Map<string, Map<string, IntegerBuiltin>>;
+  readonly alternates: Map<string, IntegerBuiltin>;
+  readonly results: Map<string, IntegerBuiltin>;
+}
+
+function widthTargets(byName: ReadonlyMap<string, RawEntry>, widths: NamesData["widths"]): WidthTargets {
+  const targets: WidthTargets = { members: new Map(), alternates: new Map(), results: new Map() };
+  for (const [path, width] of Object.entries(widths)) {
+    const components = path.split("/");
+    if (components.length === 2 && components[1] === "ret-type") {
+      targets.results.set(components[0] ?? "", width);
+      continue;
+    }
+    const member = components.pop() ?? "";
+    const ownerRef = refAt(byName, components);
+    let owner = ownerRef === undefined ? undefined : namedTarget(byName, ownerRef)?.entry;
+    if (owner?.["meta-type"] === "alternate")
+      owner = owner.members.map((b) => namedTarget(byName, b.type)).find((t) => t?.entry["meta-type"] === "object")?.entry;
+    if (owner?.["meta-type"] !== "object") continue;
+    const name = member.startsWith(" ") ? member.slice(1) : member;
+    const m = owner.members.find((x) => x.name === name);
+    if (m === undefined) continue;
+    const list = targets.members.get(owner.name) ?? new Map<string, IntegerBuiltin>();
+    list.set(name, width);
+    targets.members.set(owner.name, list);
+    // The path of an alternate is that of its first use: the width is its integer branch's.
+    const alternate = namedTarget(byName, m.type)?.entry;
+    if (alternate?.["meta-type"] === "alternate") targets.alternates.set(alternate.name, width);
+  }
+  return targets;
+}
+
 /**
  * @param schema - an introspection IR (types carry their masked `schemaName`).
- * @param paths - canonical paths of the same schema's types, by masked name.
+ * @param byName - the same schema's raw entries by masked name.
  */
-export function applyNamesData(schema: Schema, paths: ReadonlyMap<string, TypePath>, data: NamesData): AppliedNames {
-  const used = new Set<string>();
+export function applyNamesData(schema: Schema, byName: ReadonlyMap<string, RawEntry>, data: NamesData): AppliedNames {
+  const realByMask = new Map<string, string>();
+  const unresolved: string[] = [];
+  for (const key of Object.keys(data.types).sort(byDepth)) {
+    const masked = resolveTypeKey(byName, key);
+    const real = data.types[key];
+    if (masked === undefined || real === undefined) unresolved.push(key);
+    else if (!realByMask.has(masked)) realByMask.set(masked, real);
+  }
   const taken = new Set<string>();
   const rename = new Map<string, string>();
   for (const t of schema.types) {
-    const key = paths.get(t.schemaName)?.key;
-    const real = key === undefined ? undefined : data.types[key];
-    if (key === undefined || real === undefined) continue;
-    used.add(key);
-    rename.set(t.name, uniqueName(real, taken));
+    const real = realByMask.get(t.schemaName);
+    if (real !== undefined) rename.set(t.name, uniqueName(real, taken));
   }
   for (const t of schema.types) if (!rename.has(t.name)) rename.set(t.name, uniqueName(t.name, taken));
+  const widths = widthTargets(byName, data.widths);
 
   const ref = (r: TypeRef): TypeRef =>
     r.kind === "named"
@@ -79,24 +123,26 @@ export function applyNamesData(schema: Schema, paths: ReadonlyMap<string, TypePa
     commands: schema.commands.map((c) => ({
       ...c,
       args: optRef(c.args),
-      returns: optRef(c.returns === undefined ? undefined : widen(c.returns, data.widths[`${c.name}/ret-type`])),
+      returns: optRef(c.returns === undefined ? undefined : widen(c.returns, widths.results.get(c.name))),
     })),
     events: schema.events.map((e) => ({ ...e, data: optRef(e.data) })),
     types: schema.types.map((t): NamedType => {
-      const path = paths.get(t.schemaName)?.path;
-      const width = (member?: string): IntegerBuiltin | undefined =>
-        path === undefined ? undefined : data.widths[member === undefined ? path : `${path}/${memberComponent(member)}`];
+      const memberWidths = widths.members.get(t.schemaName);
       const base = { name: rename.get(t.name) ?? t.name, aliases: undefined };
       switch (t.kind) {
         case "enum":
           return { ...t, ...base };
         case "alternate":
-          return { ...t, ...base, branches: t.branches.map((b) => ({ ...b, type: ref(widen(b.type, width())) })) };
+          return {
+            ...t,
+            ...base,
+            branches: t.branches.map((b) => ({ ...b, type: ref(widen(b.type, widths.alternates.get(t.schemaName))) })),
+          };
         case "object":
           return {
             ...t,
             ...base,
-            members: t.members.map((m) => ({ ...m, type: ref(widen(m.type, width(m.name))) })),
+            members: t.members.map((m) => ({ ...m, type: ref(widen(m.type, memberWidths?.get(m.name))) })),
             variants:
               t.variants === undefined
                 ? undefined
@@ -108,7 +154,6 @@ export function applyNamesData(schema: Schema, paths: ReadonlyMap<string, TypePa
       }
     }),
   };
-  const unresolved = Object.keys(data.types).filter((k) => !used.has(k));
   return { schema: withRootAliases(renamed), unresolved };
 }
 

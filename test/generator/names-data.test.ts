@@ -26,8 +26,11 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
 
 function withNames(json: unknown, data: unknown): { schema: Schema; unresolved: readonly string[] } {
   const entries = validateEntries(extractEntries(json));
-  const paths = canonicalTypePaths(new Map(entries.map((e) => [e.name, e])));
-  return applyNamesData(loadIntrospection(json), paths, parseNamesData(data, "test.names.json"));
+  return applyNamesData(
+    loadIntrospection(json),
+    new Map(entries.map((e) => [e.name, e])),
+    parseNamesData(data, "test.names.json"),
+  );
 }
 
 const names = (schema: Schema): string[] => schema.types.map((t) => t.name).sort();
@@ -119,6 +122,18 @@ describe("names data", () => {
       // JOB_STATUS_CHANGE's data was not named: it keeps its derived name... which is the root name.
       expect(schema.events[0]?.data).toEqual({ kind: "named", name: "JobStatusChangeData" });
     }
+  });
+
+  it("a type keeps its name when another command now reaches it first (another build)", () => {
+    const json = [...small(), cmd("a-first", "0", "1"), cmd("a-second", "0", "[2]")];
+    const { schema, unresolved } = withNames(json, DATA);
+    expect(unresolved).toEqual(["no-such-command/arg-type"]);
+    expect(names(schema)).toContain("StatusInfo");
+    expect(names(schema)).toContain("JobInfo");
+    const job = schema.types.find((t) => t.name === "JobInfo");
+    expect(job?.kind === "object" && job.members[2]?.type).toEqual({ kind: "builtin", name: "uint64" });
+    const aliases = Object.fromEntries(schema.types.map((t) => [t.name, (t.aliases ?? []).map((a) => a.name)]));
+    expect(aliases["StatusInfo"]).toEqual(["AFirstResult", "QueryStatusResult"]);
   });
 
   it("applies integer widths: members, arrays, alternate branches", () => {
@@ -243,8 +258,8 @@ describeTree("names data from QEMU's 7.2 QAPI tree", () => {
     const intro = loadIntrospection(json);
     const merged = mergeWithIntrospection(loadQapiSchema(qapi), intro).ir;
     const entries = validateEntries(extractEntries(json));
-    const paths = canonicalTypePaths(new Map(entries.map((e) => [e.name, e])));
-    const { schema, unresolved } = applyNamesData(intro, paths, await readNamesData("schemas/qemu-7.2-x86_64.names.json"));
+    const byName = new Map(entries.map((e) => [e.name, e]));
+    const { schema, unresolved } = applyNamesData(intro, byName, await readNamesData("schemas/qemu-7.2-x86_64.names.json"));
     expect(unresolved).toEqual([]);
     const shape = (s: Schema) =>
       s.types.map((t) => ({
