@@ -23,13 +23,27 @@ export interface ParsedArgs {
   "api-name": string;
   config?: string | undefined;
   "max-mismatches": number;
+  names?: string | undefined;
+  "save-names"?: string | undefined;
 }
 
 /** Output directory when `--out` is not given. */
 export const DEFAULT_OUT = "generated";
 
 /** Flags that take one value; `--define` and `--qemu-arg` are the repeatable ones. */
-const SINGLE_VALUED = ["schema", "socket", "qemu", "qapi", "out", "save-schema", "runtime-import", "api-name", "config"] as const;
+const SINGLE_VALUED = [
+  "schema",
+  "socket",
+  "qemu",
+  "qapi",
+  "out",
+  "save-schema",
+  "runtime-import",
+  "api-name",
+  "config",
+  "names",
+  "save-names",
+] as const;
 
 /**
  * What is wrong with the flags as given, as a one-line usage message, or `undefined`.
@@ -55,6 +69,9 @@ export function usageProblem(args: ParsedArgs, argv: readonly string[]): string 
     if (args.out !== undefined)
       return `--out cannot be used without an input flag (--schema, --socket, --qemu or --qapi): ${where} say where they write`;
     if (args["save-schema"] !== undefined) return `--save-schema needs an introspection input (--schema, --socket or --qemu)`;
+    if (args.names !== undefined)
+      return `--names needs an introspection input (--schema, --socket or --qemu): ${where} name their own`;
+    if (args["save-names"] !== undefined) return `--save-names needs merge mode (--qapi with --schema, --socket or --qemu)`;
   }
   return undefined;
 }

@@ -3,11 +3,14 @@
  * `runCli` never exits the process and never prints a stack trace, so it is testable.
  * @module
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import yargs from "yargs";
 import { checkNames, DEFAULT_OUT, usageProblem, type ParsedArgs } from "./cli-args.js";
 import { GeneratorError } from "./errors.js";
+import { interfaceReport } from "./diff/check-report.js";
+import { runDiff } from "./diff/command.js";
 import { runJob, type Job, type JobResult, type QapiInput, type SchemaInput } from "./generate.js";
 import { formatMismatches, isQapiError } from "./qapi/index.js";
 import { generatorVersion } from "./version.js";
@@ -32,7 +35,8 @@ function parser() {
     .usage(
       "$0 --schema FILE | --socket PATH | --qemu BINARY [options]\n" +
         "$0 --qapi FILE [--define SYM ...] [options]\n" +
-        "$0 --qapi FILE --schema FILE | --socket PATH | --qemu BINARY [options]\n\n" +
+        "$0 --qapi FILE --schema FILE | --socket PATH | --qemu BINARY [options]\n" +
+        "$0 diff OLD NEW [--json]   (compare two saved schemas; see qapi-gen diff --help)\n\n" +
         "Generates TypeScript bindings from QEMU's query-qmp-schema (introspection), from QAPI source files " +
         "(--qapi: real type names, integer widths, docs as TSDoc; e.g. qemu-ga's qga-schema.json), or from both " +
         "merged (the binary decides what exists, the source gives names and docs; differences are listed on " +
@@ -65,6 +69,17 @@ function parser() {
       "runtime-import": { type: "string", default: "qmpkit", describe: "Module the bindings import runtime types from" },
       "api-name": { type: "string", default: "Qemu", describe: "Prefix of API names: Qemu → QemuApi, QemuCommands" },
       config: { type: "string", describe: `Jobs file used when no input flag is given (default ./${CONFIG_FILE})` },
+      names: {
+        type: "string",
+        describe:
+          "Names data (e.g. schemas/qemu-7.2-x86_64.names.json): real QAPI type names and integer widths for an " +
+          "introspection input, no QAPI source needed. Default, when its QEMU version matches: X.names.json next to " +
+          "--schema X.json (or --save-schema X.json), else the names of the config job writing the same --out",
+      },
+      "save-names": {
+        type: "string",
+        describe: "Merge mode: also write the names data (type names and integer widths, no docs) to FILE",
+      },
       "max-mismatches": {
         type: "number",
         default: 50,
@@ -72,6 +87,7 @@ function parser() {
       },
     })
     .conflicts("config", ["schema", "socket", "qemu", "qapi"])
+    .conflicts("names", "qapi")
     .conflicts("schema", ["socket", "qemu"])
     .conflicts("socket", "qemu")
     .strict()
@@ -102,8 +118,8 @@ function qapiOf(args: ParsedArgs, input: SchemaInput | undefined): QapiInput | u
 }
 
 /**
- * Jobs from the config file: `{"jobs": [{"schema"?, "qapi"?, "defines"?, "out", "apiName"?, "runtimeImport"?}]}`
- * (`schema` and/or `qapi`: both means merge mode),
+ * Jobs from the config file: `{"jobs": [{"schema"?, "qapi"?, "defines"?, "names"?, "out", "apiName"?, "runtimeImport"?}]}`
+ * (`schema` and/or `qapi`: both means merge mode; `names`: names data for `schema`),
  * paths relative to the config file.
  */
 async function configJobs(args: ParsedArgs): Promise<Job[]> {
@@ -116,6 +132,37 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
       throw new GeneratorError(`one of --schema, --socket, --qemu or --qapi is required (or a ./${CONFIG_FILE}); see --help`);
     throw new GeneratorError(`cannot read config file ${JSON.stringify(CONFIG)}`);
   }
+  return parseConfig(text, CONFIG, args);
+}
+
+/**
+ * The names data of the config job that writes `out`, so a live run (`--qemu BINARY --out
+ * generated/qemu --check`) gives the same names as the committed bindings. Never an error:
+ * without a readable config, or a job with names for `out`, there is none.
+ */
+async function implicitNames(args: ParsedArgs, out: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(args.config ?? CONFIG_FILE, "utf8");
+  } catch {
+    return undefined;
+  }
+  try {
+    const jobs = parseConfig(text, args.config ?? CONFIG_FILE, args);
+    return jobs.find((j) => resolve(j.out) === resolve(out) && j.names !== undefined)?.names?.file;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `schemas/x.names.json` for `schemas/x.json`, when it exists: names data kept next to its schema. */
+function namesNextTo(schemaFile: string | undefined): string | undefined {
+  if (schemaFile === undefined || !schemaFile.endsWith(".json") || schemaFile.endsWith(".names.json")) return undefined;
+  const file = `${schemaFile.slice(0, -".json".length)}.names.json`;
+  return existsSync(file) ? file : undefined;
+}
+
+function parseConfig(text: string, CONFIG: string, args: ParsedArgs): Job[] {
   const base = dirname(CONFIG);
   const near = (path: string): string => relative(process.cwd(), resolve(base, path)) || ".";
   let config: unknown;
@@ -131,6 +178,7 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
     const schema = j["schema"];
     const qapiFile = j["qapi"];
     const defines = j["defines"];
+    const names = j["names"];
     const where = `${CONFIG}: jobs[${i}]`;
     if (typeof j["out"] !== "string") throw new GeneratorError(`${where} needs an "out" string`);
     if (typeof schema !== "string" && typeof qapiFile !== "string")
@@ -141,12 +189,17 @@ async function configJobs(args: ParsedArgs): Promise<Job[]> {
       throw new GeneratorError(`${where}: "defines" must be an array of strings`);
     if (defines !== undefined && (typeof qapiFile !== "string" || typeof schema === "string"))
       throw new GeneratorError(`${where}: "defines" goes with "qapi" alone (in merge mode the binary decides what exists)`);
+    if (names !== undefined && (typeof names !== "string" || typeof schema !== "string" || qapiFile !== undefined))
+      throw new GeneratorError(
+        `${where}: "names" must be a string and goes with "schema" alone (with "qapi" the source names types)`,
+      );
     const apiName = typeof j["apiName"] === "string" ? j["apiName"] : args["api-name"];
     const runtimeImport = typeof j["runtimeImport"] === "string" ? j["runtimeImport"] : args["runtime-import"];
     checkNames(apiName, runtimeImport);
     return {
       input: typeof schema === "string" ? { kind: "file", path: near(schema) } : undefined,
       qapi: typeof qapiFile === "string" ? { file: near(qapiFile), defines: defines as string[] | undefined } : undefined,
+      names: typeof names === "string" ? { file: near(names) } : undefined,
       out: near(j["out"]),
       check: args.check,
       apiName,
@@ -202,6 +255,7 @@ function joinQemuArgs(argv: readonly string[]): string[] {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (argv[0] === "diff") return runDiff(argv.slice(1), io);
   let args: ParsedArgs | undefined;
   let output = "";
   let usageError: Error | undefined;
@@ -236,18 +290,29 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       apiName: args["api-name"],
       runtimeImport: args["runtime-import"],
       saveSchema: args["save-schema"],
+      saveNames: args["save-names"],
     };
-    const jobs: Job[] = input || qapi ? [{ input, qapi, ...flags }] : await configJobs(args);
+    let names: Job["names"];
+    if (args.names !== undefined) names = { file: args.names };
+    else if (input !== undefined && qapi === undefined) {
+      const schemaFile = input.kind === "file" ? input.path : args["save-schema"];
+      const found = namesNextTo(schemaFile) ?? (await implicitNames(args, flags.out));
+      if (found !== undefined) names = { file: found, implicit: true };
+    }
+    const jobs: Job[] = input || qapi ? [{ input, qapi, names, ...flags }] : await configJobs(args);
     let outdated = false;
     for (const job of jobs) {
       const result = await runJob(job);
       io.stderr(mismatchSummary(job, result, args["max-mismatches"]));
+      for (const note of result.notes) io.stderr(`qapi-gen: ${job.out}: ${note}\n`);
       const stale = [...result.diff.changed, ...result.diff.stale];
       if (job.check && stale.length > 0) {
         outdated = true;
         io.stderr(
           `qapi-gen: ${job.out}: ${stale.length} file(s) out of date (run without --check to update):\n${stale.map((f) => `  ${job.out}/${f}\n`).join("")}`,
         );
+        if (result.entries !== undefined)
+          io.stderr(await interfaceReport(job.out, result.entries, job.input?.kind === "file" ? job.input.path : undefined));
       } else io.stdout(summary(job, result));
     }
     return outdated ? 1 : 0;

@@ -15,7 +15,25 @@ import {
   type QemuEvent,
   type QueryStatusResult,
 } from "../../generated/qemu/index.js";
-import type { QsdApi } from "../../generated/qsd/index.js";
+import type {
+  BlockdevAddArguments,
+  BlockdevCreateArguments,
+  BlockdevCreateOptions,
+  BlockdevDriver,
+  BlockdevOptions,
+  BlockdevOptionsFile,
+  BlockdevRef,
+  JobInfo,
+  JobStatus,
+  PreallocMode,
+  QueryJobsResult,
+  QueryVersionResult,
+  RunState,
+  SocketAddress,
+  StatusInfo,
+  VersionInfo,
+} from "qmpkit/qemu";
+import type { QsdApi, BlockdevOptions as QsdBlockdevOptions, JobStatus as QsdJobStatus } from "../../generated/qsd/index.js";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(): T | undefined {
@@ -61,6 +79,7 @@ export async function migrateSetParametersArguments(): Promise<void> {
 export async function resultsAndOptions(): Promise<void> {
   const status = await queryStatus(qmp);
   assertType<Equal<typeof status, QueryStatusResult>>();
+  assertType<Equal<typeof status, StatusInfo>>();
   const direct = await qmp.execute("query-status");
   assertType<Equal<typeof direct, QueryStatusResult>>();
   await queryYank(qmp, { oob: true }); // oob-capable
@@ -70,6 +89,34 @@ export async function resultsAndOptions(): Promise<void> {
   assertType<Equal<typeof nothing, void>>();
   // @ts-expect-error not a QEMU 7.2 command
   await qmp.execute("query-nonsense");
+}
+
+export function realQapiNames(): void {
+  // QEMU's own names, with the members QEMU defines.
+  const file: BlockdevOptionsFile = { filename: "/tmp/x", aio: "threads", locking: "auto", "drop-cache": true };
+  // @ts-expect-error filename is mandatory in BlockdevOptionsFile
+  const noFile: BlockdevOptionsFile = { aio: "threads" };
+  const prealloc: PreallocMode[] = ["off", "metadata", "falloc", "full"];
+  // @ts-expect-error not a PreallocMode
+  const badPrealloc: PreallocMode = "sparse";
+  const state: RunState = "prelaunch";
+  const status: StatusInfo = { running: false, singlestep: false, status: state };
+  const jobStatus: JobStatus = "concluded";
+  const ref: BlockdevRef[] = ["node0", { driver: "null-co", "node-name": "n1" }];
+  const driver: BlockdevDriver = "qcow2";
+  const address: SocketAddress = { type: "unix", path: "/tmp/s" };
+  const version: VersionInfo = { qemu: { major: 7, minor: 2, micro: 0 }, package: "" };
+  void [file, noFile, prealloc, badPrealloc, status, jobStatus, ref, driver, address, version];
+  // Root names stay exported as aliases of the real types.
+  assertType<Equal<QueryStatusResult, StatusInfo>>();
+  assertType<Equal<BlockdevAddArguments, BlockdevOptions>>();
+  assertType<Equal<BlockdevCreateArguments["options"], BlockdevCreateOptions>>();
+  assertType<Equal<QueryVersionResult, VersionInfo>>();
+  assertType<Equal<QueryJobsResult, JobInfo>>();
+  assertType<Equal<Extract<BlockdevOptions, { driver: "file" }>["filename"], string>>();
+  const qsdStatus: QsdJobStatus = jobStatus;
+  const qsdOptions: QsdBlockdevOptions = { driver: "null-co", "node-name": "n" };
+  void [qsdStatus, qsdOptions];
 }
 
 export function eventNarrowing(event: QemuEvent): void {

@@ -191,6 +191,9 @@ describe("qapi-gen CLI", () => {
       "--api-name",
       "--qapi",
       "--define",
+      "--names",
+      "--save-names",
+      "diff OLD NEW",
     ]) {
       expect(help.stdout).toContain(flag);
     }

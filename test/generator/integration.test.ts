@@ -11,7 +11,7 @@ import {
   jobDismiss,
   queryJobs,
   queryStatus,
-  QueryStatusResultStatusValues,
+  RunStateValues,
   queryVersion,
   queryYank,
   type QemuApi,
@@ -32,7 +32,7 @@ describeWith(QEMU)("generated bindings against real QEMU", () => {
   it("query-status", async () => {
     const status = await queryStatus(vm.qmp);
     expect(typeof status.running).toBe("boolean");
-    expect(QueryStatusResultStatusValues).toContain(status.status);
+    expect(RunStateValues).toContain(status.status);
   });
 
   it("query-version", async () => {
