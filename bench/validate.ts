@@ -97,6 +97,9 @@ async function main(): Promise<void> {
       ],
     ),
   );
+  const share = (xs: readonly number[]) => xs.map((x, i) => (x / (samples.rtPlain[i] as number)) * 100);
+  console.log(`blockdev-add validation / round trip of the same round: ${summary(share(samples.blockdev), 2)} %`);
+  console.log(`query-status validation / round trip of the same round: ${summary(share(samples.status), 3)} %`);
   console.log(
     `validate:true / validate:false per round: median ${fmt(median(perRound), 3)} (min ${fmt(Math.min(...perRound), 3)}, max ${fmt(Math.max(...perRound), 3)})`,
   );
