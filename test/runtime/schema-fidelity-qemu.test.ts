@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ExecuteError, QmpClient, QmpSchema, launchQemu, type LaunchedQemu } from "../../runtime/index.js";
 import { QmpTestServer } from "../../runtime/testing/index.js";
-import { generateCases, unexpectedKeySets, type ArgumentCase } from "../helpers/argument-cases.js";
-import { QEMU, describeWith } from "../helpers/qemu.js";
+import { SEEDS, generateCases, unexpectedKeySets, type ArgumentCase } from "../helpers/argument-cases.js";
+import { QEMU, QSD, describeWith } from "../helpers/qemu.js";
 import { QUERY_CASES } from "./schema-query-cases.js";
 
 const annotations = JSON.parse(readFileSync(new URL("./fixtures/qemu-7.2-annotations.json", import.meta.url), "utf8")) as {
@@ -132,6 +132,31 @@ describeWith(QEMU)("validation fidelity against real QEMU 7.2", () => {
       });
     }
     const { disagreements } = await agreement(cases);
+    expect(disagreements).toEqual([]);
+  }, 120_000);
+});
+
+describeWith(QSD)("validation fidelity against real qemu-storage-daemon 7.2", () => {
+  it("agrees on the generated cases of the commands it has", async () => {
+    await using qsd = await launchQemu({ binary: QSD });
+    // The same query-string keyed facts resolve against this binary's own masked names.
+    const schema = new QmpSchema((await qsd.qmp.introspect()).entries, annotations);
+    const seeds = SEEDS.filter((seed) => schema.hasCommand(seed.command));
+    expect(seeds.length).toBeGreaterThan(10);
+    const cases = generateCases(schema, seeds, 20);
+    const disagreements: string[] = [];
+    for (const c of cases) {
+      const predicted = schema.validateArguments(c.command, c.args)[0]?.message;
+      const qemu = await send(qsd.qmp, c);
+      if (qemu.ok) await cleanUp(qsd.qmp, c);
+      const rejected = !qemu.ok && ARGUMENT_TEXT.test(qemu.desc);
+      if (rejected ? predicted !== (qemu as { desc: string }).desc : predicted !== undefined) {
+        disagreements.push(
+          `${c.command} ${show(c.args)} [${c.label}]: QSD ${qemu.ok ? "ok" : qemu.desc} | ours ${predicted ?? "valid"}`,
+        );
+      }
+    }
+    console.log(`qemu-storage-daemon fidelity: ${cases.length - disagreements.length}/${cases.length} agree`);
     expect(disagreements).toEqual([]);
   }, 120_000);
 });
