@@ -51,8 +51,9 @@ export class SchemaCache {
 }
 
 /** `promise`, or a rejection with `signal.reason` / a TimeoutError, whichever comes first; leaves nothing behind. */
+// Every caller waits through the same wrapper, so callers resume in call order (commands that
+// waited for the schema go out in the order they were executed).
 function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined, timeout: number | undefined): Promise<T> {
-  if (signal === undefined && timeout === undefined) return promise;
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
     const timer =
