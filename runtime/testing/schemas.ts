@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { readSchemaEntries } from "../schema/load.js";
+import type { QmpSchemaOptions } from "../schema/qmp-schema.js";
 import type { SchemaInfo } from "../schema/schema-info.js";
 
 const cache = new Map<string, readonly SchemaInfo[]>();
@@ -40,6 +41,20 @@ export function qemu72Schema(): readonly SchemaInfo[] {
 /** The `query-qmp-schema` reply of `qemu-storage-daemon` 7.2, as committed in `schemas/qsd-7.2.json`. */
 export function qsd72Schema(): readonly SchemaInfo[] {
   return committedSchema("qsd-7.2.json");
+}
+
+let facts: QmpSchemaOptions | undefined;
+
+/**
+ * What introspection does not show about QEMU 7.2, derived from its QAPI source: the
+ * integer width of every sized integer member and the QAPI name of every alternate, keyed by
+ * query string (`schemas/qemu-7.2-qapi-facts.json`). Pass it as `QmpSchemaOptions` for QEMU's
+ * exact texts (`expects uint64`, `expects uint8_t`, `expected: StrOrNull`); the fake server
+ * uses it by default.
+ */
+export function qemu72SchemaOptions(): QmpSchemaOptions {
+  facts ??= deepFreeze(JSON.parse(readFileSync(committedSchemaPath("qemu-7.2-qapi-facts.json"), "utf8")) as QmpSchemaOptions);
+  return facts;
 }
 
 // Shared between tests: nobody may change it for the others.

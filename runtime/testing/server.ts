@@ -12,6 +12,7 @@ import { defaultHandlers } from "./handlers/defaults.js";
 import { dial, listen, type Listener } from "./listen.js";
 import { DEFAULT_OOB_COMMANDS, greetingOf, timestampNow } from "./qemu-defaults.js";
 import { loadTestSchema } from "./schema-check.js";
+import { qemu72SchemaOptions } from "./schemas.js";
 import type { QmpSchema } from "../schema/qmp-schema.js";
 import { ReceivedLog, type NextCommandOptions } from "./received.js";
 import type {
@@ -61,7 +62,9 @@ export class QmpTestServer implements AsyncDisposable {
       options.greeting === null ? false : (options.greeting ?? {}),
     ));
     this.status = options.status ?? "running";
-    this.schema = options.schema === undefined ? undefined : loadTestSchema(options.schema, options.schemaOptions);
+    // Like QEMU 7.2 unless told otherwise: its integer widths and alternates' names.
+    this.schema =
+      options.schema === undefined ? undefined : loadTestSchema(options.schema, options.schemaOptions ?? qemu72SchemaOptions());
     const schema = this.schema;
     if (schema !== undefined) this.handle("query-qmp-schema", () => schema.entries);
     this.#oobCommands = new Set(options.oobCommands ?? DEFAULT_OOB_COMMANDS);

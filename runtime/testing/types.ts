@@ -145,7 +145,10 @@ export interface QmpTestServerOptions {
    * JavaScript client never sends `1.0` anyway.)
    */
   schema?: SchemaSource | string | QmpSchema;
-  /** Integer widths and alternates' names for QEMU's exact texts (see `QmpSchemaOptions`); ignored for a `QmpSchema`. */
+  /**
+   * Integer widths and alternates' names for QEMU's exact texts (see `QmpSchemaOptions`);
+   * default: QEMU 7.2's (`qemu72SchemaOptions()`). Ignored when `schema` is a `QmpSchema`.
+   */
   schemaOptions?: QmpSchemaOptions;
 }
 

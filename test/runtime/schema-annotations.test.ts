@@ -4,7 +4,7 @@ import { QmpSchema } from "../../runtime/index.js";
 import { qemu72Schema } from "../../runtime/testing/index.js";
 import { deriveAnnotations, qapiTree } from "../helpers/qapi-annotations.js";
 
-const FIXTURE = new URL("./fixtures/qemu-7.2-annotations.json", import.meta.url);
+const FIXTURE = new URL("../../schemas/qemu-7.2-qapi-facts.json", import.meta.url);
 const fixture = JSON.parse(readFileSync(FIXTURE, "utf8")) as {
   integerWidths: Record<string, string>;
   typeNames: Record<string, string>;

@@ -11,7 +11,7 @@ import { SEEDS, generateCases, unexpectedKeySets, type ArgumentCase } from "../h
 import { QEMU, QSD, describeWith } from "../helpers/qemu.js";
 import { QUERY_CASES } from "./schema-query-cases.js";
 
-const annotations = JSON.parse(readFileSync(new URL("./fixtures/qemu-7.2-annotations.json", import.meta.url), "utf8")) as {
+const annotations = JSON.parse(readFileSync(new URL("../../schemas/qemu-7.2-qapi-facts.json", import.meta.url), "utf8")) as {
   integerWidths: Record<string, string>;
   typeNames: Record<string, string>;
 };

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ExecuteError, QmpSchema } from "../../runtime/index.js";
-import { QmpTestServer, qemu72Schema, qsd72Schema } from "../../runtime/testing/index.js";
+import { QmpTestServer, qemu72Schema, qemu72SchemaOptions, qsd72Schema } from "../../runtime/testing/index.js";
 import { connectedPair } from "../helpers/fake.js";
 
 const failure = (promise: Promise<unknown>) =>
@@ -38,6 +38,20 @@ describe("QmpTestServer({ schema })", () => {
     expect(calls).toEqual([]);
     await pair.qmp.execute("blockdev-add", { driver: "file", filename: "/x", "node-name": "n" });
     expect(calls).toEqual([{ driver: "file", filename: "/x", "node-name": "n" }]);
+  });
+
+  it("uses QEMU 7.2's integer widths and alternate names by default", async () => {
+    await using pair = await connectedPair({ schema: qemu72Schema(), handlers: { "migrate-set-parameters": () => ({}) } });
+    const texts = [
+      [{ "downtime-limit": "x" }, "Parameter 'downtime-limit' expects uint64"],
+      [{ "compress-level": 256 }, "Parameter 'compress-level' expects uint8_t"],
+      [{ "tls-creds": 5 }, "Invalid parameter type for 'tls-creds', expected: StrOrNull"],
+    ] as const;
+    for (const [args, desc] of texts) {
+      expect(await failure(pair.qmp.execute("migrate-set-parameters", args))).toMatchObject({ desc });
+    }
+    expect(await pair.qmp.execute("migrate-set-parameters", { "downtime-limit": -1 })).toEqual({});
+    expect(Object.keys(qemu72SchemaOptions().integerWidths ?? {}).length).toBeGreaterThan(100);
   });
 
   it("gives CommandNotFound for commands the schema lacks, even with a handler", async () => {
