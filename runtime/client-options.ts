@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import type { ExecuteOptions } from "./api.js";
 import { debugFromEnv, defaultLogger, type QmpLogger } from "./logger.js";
 import { resolveReconnect, type ReconnectOptions, type ResolvedReconnect } from "./reconnect.js";
+import type { QmpSchemaOptions } from "./schema/qmp-schema.js";
 
 /** Traffic hooks: observe (and, inbound, filter) every message. */
 export interface MessageHooks {
@@ -63,6 +64,15 @@ export interface QmpClientOptions {
    * See the README section "Reconnect".
    */
   reconnect?: ReconnectOptions | undefined;
+  /**
+   * Check every command's arguments against the live schema before sending (default false):
+   * the first command of each connection introspects (`query-qmp-schema`, cached per
+   * connection), invalid arguments reject with an `ArgumentError` carrying QEMU's own text,
+   * and nothing is sent. `qmp_capabilities` and `query-qmp-schema` are never checked.
+   */
+  validate?: boolean | undefined;
+  /** Facts for the live schema that introspection lacks (integer widths, alternates' names); see {@link QmpSchemaOptions}. */
+  schemaOptions?: QmpSchemaOptions | undefined;
 }
 
 /** Options for {@link QmpClient.connect} and {@link QmpClient.accept}. */
@@ -100,6 +110,8 @@ export interface ResolvedClientOptions {
   logger: QmpLogger;
   hooks: MessageHooks;
   reconnect: ResolvedReconnect | undefined;
+  validate: boolean;
+  schemaOptions: QmpSchemaOptions;
   /** Whether to build debug lines at all (a logger was given, or DEBUG/NODE_DEBUG asks for them). */
   debug: boolean;
 }
@@ -119,6 +131,8 @@ export function resolveClientOptions(options: QmpClientOptions): ResolvedClientO
     logger: options.logger ?? defaultLogger,
     hooks: options.hooks ?? {},
     reconnect: resolveReconnect(options.reconnect),
+    validate: options.validate ?? false,
+    schemaOptions: options.schemaOptions ?? {},
     debug: options.logger !== undefined || debugFromEnv,
   };
 }

@@ -14,7 +14,7 @@ export type {
 } from "./client-options.js";
 export type { PassableFd, FdCommandOptions, AddFdOptions, AddFdResult, FdsetInfo } from "./fd-commands.js";
 export { fdPassingAvailable } from "./fd/index.js";
-export { QmpError, ConnectError, ExecuteError, DisconnectedError, ProtocolError, StateError } from "./errors.js";
+export { QmpError, ConnectError, ExecuteError, DisconnectedError, ProtocolError, StateError, ArgumentError } from "./errors.js";
 export type { QmpErrorCode } from "./errors.js";
 export { EventListener, matchesPattern } from "./event-listener.js";
 export type { ListenOptions, WaitOptions, OverflowPolicy, EventMatch, DeepPartial } from "./event-listener.js";
@@ -41,3 +41,27 @@ export type {
 } from "./api.js";
 export { launchQemu } from "./launch.js";
 export type { LaunchOptions, LaunchedQemu } from "./launch.js";
+export { QmpSchema } from "./schema/qmp-schema.js";
+export type { QmpSchemaOptions } from "./schema/qmp-schema.js";
+export type { IntrospectOptions } from "./schema/schema-cache.js";
+export type { SchemaSource } from "./schema/load.js";
+export type { ArgumentIssue } from "./schema/validate.js";
+export { UNCHECKED_ARGUMENT_COMMANDS } from "./schema/unchecked.js";
+export type {
+  SchemaInfo,
+  SchemaInfoBase,
+  SchemaInfoBuiltin,
+  SchemaInfoEnum,
+  SchemaInfoEnumMember,
+  SchemaInfoArray,
+  SchemaInfoObject,
+  SchemaInfoObjectMember,
+  SchemaInfoObjectVariant,
+  SchemaInfoAlternate,
+  SchemaInfoAlternateMember,
+  SchemaInfoCommand,
+  SchemaInfoEvent,
+  SchemaFeatures,
+  SchemaMetaType,
+} from "./schema/schema-info.js";
+export type { IntegerWidth } from "./schema/integer-widths.js";

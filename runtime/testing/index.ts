@@ -46,3 +46,4 @@ export type {
   QmpTestVersion,
   ReceivedMessage,
 } from "./types.js";
+export { qemu72Schema, qsd72Schema, qemu72SchemaOptions } from "./schemas.js";

@@ -11,6 +11,9 @@ import { FdsetTable } from "./fdsets.js";
 import { defaultHandlers } from "./handlers/defaults.js";
 import { dial, listen, type Listener } from "./listen.js";
 import { DEFAULT_OOB_COMMANDS, greetingOf, timestampNow } from "./qemu-defaults.js";
+import { loadTestSchema } from "./schema-check.js";
+import { qemu72SchemaOptions } from "./schemas.js";
+import type { QmpSchema } from "../schema/qmp-schema.js";
 import { ReceivedLog, type NextCommandOptions } from "./received.js";
 import { readCassette } from "./cassette.js";
 import { CassettePlayer, type ReplayOptions, type UnmatchedCommand, type UnusedRecording } from "./replay.js";
@@ -42,6 +45,8 @@ export class QmpTestServer implements AsyncDisposable {
   readonly version: QmpTestVersion;
   /** Run state shared by the default handlers (`query-status`, `stop`, `cont`); settable. */
   status: string;
+  /** The schema commands are checked against (the `schema` option), if any. */
+  readonly schema: QmpSchema | undefined;
   readonly #handlers = new Map<string, Handler>();
   readonly #oobCommands: Set<string>;
   readonly #faults = new FaultTable();
@@ -85,6 +90,11 @@ export class QmpTestServer implements AsyncDisposable {
       options.greeting === null ? false : (options.greeting ?? {}),
     ));
     this.status = options.status ?? "running";
+    // Like QEMU 7.2 unless told otherwise: its integer widths and alternates' names.
+    this.schema =
+      options.schema === undefined ? undefined : loadTestSchema(options.schema, options.schemaOptions ?? qemu72SchemaOptions());
+    const schema = this.schema;
+    if (schema !== undefined) this.handle("query-qmp-schema", () => schema.entries);
     this.#oobCommands = new Set(options.oobCommands ?? DEFAULT_OOB_COMMANDS);
     const fallback = options.fallback;
     if (options.defaultHandlers !== false) for (const [name, h] of Object.entries(defaultHandlers())) this.handle(name, h);
@@ -100,6 +110,7 @@ export class QmpTestServer implements AsyncDisposable {
       log: this.#log,
       fdsets: this.#fdsets,
       handler: (name) => this.#handlers.get(name) ?? fallback,
+      schema: this.schema,
       allowsOob: (name) => this.#oobCommands.has(name),
       emit: (event, data, opts) => void this.emit(event, data, opts),
       closed: (connection) => {
@@ -118,9 +129,9 @@ export class QmpTestServer implements AsyncDisposable {
     };
   }
 
-  /** Names of the registered commands, as `query-commands` lists them. */
+  /** Names of the commands, as `query-commands` lists them: the schema's, or else those with a handler. */
   commandNames(): string[] {
-    return [...this.#handlers.keys()];
+    return this.schema?.commands() ?? [...this.#handlers.keys()];
   }
 
   /**
