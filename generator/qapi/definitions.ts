@@ -28,18 +28,21 @@ export function checkDefinition(expr: QObject, meta: Meta, pragma: Pragma, doc: 
   const name = nameValue.value;
   const what = `${meta} ${q(name)}`;
   const role = meta === "command" ? "command" : meta === "event" ? "event" : "type";
+  const legacy = pragma.legacyNames;
   checkName(name, role, nameValue.loc, what, {
     permitUnderscore: pragma.commandNameExceptions.has(name),
+    legacy,
   });
   const names: NameOptions = {
     permitUnderscore: pragma.memberNameExceptions.has(name),
     permitUpper: pragma.memberNameExceptions.has(name),
+    legacy,
   };
   const base = {
     name,
     loc: expr.loc,
     cond: condOf(expr, what),
-    features: featuresOf(expr, what),
+    features: featuresOf(expr, what, names),
     doc,
   };
   const data = (): QValue => expr.entries.get("data")?.value ?? expr;
@@ -77,12 +80,12 @@ export function checkDefinition(expr: QObject, meta: Meta, pragma: Pragma, doc: 
         base: dataOf(expr.entries.get("base")?.value ?? expr, `'base' of ${what}`, what, names),
         discriminator: disc.value,
         discriminatorLoc: disc.loc,
-        branches: branchesOf(data(), what, false),
+        branches: branchesOf(data(), what, false, names),
       };
     }
     case "alternate": {
       checkKeys(expr, what, ["alternate", "data"], COMMON);
-      return { meta, ...base, branches: branchesOf(data(), what, true) };
+      return { meta, ...base, branches: branchesOf(data(), what, true, names) };
     }
     case "command": {
       checkKeys(
@@ -151,17 +154,17 @@ function enumValue(item: QValue, what: string, names: NameOptions): SrcEnumValue
   return {
     name,
     cond: condOf(item, label),
-    features: featuresOf(item, label),
+    features: featuresOf(item, label, names),
     loc: item.loc,
   };
 }
 
-function branchesOf(value: QValue, what: string, alternate: boolean): SrcBranch[] {
+function branchesOf(value: QValue, what: string, alternate: boolean, names: NameOptions): SrcBranch[] {
   const obj = expectObject(value, `'data' of ${what}`);
   if (obj.entries.size === 0) fail(obj.loc, `${what} has no branches`);
   return [...obj.entries.values()].map((entry) => {
     const label = `branch ${q(entry.key)} of ${what}`;
-    if (alternate) checkName(entry.key, "branch", entry.keyLoc, label);
+    if (alternate) checkName(entry.key, "branch", entry.keyLoc, label, { legacy: names.legacy });
     if (entry.value.kind !== "object") {
       return {
         name: entry.key,

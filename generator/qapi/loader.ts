@@ -28,14 +28,24 @@ interface MutablePragma {
   memberNameExceptions: Set<string>;
   documentationExceptions: Set<string>;
   memberDocsRequired: boolean;
+  legacyNames: boolean;
 }
 
+/**
+ * List pragmas and the field each fills. QEMU 6.0 renamed `returns-whitelist` to
+ * `command-returns-exceptions` and split `name-case-whitelist` (types whose members and
+ * values may use upper case) into `member-name-exceptions` and `command-name-exceptions`.
+ */
 const PRAGMA_LISTS = {
   "command-name-exceptions": "commandNameExceptions",
   "command-returns-exceptions": "commandReturnsExceptions",
   "member-name-exceptions": "memberNameExceptions",
   "documentation-exceptions": "documentationExceptions",
+  "returns-whitelist": "commandReturnsExceptions",
+  "name-case-whitelist": "memberNameExceptions",
 } as const;
+
+const LEGACY_PRAGMAS: ReadonlySet<string> = new Set(["returns-whitelist", "name-case-whitelist"]);
 
 interface Pending {
   readonly expr: QObject;
@@ -65,6 +75,7 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
     memberNameExceptions: new Set(),
     documentationExceptions: new Set(),
     memberDocsRequired: false,
+    legacyNames: false,
   };
   const pending: Pending[] = [];
   const loaded = new Set<string>();
@@ -149,6 +160,7 @@ function applyPragma(obj: QObject, pragma: MutablePragma): void {
     }
     if (!(entry.key in PRAGMA_LISTS)) fail(entry.keyLoc, `unknown pragma ${q(entry.key)}`);
     const field = PRAGMA_LISTS[entry.key as keyof typeof PRAGMA_LISTS];
+    if (LEGACY_PRAGMAS.has(entry.key)) pragma.legacyNames = true;
     if (field === "documentationExceptions") pragma.memberDocsRequired = true;
     const value = entry.value;
     if (value.kind !== "array") fail(value.loc, `pragma ${q(entry.key)} must be a list of strings`);

@@ -129,6 +129,11 @@ export interface Pragma {
    * when the schema declares that pragma at all, which every schema using the newer rule does.
    */
   readonly memberDocsRequired: boolean;
+  /**
+   * Whether the schema uses the pragma names of QEMU before 6.0 (`returns-whitelist`,
+   * `name-case-whitelist`): its naming rules were looser (see `names.ts`).
+   */
+  readonly legacyNames: boolean;
 }
 
 /** A whole parsed schema: definitions in source order plus pragmas. */

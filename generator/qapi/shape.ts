@@ -67,7 +67,7 @@ export function typeRef(value: QValue, what: string, allowArray: boolean): SrcTy
 }
 
 /** The optional `'features'` list of `obj`. */
-export function featuresOf(obj: QObject, what: string): SrcFeature[] {
+export function featuresOf(obj: QObject, what: string, names: NameOptions = {}): SrcFeature[] {
   const entry = obj.entries.get("features");
   if (entry === undefined) return [];
   if (entry.value.kind !== "array") fail(entry.value.loc, `'features' of ${what} must be an array`);
@@ -87,7 +87,7 @@ export function featuresOf(obj: QObject, what: string): SrcFeature[] {
     } else {
       return fail(item.loc, `each feature of ${what} must be a string or an object`);
     }
-    checkName(feature.name, "feature", feature.loc, `feature ${q(feature.name)} of ${what}`);
+    checkName(feature.name, "feature", feature.loc, `feature ${q(feature.name)} of ${what}`, { legacy: names.legacy });
     if (seen.has(feature.name)) fail(feature.loc, `duplicate feature ${q(feature.name)} of ${what}`);
     seen.add(feature.name);
     return feature;
@@ -125,7 +125,7 @@ function member(entry: QEntry, owner: string, names: NameOptions): SrcMember {
     optional,
     type: typeRef(typeValue, `type of ${what}`, true),
     cond: condOf(value, what),
-    features: featuresOf(value, what),
+    features: featuresOf(value, what, names),
     loc: entry.keyLoc,
   };
 }
