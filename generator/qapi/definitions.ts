@@ -9,6 +9,7 @@ import { fail, q } from "./errors.js";
 import type { Pragma, SrcBranch, SrcData, SrcDef, SrcEnumValue } from "./model.js";
 import { checkName, type NameOptions } from "./names.js";
 import type { QObject, QValue } from "./parser.js";
+import { isSimpleUnion, simpleUnion } from "./simple-union.js";
 import { checkKeys, condOf, expectObject, expectString, featuresOf, flag, membersOf, typeRef } from "./shape.js";
 
 /** The keys that name a definition kind. */
@@ -23,7 +24,24 @@ const COMMON = ["if", "features"];
  * @param meta - the definition kind (the key that names it).
  * @throws QapiError on any shape or naming error.
  */
-export function checkDefinition(expr: QObject, meta: Meta, pragma: Pragma, doc: DocComment | undefined): SrcDef {
+export function checkDefinition(
+  expr: QObject,
+  meta: Meta,
+  pragma: Pragma,
+  doc: DocComment | undefined,
+  taken: Set<string>,
+): SrcDef[] {
+  const def = definition(expr, meta, pragma, doc, taken);
+  return Array.isArray(def) ? def : [def];
+}
+
+function definition(
+  expr: QObject,
+  meta: Meta,
+  pragma: Pragma,
+  doc: DocComment | undefined,
+  taken: Set<string>,
+): SrcDef | SrcDef[] {
   const nameValue = expectString(expr.entries.get(meta)?.value ?? expr, `value of '${meta}'`);
   const name = nameValue.value;
   const what = `${meta} ${q(name)}`;
@@ -72,6 +90,7 @@ export function checkDefinition(expr: QObject, meta: Meta, pragma: Pragma, doc: 
       };
     }
     case "union": {
+      if (isSimpleUnion(expr)) return simpleUnion(expr, base, names, taken);
       checkKeys(expr, what, ["union", "base", "discriminator", "data"], COMMON);
       const disc = expectString(expr.entries.get("discriminator")?.value ?? expr, `'discriminator' of ${what}`);
       return {
@@ -80,7 +99,7 @@ export function checkDefinition(expr: QObject, meta: Meta, pragma: Pragma, doc: 
         base: dataOf(expr.entries.get("base")?.value ?? expr, `'base' of ${what}`, what, names),
         discriminator: disc.value,
         discriminatorLoc: disc.loc,
-        branches: branchesOf(data(), what, false, names),
+        branches: branchesOf(data(), what, false, names, true),
       };
     }
     case "alternate": {
@@ -159,9 +178,10 @@ function enumValue(item: QValue, what: string, names: NameOptions): SrcEnumValue
   };
 }
 
-function branchesOf(value: QValue, what: string, alternate: boolean, names: NameOptions): SrcBranch[] {
+function branchesOf(value: QValue, what: string, alternate: boolean, names: NameOptions, mayBeEmpty = false): SrcBranch[] {
   const obj = expectObject(value, `'data' of ${what}`);
-  if (obj.entries.size === 0) fail(obj.loc, `${what} has no branches`);
+  // A flat union may give no branch at all: every tag value then has an empty branch.
+  if (obj.entries.size === 0 && !mayBeEmpty) fail(obj.loc, `${what} has no branches`);
   return [...obj.entries.values()].map((entry) => {
     const label = `branch ${q(entry.key)} of ${what}`;
     if (alternate) checkName(entry.key, "branch", entry.keyLoc, label, { legacy: names.legacy });

@@ -144,9 +144,14 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
 
   visit(file, { file, line: 1, col: 1 }, "schema file");
   const frozen: Pragma = pragma;
-  const defs: SrcDef[] = pending.map((p) => checkDefinition(p.expr, p.meta, frozen, p.doc));
+  const taken = new Set<string>();
+  for (const p of pending) {
+    const name = p.expr.entries.get(p.meta)?.value;
+    if (name?.kind === "string") taken.add(name.value);
+  }
+  const defs: SrcDef[] = pending.flatMap((p) => checkDefinition(p.expr, p.meta, frozen, p.doc, taken));
   if (frozen.docRequired) {
-    for (const def of defs) if (def.doc === undefined) fail(def.loc, `documentation required for ${q(def.name)}`);
+    for (const def of defs) if (def.doc === undefined && def.implicit !== true) fail(def.loc, `documentation required for ${q(def.name)}`);
   }
   return { defs, pragma: frozen, files };
 }

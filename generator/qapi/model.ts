@@ -59,6 +59,8 @@ export interface SrcDefBase {
   readonly cond?: Cond | undefined;
   readonly features: readonly SrcFeature[];
   readonly doc?: DocComment | undefined;
+  /** Made by the frontend, not written in the schema (a simple union's enum and wrappers). */
+  readonly implicit?: true | undefined;
 }
 
 /** `{ 'enum': ... }` */
