@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { DEFINITION_KEYS, checkDefinition } from "./definitions.js";
 import { parseDocComment, type DocComment } from "./doc-comment.js";
-import { fail, q, type SourceLocation } from "./errors.js";
+import { fail, q, withIncludeChains, type SourceLocation } from "./errors.js";
 import type { Pragma, SrcDef, SrcSchema } from "./model.js";
 import { parseSchemaText, type QObject } from "./parser.js";
 import { checkKeys, expectString } from "./shape.js";
@@ -81,6 +81,7 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
   const loaded = new Set<string>();
   const files: string[] = [];
   const stack: { readonly key: string; readonly display: string }[] = [];
+  const includedFrom = new Map<string, readonly SourceLocation[]>([[file, []]]);
 
   const visit = (display: string, at: SourceLocation, what: string): void => {
     const key = path.resolve(display);
@@ -90,6 +91,7 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
     if (loaded.has(key)) return;
     loaded.add(key);
     files.push(display);
+    if (!includedFrom.has(display)) includedFrom.set(display, [...(includedFrom.get(at.file) ?? []), at]);
     stack.push({ key, display });
     const items = parseSchemaText(display, readSource(read, display, at, what));
     let doc: DocComment | undefined;
@@ -142,7 +144,18 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
     stack.pop();
   };
 
-  visit(file, { file, line: 1, col: 1 }, "schema file");
+  return withIncludeChains(includedFrom, () => {
+    visit(file, { file, line: 1, col: 1 }, "schema file");
+    return checkAll(pending, pragma, files, includedFrom);
+  });
+}
+
+function checkAll(
+  pending: readonly Pending[],
+  pragma: Pragma,
+  files: readonly string[],
+  includedFrom: ReadonlyMap<string, readonly SourceLocation[]>,
+): SrcSchema {
   const frozen: Pragma = pragma;
   const taken = new Set<string>();
   for (const p of pending) {
@@ -153,7 +166,7 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
   if (frozen.docRequired) {
     for (const def of defs) if (def.doc === undefined && def.implicit !== true) fail(def.loc, `documentation required for ${q(def.name)}`);
   }
-  return { defs, pragma: frozen, files };
+  return { defs, pragma: frozen, files, includedFrom };
 }
 
 function applyPragma(obj: QObject, pragma: MutablePragma): void {

@@ -144,4 +144,6 @@ export interface SrcSchema {
   readonly pragma: Pragma;
   /** Files read, entry first (resolved paths). */
   readonly files: readonly string[];
+  /** For each included file: the `include` directives that led to it, outermost first. */
+  readonly includedFrom: ReadonlyMap<string, readonly SourceLocation[]>;
 }

@@ -59,13 +59,22 @@ export const directives: RejectionCase[] = [
   [
     "include loop",
     { "main.json": "{ 'include': 'sub/a.json' }", "sub/a.json": "{ 'include': '../main.json' }" },
-    "sub/a.json:1:14: inclusion loop: main.json -> sub/a.json -> main.json",
+    "In file included from main.json:1:\nsub/a.json:1:14: inclusion loop: main.json -> sub/a.json -> main.json",
   ],
   ["self include", { "main.json": "\n{ 'include': 'main.json' }" }, "main.json:2:14: inclusion loop: main.json -> main.json"],
   [
     "error in included file",
     { "main.json": "{ 'include': 'a.json' }", "a.json": "\n\n  { 'enum': 'x', 'data': [] }" },
-    "a.json:3:13: enum 'x' must use CamelCase",
+    "In file included from main.json:1:\na.json:3:13: enum 'x' must use CamelCase",
+  ],
+  [
+    "error two includes deep, found after loading",
+    {
+      "main.json": "# top\n{ 'include': 'sub/a.json' }",
+      "sub/a.json": "\n\n{ 'include': 'b.json' }",
+      "sub/b.json": "{ 'struct': 'Foo', 'data': { 'a': 'Nope' } }",
+    },
+    "In file included from main.json:2:\nIn file included from sub/a.json:3:\nsub/b.json:1:35: member 'a' of struct 'Foo' uses unknown type 'Nope'",
   ],
   ["pragma not an object", "{ 'pragma': [ 'doc-required' ] }", "main.json:1:13: value of 'pragma' must be an object"],
   ["unknown pragma", "{ 'pragma': { 'doc-optional': true } }", "main.json:1:15: unknown pragma 'doc-optional'"],
