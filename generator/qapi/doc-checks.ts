@@ -20,7 +20,8 @@ export function documentableMembers(ns: Namespace, def: SrcDef): readonly { name
       return def.branches;
     case "command":
     case "event": {
-      if (def.data === undefined) return [];
+      // A boxed command's arguments are documented with their type, not with the command.
+      if (def.data === undefined || def.boxed) return [];
       if (def.data.kind === "members") return def.data.members;
       const target = ns.lookup(def.data.ref.name);
       if (target?.meta === "struct") return ns.members(target);
@@ -52,9 +53,16 @@ export function checkDocs(ns: Namespace, def: SrcDef, pragma: Pragma): void {
   for (const [name, text] of doc.args) {
     if (!memberNames.has(name)) fail(text.loc, `documented member '@${name}' does not exist in ${what}`);
   }
-  const features = new Set(allFeatures(ns, def).map((f) => f.name));
+  const declared = allFeatures(ns, def);
+  const features = new Set(declared.map((f) => f.name));
   for (const [name, text] of doc.features) {
     if (!features.has(name)) fail(text.loc, `documented feature '@${name}' does not exist in ${what}`);
+  }
+  // Every QEMU release requires a documented definition to describe each of its own features
+  // (its members' included; those of inherited members are documented with the base).
+  const own = [...def.features, ...ownMembers(def).flatMap((m) => ("features" in m ? (m as SrcMember).features : []))];
+  for (const f of own) {
+    if (!doc.features.has(f.name)) fail(f.loc, `feature ${q(f.name)} of ${what} lacks documentation`);
   }
   for (const section of doc.sections) {
     if ((section.tag === "Returns" || section.tag === "Errors") && def.meta !== "command") {
@@ -62,8 +70,7 @@ export function checkDocs(ns: Namespace, def: SrcDef, pragma: Pragma): void {
     }
   }
   if (!pragma.docRequired || !pragma.memberDocsRequired || pragma.documentationExceptions.has(def.name)) return;
-  const own = ownMembers(def);
-  for (const m of own) {
+  for (const m of ownMembers(def)) {
     if (!doc.args.has(m.name)) fail(m.loc, `${q(m.name)} of ${what} is not documented`);
   }
 }

@@ -39,7 +39,7 @@ export interface DocComment {
   readonly sections: readonly DocSection[];
 }
 
-const MEMBER_LINE = /^@([^\s:]+):(.*)$/;
+const MEMBER_LINE = /^@([^\s:]*):(.*)$/;
 const TAG_LINE = new RegExp(`^(${SECTION_TAGS.join("|")}):(?!:)(.*)$`);
 const HEADING = /^(=+) +(\S.*)$/;
 const UNIQUE_TAGS: ReadonlySet<string> = new Set(["Returns", "Errors", "Since"]);
@@ -146,6 +146,7 @@ export function parseDocComment(block: DocBlock): DocComment {
     const tag = indented ? null : TAG_LINE.exec(text);
     if (member !== null) {
       const name = member[1] ?? "";
+      if (name === "") fail(loc, "name required after '@'");
       const isFeature = inFeatures;
       if (noMoreMembers && !isFeature) fail(loc, `description of '@${name}' must come before tagged sections`);
       const map = isFeature ? features : args;

@@ -99,9 +99,8 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
       fail(d.loc, `documentation for ${q(d.symbol ?? "")} is not followed by its definition`);
     for (const item of items) {
       if (item.kind === "doc") {
-        if (doc !== undefined) orphan(doc);
-        const parsed = parseDocComment(item.doc);
-        if (parsed.symbol !== undefined) doc = parsed;
+        if (doc !== undefined && doc.symbol !== undefined) orphan(doc);
+        doc = parseDocComment(item.doc);
         // Heading levels are not checked: QEMU's generator accepts any order (only its
         // documentation build cares), and a module run on its own often starts at "==".
         continue;
@@ -110,7 +109,8 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
       const include = expr.entries.get("include");
       const pragmaEntry = expr.entries.get("pragma");
       if (include !== undefined || pragmaEntry !== undefined) {
-        if (doc !== undefined) orphan(doc);
+        if (doc?.symbol !== undefined) orphan(doc);
+        doc = undefined;
         if (include !== undefined) {
           checkKeys(expr, "'include' directive", ["include"], []);
           const target = expectString(include.value, "value of 'include'");
@@ -134,13 +134,15 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
         fail(expr.loc, `expression is not a definition or directive (expected one of ${DEFINITION_KEYS.map(q).join(", ")})`);
       if (second !== undefined) fail(expr.loc, `expression has conflicting keys ${q(meta)} and ${q(second)}`);
       const name = expr.entries.get(meta)?.value;
+      // A free-form comment (a heading, say) right before a definition stands in for its docs.
+      if (doc !== undefined && doc.symbol === undefined) fail(doc.loc, "definition documentation required");
       if (doc !== undefined && name?.kind === "string" && doc.symbol !== name.value) {
         fail(doc.loc, `documentation comment is for ${q(doc.symbol ?? "")}, but the definition that follows is ${q(name.value)}`);
       }
       pending.push({ expr, meta, doc });
       doc = undefined;
     }
-    if (doc !== undefined) orphan(doc);
+    if (doc?.symbol !== undefined) orphan(doc);
     stack.pop();
   };
 
