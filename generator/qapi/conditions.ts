@@ -22,11 +22,13 @@ const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * Checks and converts the value of an `'if'` key.
  * @param what - what the condition belongs to, for messages (e.g. "member 'foo'").
+ * @param legacy - a schema of QEMU before 6.0 (old pragma names): lists of conditions are
+ *   allowed; QEMU 6.1 replaced them with `{all: [...]}` and refuses them since.
  * @throws QapiError when the condition is malformed.
  */
-export function parseCond(value: QValue, what: string): Cond {
+export function parseCond(value: QValue, what: string, legacy = false): Cond {
   if (value.kind === "string") return stringCond(value, what);
-  if (value.kind === "array") {
+  if (value.kind === "array" && legacy) {
     // Before QEMU 6.1: a list of C conditions that must all hold.
     if (value.items.length === 0) fail(value.loc, `'if' condition [] of ${what} is useless`);
     const items = value.items.map((item) =>
@@ -40,7 +42,7 @@ export function parseCond(value: QValue, what: string): Cond {
   if (entry === undefined || entries.length !== 1) {
     fail(value.loc, `'if' condition of ${what} must have exactly one key: 'all', 'any' or 'not'`);
   }
-  if (entry.key === "not") return { kind: "not", item: parseCond(entry.value, what) };
+  if (entry.key === "not") return { kind: "not", item: parseCond(entry.value, what, legacy) };
   if (entry.key !== "all" && entry.key !== "any") {
     fail(entry.keyLoc, `'if' condition of ${what} has unknown operator '${entry.key}'`);
   }
@@ -48,7 +50,7 @@ export function parseCond(value: QValue, what: string): Cond {
   if (entry.value.items.length === 0) fail(entry.value.loc, `'${entry.key}' condition of ${what} must not be empty`);
   return {
     kind: entry.key,
-    items: entry.value.items.map((item) => parseCond(item, what)),
+    items: entry.value.items.map((item) => parseCond(item, what, legacy)),
   };
 }
 

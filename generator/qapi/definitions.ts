@@ -59,7 +59,7 @@ function definition(
   const base = {
     name,
     loc: expr.loc,
-    cond: condOf(expr, what),
+    cond: condOf(expr, what, names),
     features: featuresOf(expr, what, names),
     doc,
   };
@@ -172,7 +172,7 @@ function enumValue(item: QValue, what: string, names: NameOptions): SrcEnumValue
   checkName(name, "enum-value", item.loc, label, names);
   return {
     name,
-    cond: condOf(item, label),
+    cond: condOf(item, label, names),
     features: featuresOf(item, label, names),
     loc: item.loc,
   };
@@ -196,7 +196,7 @@ function branchesOf(value: QValue, what: string, alternate: boolean, names: Name
     return {
       name: entry.key,
       type: typeRef(entry.value.entries.get("type")?.value ?? entry.value, `type of ${label}`, alternate),
-      cond: condOf(entry.value, label),
+      cond: condOf(entry.value, label, names),
       loc: entry.keyLoc,
     };
   });

@@ -42,11 +42,13 @@ export function stem(name: string): string {
  */
 export function checkName(name: string, role: NameRole, loc: SourceLocation, what: string, opts: NameOptions = {}): void {
   const match = (role === "enum-value" ? VALID_ENUM_VALUE : VALID).exec(name);
-  const base = match?.[2];
-  if (base === undefined) fail(loc, `${what} has an invalid name: use letters, digits, '-' and '_', starting with a letter`);
-  if (base.startsWith("q_")) fail(loc, `${what} uses the reserved prefix 'q_'`);
+  const full = match?.[2];
+  if (full === undefined) fail(loc, `${what} has an invalid name: use letters, digits, '-' and '_', starting with a letter`);
+  if (cName(name).startsWith("q_") || full.startsWith("q_")) fail(loc, `${what} uses the reserved prefix 'q_'`);
+  // The case rules look at the name without its `__RFQDN_` and `x-` prefixes (`__org.qemu_x-Struct`).
+  const base = role === "enum-value" ? full : full.replace(/^x-(?=[A-Za-z])/, "");
   if (opts.legacy === true) {
-    if (role === "member" || role === "branch") checkReserved(base, loc, what);
+    if (role === "member" || role === "branch") checkReserved(name, loc, what);
     if ((role === "member" || role === "enum-value" || role === "feature") && !opts.permitUpper && /[A-Z]/.test(base)) {
       fail(loc, `${what} must not use upper case`);
     }
@@ -65,7 +67,7 @@ export function checkName(name: string, role: NameRole, loc: SourceLocation, wha
       return;
     case "member":
     case "branch":
-      checkReserved(base, loc, what);
+      checkReserved(name, loc, what);
       break;
     default:
       break;
@@ -74,6 +76,7 @@ export function checkName(name: string, role: NameRole, loc: SourceLocation, wha
   if (!opts.permitUnderscore && base.includes("_")) fail(loc, `${what} must use '-', not '_'`);
 }
 
-function checkReserved(base: string, loc: SourceLocation, what: string): void {
-  if (base === "u" || /^has[-_]/.test(base)) fail(loc, `${what} uses a reserved name ('u' and 'has-*' are reserved)`);
+function checkReserved(name: string, loc: SourceLocation, what: string): void {
+  const c = cName(name);
+  if (c === "u" || c.startsWith("has_")) fail(loc, `${what} uses a reserved name ('u' and 'has-*' are reserved)`);
 }

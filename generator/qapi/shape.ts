@@ -45,9 +45,9 @@ export function flag(obj: QObject, key: string, only: boolean, what: string): bo
 }
 
 /** The optional `'if'` of an object. */
-export function condOf(obj: QObject, what: string): Cond | undefined {
+export function condOf(obj: QObject, what: string, names: NameOptions = {}): Cond | undefined {
   const entry = obj.entries.get("if");
-  return entry === undefined ? undefined : parseCond(entry.value, what);
+  return entry === undefined ? undefined : parseCond(entry.value, what, names.legacy === true);
 }
 
 /**
@@ -81,7 +81,7 @@ export function featuresOf(obj: QObject, what: string, names: NameOptions = {}):
       const name = expectString(item.entries.get("name")?.value ?? (item as QValue), `'name' of a feature of ${what}`);
       feature = {
         name: name.value,
-        cond: condOf(item, `feature ${q(name.value)} of ${what}`),
+        cond: condOf(item, `feature ${q(name.value)} of ${what}`, names),
         loc: item.loc,
       };
     } else {
@@ -124,7 +124,7 @@ function member(entry: QEntry, owner: string, names: NameOptions): SrcMember {
     name,
     optional,
     type: typeRef(typeValue, `type of ${what}`, true),
-    cond: condOf(value, what),
+    cond: condOf(value, what, names),
     features: featuresOf(value, what, names),
     loc: entry.keyLoc,
   };

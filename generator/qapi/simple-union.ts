@@ -49,7 +49,7 @@ export function simpleUnion(expr: QObject, def: SimpleUnionBase, names: NameOpti
     const longhand = entry.value.kind === "object" ? entry.value : undefined;
     if (longhand !== undefined) checkKeys(longhand, label, ["type"], ["if"]);
     const type = typeRef(longhand?.entries.get("type")?.value ?? entry.value, `type of ${label}`, true);
-    const cond = longhand === undefined ? undefined : condOf(longhand, label);
+    const cond = longhand === undefined ? undefined : condOf(longhand, label, names);
     const key = `${type.array ? "[" : ""}${type.name}`;
     let wrapper = wrappers.get(key);
     if (wrapper === undefined) {

@@ -11,6 +11,8 @@ export type RejectionCase = readonly [name: string, given: Given, want: string];
 
 const E = "{ 'enum': 'Color', 'data': [ 'red', 'blue' ] }\n";
 const S = "{ 'struct': 'Base', 'data': { 'a': 'int' } }\n";
+/** A schema of QEMU before 6.0: old pragma names select that era's rules. */
+const OLD = "{ 'pragma': { 'returns-whitelist': [] } }\n";
 
 /** Lexical errors. */
 export const lexical: RejectionCase[] = [
@@ -327,14 +329,19 @@ export const keys: RejectionCase[] = [
     "main.json:1:49: duplicate feature 'a' of enum 'Foo'",
   ],
   [
-    "if list of non-strings (before 6.1)",
-    "{ 'enum': 'Foo', 'data': [], 'if': [ [ 'A' ] ] }",
-    "main.json:1:38: 'if' condition of enum 'Foo' must be a string",
+    "if list of non-strings (before 6.0)",
+    OLD + "{ 'enum': 'Foo', 'data': [], 'if': [ [ 'A' ] ] }",
+    "main.json:2:38: 'if' condition of enum 'Foo' must be a string",
   ],
   [
-    "if empty list (before 6.1)",
-    "{ 'enum': 'Foo', 'data': [], 'if': [] }",
-    "main.json:1:36: 'if' condition [] of enum 'Foo' is useless",
+    "if empty list (before 6.0)",
+    OLD + "{ 'enum': 'Foo', 'data': [], 'if': [] }",
+    "main.json:2:36: 'if' condition [] of enum 'Foo' is useless",
+  ],
+  [
+    "if list (QEMU 6.0 on)",
+    "{ 'enum': 'Foo', 'data': [], 'if': [ 'A' ] }",
+    "main.json:1:36: 'if' condition of enum 'Foo' must be a string or an object",
   ],
   [
     "if blank string",
