@@ -210,6 +210,18 @@ export const docs: RejectionCase[] = [
   ],
   ["doc required", "{ 'pragma': { 'doc-required': true } }\n" + E, "main.json:2:1: documentation required for 'Color'"],
   [
+    "feature without description",
+    doc("# @Color:\n#\n# Features:\n# @doc: documented", "{ 'enum': 'Color', 'data': [], 'features': [ 'undoc', 'doc' ] }"),
+    "main.json:7:46: feature 'undoc' of enum 'Color' lacks documentation",
+  ],
+  ["free-form comment before a definition", "##\n# = Colours\n##\n" + E, "main.json:1:1: definition documentation required"],
+  [
+    "boxed arguments documented with the command",
+    S + doc("# @frob:\n# @a: not the command's", "{ 'command': 'frob', 'boxed': true, 'data': 'Base' }"),
+    "main.json:4:3: documented member '@a' does not exist in command 'frob'",
+  ],
+  ["member description without a name", doc("# @Color:\n# @:"), "main.json:3:3: name required after '@'"],
+  [
     "member doc required (QEMU 9.1+: the schema declares documentation-exceptions)",
     "{ 'pragma': { 'doc-required': true, 'documentation-exceptions': [] } }\n" + doc("# @Base:", S),
     "main.json:5:31: 'a' of struct 'Base' is not documented",
@@ -671,6 +683,29 @@ export const semantics: RejectionCase[] = [
     "alternate branch clash",
     "{ 'alternate': 'Alt', 'data': { '__org.ex_a': 'str', '__org-ex_a': 'bool' } }",
     "main.json:1:54: branch '__org-ex_a' of alternate 'Alt' clashes with branch '__org.ex_a'",
+  ],
+  [
+    "branch of a branch clashes with the base",
+    "{ 'enum': 'Outer', 'data': [ 'inner' ] }\n{ 'enum': 'Deep', 'data': [ 'fish' ] }\n" +
+      "{ 'struct': 'Fish', 'data': { 'teeth': 'int' } }\n" +
+      "{ 'union': 'Inner', 'base': { 'kind': 'Deep' }, 'discriminator': 'kind', 'data': { 'fish': 'Fish' } }\n" +
+      "{ 'union': 'Top', 'base': { 'type': 'Outer', 'teeth': 'int' }, 'discriminator': 'type', 'data': { 'inner': 'Inner' } }",
+    "main.json:5:99: member 'teeth' of branch 'inner' of union 'Top' (from 'Inner') clashes with base member 'teeth'",
+  ],
+  [
+    "deprecated type",
+    "{ 'struct': 'Foo', 'data': {}, 'features': [ 'deprecated' ] }",
+    "main.json:1:46: feature 'deprecated' of struct 'Foo' is not supported for types",
+  ],
+  [
+    "conditional command arguments, not boxed",
+    "{ 'command': 'foo', 'data': { 'a': 'int', 'b': { 'type': 'str', 'if': 'CONFIG_B' } } }",
+    "main.json:1:1: conditional arguments of command 'foo' ('b') require 'boxed': true",
+  ],
+  [
+    "conditional members of a command's argument type, not boxed",
+    "{ 'struct': 'Args', 'data': { 'b': { 'type': 'str', 'if': 'CONFIG_B' } } }\n{ 'command': 'foo', 'data': 'Args' }",
+    "main.json:2:1: conditional arguments of command 'foo' ('b') require 'boxed': true",
   ],
   ["boxed without data", "{ 'command': 'foo', 'boxed': true }", "main.json:1:1: 'boxed': true of command 'foo' requires 'data'"],
   [
