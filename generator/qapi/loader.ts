@@ -27,6 +27,7 @@ interface MutablePragma {
   commandReturnsExceptions: Set<string>;
   memberNameExceptions: Set<string>;
   documentationExceptions: Set<string>;
+  commandFeatures: Set<string>;
   memberDocsRequired: boolean;
   legacyNames: boolean;
 }
@@ -43,6 +44,8 @@ const PRAGMA_LISTS = {
   "documentation-exceptions": "documentationExceptions",
   "returns-whitelist": "commandReturnsExceptions",
   "name-case-whitelist": "memberNameExceptions",
+  // Special command features the C generator knows (qemu-ga's, QEMU 10.0 on): no effect here.
+  "command-features": "commandFeatures",
 } as const;
 
 const LEGACY_PRAGMAS: ReadonlySet<string> = new Set(["returns-whitelist", "name-case-whitelist"]);
@@ -74,6 +77,7 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
     commandReturnsExceptions: new Set(),
     memberNameExceptions: new Set(),
     documentationExceptions: new Set(),
+    commandFeatures: new Set(),
     memberDocsRequired: false,
     legacyNames: false,
   };

@@ -125,6 +125,8 @@ export interface Pragma {
   readonly commandReturnsExceptions: ReadonlySet<string>;
   readonly memberNameExceptions: ReadonlySet<string>;
   readonly documentationExceptions: ReadonlySet<string>;
+  /** Pragma `command-features` (QEMU 10.0 on): feature names special to QEMU's C generator. */
+  readonly commandFeatures: ReadonlySet<string>;
   /**
    * Whether every member must be documented (with `doc-required`): QEMU ≥ 9.1 rejects
    * undocumented members outside `documentation-exceptions`, older QEMU accepts them. Set
