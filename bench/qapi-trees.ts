@@ -22,7 +22,12 @@ const ROOT = fileURLToPath(new URL("../", import.meta.url)).replace(/\/dist\/?$|
 const rounds = Number(process.argv[2] ?? 15);
 
 function findTrees(): string {
-  const candidates = [process.env["QMP_QAPI_TREES"], join(process.cwd(), "../shared/qapi"), join(process.cwd(), "../../shared/qapi"), join(ROOT, "../shared/qapi")];
+  const candidates = [
+    process.env["QMP_QAPI_TREES"],
+    join(process.cwd(), "../shared/qapi"),
+    join(process.cwd(), "../../shared/qapi"),
+    join(ROOT, "../shared/qapi"),
+  ];
   const found = candidates.find((d): d is string => d !== undefined && d !== "" && existsSync(d));
   if (found === undefined) throw new Error("no release trees: run from the checkout next to ../shared, or set QMP_QAPI_TREES");
   return resolve(found);
@@ -84,6 +89,8 @@ for (const version of versions) {
 }
 
 console.log(`Node ${process.version}, ${rounds} alternating rounds per tree, medians.\n`);
-console.log("| tree | schema | files | size | definitions | IR types / commands / events | first run | parse + check + IR | tokenize only (baseline) | ratio |");
+console.log(
+  "| tree | schema | files | size | definitions | IR types / commands / events | first run | parse + check + IR | tokenize only (baseline) | ratio |",
+);
 console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const row of rows) console.log(row);

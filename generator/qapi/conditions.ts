@@ -59,7 +59,8 @@ function stringCond(value: QString, what: string): Cond {
   if (SYMBOL.test(value.value)) return { kind: "sym", name: value.value };
   if (value.value.trim() === "") fail(value.loc, `'if' condition '${value.value}' of ${what} makes no sense`);
   const cond = parsePreprocessorCond(value.value);
-  if (cond === undefined) fail(value.loc, `'if' condition '${value.value}' of ${what} is not a valid symbol or 'defined(SYMBOL)' expression`);
+  if (cond === undefined)
+    fail(value.loc, `'if' condition '${value.value}' of ${what} is not a valid symbol or 'defined(SYMBOL)' expression`);
   return cond;
 }
 

@@ -57,5 +57,7 @@ export function checkQapiSource(file: string, options: QapiLoadOptions = {}): Ch
  */
 export function loadQapiSchema(file: string, options: QapiLoadOptions = {}): Schema {
   const { source, namespace } = checkQapiSource(file, options);
-  return withIncludeChains(source.includedFrom, () => sourceToIr(source, namespace, { conditions: options.defines === undefined }));
+  return withIncludeChains(source.includedFrom, () =>
+    sourceToIr(source, namespace, { conditions: options.defines === undefined }),
+  );
 }

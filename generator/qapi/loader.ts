@@ -170,7 +170,8 @@ function checkAll(
   }
   const defs: SrcDef[] = pending.flatMap((p) => checkDefinition(p.expr, p.meta, frozen, p.doc, taken));
   if (frozen.docRequired) {
-    for (const def of defs) if (def.doc === undefined && def.implicit !== true) fail(def.loc, `documentation required for ${q(def.name)}`);
+    for (const def of defs)
+      if (def.doc === undefined && def.implicit !== true) fail(def.loc, `documentation required for ${q(def.name)}`);
   }
   return { defs, pragma: frozen, files, includedFrom };
 }

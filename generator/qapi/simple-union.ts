@@ -76,7 +76,9 @@ export function simpleUnion(expr: QObject, def: SimpleUnionBase, names: NameOpti
     ...def,
     base: {
       kind: "members",
-      members: [{ name: "type", optional: false, type: { name: kindName, array: false, loc: def.loc }, features: [], loc: def.loc }],
+      members: [
+        { name: "type", optional: false, type: { name: kindName, array: false, loc: def.loc }, features: [], loc: def.loc },
+      ],
     },
     discriminator: "type",
     discriminatorLoc: def.loc,
