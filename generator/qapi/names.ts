@@ -46,7 +46,7 @@ export function checkName(name: string, role: NameRole, loc: SourceLocation, wha
   if (full === undefined) fail(loc, `${what} has an invalid name: use letters, digits, '-' and '_', starting with a letter`);
   if (cName(name).startsWith("q_") || full.startsWith("q_")) fail(loc, `${what} uses the reserved prefix 'q_'`);
   // The case rules look at the name without its `__RFQDN_` and `x-` prefixes (`__org.qemu_x-Struct`).
-  const base = role === "enum-value" ? full : full.replace(/^x-(?=[A-Za-z])/, "");
+  const base = role === "enum-value" ? full : full.replace(role === "event" ? /^[xX]-(?=[A-Za-z])/ : /^x-(?=[A-Za-z])/, "");
   if (opts.legacy === true) {
     if (role === "member" || role === "branch") checkReserved(name, loc, what);
     if ((role === "member" || role === "enum-value" || role === "feature") && !opts.permitUpper && /[A-Z]/.test(base)) {
