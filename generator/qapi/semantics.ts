@@ -26,9 +26,9 @@ function checkMembers(ns: Namespace, members: readonly SrcMember[], owner: strin
 
 function checkDef(ns: Namespace, def: SrcDef, schema: SrcSchema): void {
   const what = describe(def);
-  if (def.meta !== "command" && def.meta !== "event") {
-    // Types are not deprecated on their own: their uses are (QEMU ≥ 6.0 refuses it; no
-    // released schema ever did it).
+  if (def.meta !== "command" && def.meta !== "event" && !schema.pragma.legacyNames) {
+    // Types are not deprecated on their own: their uses are (QEMU 6.0 on; before, the
+    // feature name had no special meaning).
     const deprecated = def.features.find((f) => f.name === "deprecated");
     if (deprecated !== undefined) fail(deprecated.loc, `feature 'deprecated' of ${what} is not supported for types`);
   }
