@@ -33,6 +33,8 @@ const title =
     : `QEMU release trees in ${TREES}: ${versions.join(", ")}`;
 
 const COMMITTED_72 = join(ROOT, "schemas/qemu-7.2-x86_64.json");
+/** A plausible x86_64 Linux build, for the --define run. */
+const DEFINES = ["CONFIG_LINUX", "CONFIG_POSIX", "CONFIG_SPICE", "CONFIG_VNC", "TARGET_I386"];
 
 /** Version-sorted: v5.0.0 < v10.0.0. */
 function byVersion(a: string, b: string): number {
@@ -58,12 +60,17 @@ describe.skipIf(TREES === undefined)(title, () => {
   };
 
   beforeAll(async () => {
+    const oldest = [...versions].sort(byVersion)[0];
     for (const version of [...versions].sort(byVersion)) {
       const root = join(TREES ?? "", version);
       const main = loadQapiSchema(join(root, "qapi/qapi-schema.json"));
       loaded.set(`${version}/qapi`, main);
       await emit(`${version}-qemu`, main, "Qemu");
       await emit(`${version}-qemu-merged-7.2`, mergeWithIntrospection(main, committed).ir, "Qemu");
+      if (version === oldest) {
+        // Conditions of the oldest tree (C preprocessor strings before 6.2) evaluated.
+        await emit(`${version}-qemu-defines`, loadQapiSchema(join(root, "qapi/qapi-schema.json"), { defines: DEFINES }), "Qemu");
+      }
       const qgaFile = join(root, "qga/qapi-schema.json");
       if (existsSync(qgaFile)) {
         const qga = loadQapiSchema(qgaFile);
@@ -99,7 +106,7 @@ describe.skipIf(TREES === undefined)(title, () => {
     }
   });
 
-  it("generates bindings that type-check (alone, and merged with QEMU 7.2), in one program", () => {
+  it("generates bindings that type-check (alone, with --define, and merged with QEMU 7.2), in one program", () => {
     expect(written.length).toBeGreaterThan(0);
     expect(typecheck(written)).toEqual([]);
   }, 300_000);
