@@ -79,7 +79,7 @@ function partText(part: Part): string {
 
 /**
  * Parses the structure of a doc comment block. The rules are the union of what QEMU's
- * generators accepted from 4.2 on (see the module README in docs of issue 13):
+ * generators accepted from 4.2 on (one fixture per era in test/qapi/eras.test.ts):
  * - a part (`@member:`, `Features:`, a tagged section) continues over following lines;
  *   once a continuation line is indented, later lines must keep that indentation until
  *   a blank line (QEMU ≥ 5.2 and 9.x: "unexpected de-indent");
