@@ -7,16 +7,14 @@
  * The trees are QEMU's files and live outside the repository: without them the suite is
  * skipped with the reason in its title (set QMP_QAPI_TREES to point elsewhere).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { emitBindings } from "../../generator/emit/emit.js";
-import { fetchFromBinary } from "../../generator/fetch-schema.js";
+import { runJob, type QapiInput, type SchemaInput } from "../../generator/generate.js";
 import type { Schema } from "../../generator/ir.js";
-import { loadIntrospection } from "../../generator/introspection/load.js";
-import { loadQapiSchema, mergeWithIntrospection } from "../../generator/qapi/index.js";
-import { OPTIONS, ROOT, typecheck, writeFiles } from "../generator/helpers.js";
+import { loadQapiSchema } from "../../generator/qapi/index.js";
+import { ROOT, typecheck } from "../generator/helpers.js";
 import { describeWith, QEMU } from "../helpers/qemu.js";
 
 /** Where the release trees are: QMP_QAPI_TREES, or ../shared/qapi next to the checkout. */
@@ -48,35 +46,35 @@ function byVersion(a: string, b: string): number {
 }
 
 describe.skipIf(TREES === undefined)(title, () => {
-  const tmp = mkdtempSync(join(tmpdir(), "qapi-release-trees-"));
-  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  let tmp = "";
+  afterAll(() => {
+    if (tmp !== "") rmSync(tmp, { recursive: true, force: true });
+  });
   const written: string[] = [];
   const loaded = new Map<string, Schema>();
-  const committed = loadIntrospection(JSON.parse(readFileSync(COMMITTED_72, "utf8")));
 
-  const emit = async (dir: string, schema: Schema, apiName: string): Promise<void> => {
-    const files = await emitBindings(schema, { ...OPTIONS, apiName, source: dir });
-    written.push(...writeFiles(join(tmp, dir), files));
+  /** One `qapi-gen --qapi FILE [--define ...] [--schema 7.2]` job, as the CLI runs it. */
+  const generate = async (dir: string, qapi: QapiInput, apiName: string, input?: SchemaInput): Promise<Schema> => {
+    const out = join(tmp, dir);
+    const result = await runJob({ qapi, input, out, check: false, apiName, runtimeImport: "qmpkit" });
+    written.push(...[...result.files.keys()].map((name) => join(out, name)));
+    return result.schema;
   };
 
   beforeAll(async () => {
-    const oldest = [...versions].sort(byVersion)[0];
-    for (const version of [...versions].sort(byVersion)) {
+    tmp = mkdtempSync(join(tmpdir(), "qapi-release-trees-"));
+    const sorted = [...versions].sort(byVersion);
+    for (const version of sorted) {
       const root = join(TREES ?? "", version);
-      const main = loadQapiSchema(join(root, "qapi/qapi-schema.json"));
-      loaded.set(`${version}/qapi`, main);
-      await emit(`${version}-qemu`, main, "Qemu");
-      await emit(`${version}-qemu-merged-7.2`, mergeWithIntrospection(main, committed).ir, "Qemu");
-      if (version === oldest) {
+      const file = join(root, "qapi/qapi-schema.json");
+      loaded.set(`${version}/qapi`, await generate(`${version}-qemu`, { file }, "Qemu"));
+      await generate(`${version}-qemu-merged-7.2`, { file }, "Qemu", { kind: "file", path: COMMITTED_72 });
+      if (version === sorted[0]) {
         // Conditions of the oldest tree (C preprocessor strings before 6.2) evaluated.
-        await emit(`${version}-qemu-defines`, loadQapiSchema(join(root, "qapi/qapi-schema.json"), { defines: DEFINES }), "Qemu");
+        await generate(`${version}-qemu-defines`, { file, defines: DEFINES }, "Qemu");
       }
       const qgaFile = join(root, "qga/qapi-schema.json");
-      if (existsSync(qgaFile)) {
-        const qga = loadQapiSchema(qgaFile);
-        loaded.set(`${version}/qga`, qga);
-        await emit(`${version}-qga`, qga, "Qga");
-      }
+      if (existsSync(qgaFile)) loaded.set(`${version}/qga`, await generate(`${version}-qga`, { file: qgaFile }, "Qga"));
     }
   }, 300_000);
 
@@ -116,19 +114,18 @@ describeWith(QEMU)("release trees merged with a live QEMU", () => {
   it.skipIf(TREES === undefined || !versions.includes("v7.2.0"))(
     "the v7.2.0 tree merged with the running qemu-system-x86_64 type-checks and agrees on every command",
     async () => {
-      const { entries, version } = await fetchFromBinary(QEMU);
-      const live = loadIntrospection(entries, version);
-      const source = loadQapiSchema(resolve(TREES ?? "", "v7.2.0/qapi/qapi-schema.json"));
-      const { ir, mismatches } = mergeWithIntrospection(source, live);
-      expect(ir.commands.length).toBe(live.commands.length);
-      // The same release: its own source knows everything the binary has.
-      expect(mismatches.filter((m) => m.kind === "only-in-binary")).toEqual([]);
-      const tmp = mkdtempSync(join(tmpdir(), "qapi-live-merge-"));
+      const out = mkdtempSync(join(tmpdir(), "qapi-live-merge-"));
       try {
-        const files = await emitBindings(ir, { ...OPTIONS, apiName: "Qemu", source: "live" });
-        expect(typecheck(writeFiles(tmp, files))).toEqual([]);
+        const file = resolve(TREES ?? "", "v7.2.0/qapi/qapi-schema.json");
+        const input: SchemaInput = { kind: "qemu", binary: QEMU, args: [] };
+        const result = await runJob({ qapi: { file }, input, out, check: false, apiName: "Qemu", runtimeImport: "qmpkit" });
+        const source = loadQapiSchema(file);
+        // Every command of the binary exists in its own release's source, and nothing is binary-only.
+        expect(result.schema.commands.every((c) => source.commands.some((s) => s.name === c.name))).toBe(true);
+        expect(result.mismatches?.filter((m) => m.kind === "only-in-binary")).toEqual([]);
+        expect(typecheck([...result.files.keys()].map((name) => join(out, name)))).toEqual([]);
       } finally {
-        rmSync(tmp, { recursive: true, force: true });
+        rmSync(out, { recursive: true, force: true });
       }
     },
     120_000,
