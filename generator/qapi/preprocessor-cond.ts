@@ -26,19 +26,25 @@ export function parsePreprocessorCond(text: string): Cond | undefined {
   const toks = tokens(text);
   if (toks === undefined || toks.length === 0) return undefined;
   let pos = 0;
+  let depth = 0;
   const peek = (): string | undefined => toks[pos];
   const isName = (t: string | undefined): t is string => t !== undefined && /^[A-Za-z_]/.test(t) && t !== "defined";
 
   const primary = (): Cond | undefined => {
+    // Deeper nesting than any real condition: refused rather than risking the stack.
+    if (++depth > 32) return undefined;
     const t = toks[pos++];
     if (t === "!") {
       const item = primary();
+      depth--;
       return item === undefined ? undefined : { kind: "not", item };
     }
     if (t === "(") {
       const inner = or();
+      depth--;
       return toks[pos++] === ")" ? inner : undefined;
     }
+    depth--;
     if (t === "defined") {
       const paren = peek() === "(";
       if (paren) pos++;

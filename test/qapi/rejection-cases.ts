@@ -366,6 +366,11 @@ export const keys: RejectionCase[] = [
     "main.json:1:36: 'if' condition 'defined(A' of enum 'Foo' is not a valid symbol or 'defined(SYMBOL)' expression",
   ],
   [
+    "if nested too deep",
+    `{ 'enum': 'Foo', 'data': [], 'if': '${"!".repeat(5000)}defined(A)' }`,
+    `main.json:1:36: 'if' condition '${"!".repeat(5000)}defined(A)' of enum 'Foo' is not a valid symbol or 'defined(SYMBOL)' expression`,
+  ],
+  [
     "if with arithmetic",
     "{ 'enum': 'Foo', 'data': [], 'if': 'A > 1' }",
     "main.json:1:36: 'if' condition 'A > 1' of enum 'Foo' is not a valid symbol or 'defined(SYMBOL)' expression",
