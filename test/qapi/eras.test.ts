@@ -3,7 +3,9 @@
  * schemas of our own that show each rule. Trees of every release must load, so each
  * construct a release's generator accepted is accepted here too.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { QapiError } from "../../generator/qapi/index.js";
 import type { NamedType, ObjectType, Schema } from "../../generator/ir.js";
 import { errorOf, loadMemory } from "./helpers/memory.js";
 
@@ -81,6 +83,20 @@ describe("conditions before 6.2: C preprocessor strings and lists", () => {
     const names = (defines: string[]) => loadMemory(schema, defines).types.map((t) => t.name);
     expect(names(["CONFIG_SPICE", "A"])).toEqual(["Spice", "Both", "Mixed"]);
     expect(names(["TARGET_S390X", "A", "B", "CONFIG_X"])).toEqual(["Both", "Listed", "Mixed"]);
+  });
+
+  it("never fail with anything but a located error, whatever the string", () => {
+    const word = fc.constantFrom("defined", "(", ")", "!", "&&", "||", "A", "B_1", " ", "&", "|", "1", "x(");
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 12 }), (words) => {
+        const cond = words.join("").replace(/\\|'/g, "");
+        try {
+          loadMemory(`{ 'enum': 'Foo', 'data': [], 'if': '${cond}' }`);
+        } catch (err: unknown) {
+          expect(err).toBeInstanceOf(QapiError);
+        }
+      }),
+    );
   });
 
   it("are accepted without the old pragma names too (QEMU 6.0 and 6.1 used them)", () => {
