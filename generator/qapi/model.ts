@@ -61,6 +61,8 @@ export interface SrcDefBase {
   readonly doc?: DocComment | undefined;
   /** Made by the frontend, not written in the schema (a simple union's enum and wrappers). */
   readonly implicit?: true | undefined;
+  /** For implicit definitions: what they stand for in messages (`branch 'a' of union 'U'`). */
+  readonly origin?: string | undefined;
 }
 
 /** `{ 'enum': ... }` */

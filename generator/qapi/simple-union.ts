@@ -63,6 +63,7 @@ export function simpleUnion(expr: QObject, def: SimpleUnionBase, names: NameOpti
         cond: def.cond,
         features: [],
         implicit: true,
+        origin: `the wrapper ${q(name)} of ${label}`,
         members: [{ name: "data", optional: false, type, features: [], loc: entry.keyLoc }],
       };
       wrappers.set(key, wrapper);
@@ -70,7 +71,16 @@ export function simpleUnion(expr: QObject, def: SimpleUnionBase, names: NameOpti
     values.push({ name: entry.key, cond, features: [], loc: entry.keyLoc });
     branches.push({ name: entry.key, type: { name: wrapper.name, array: false, loc: type.loc }, cond, loc: entry.keyLoc });
   }
-  const kind: SrcEnum = { meta: "enum", name: kindName, loc: def.loc, cond: def.cond, features: [], values, implicit: true };
+  const kind: SrcEnum = {
+    meta: "enum",
+    name: kindName,
+    loc: def.loc,
+    cond: def.cond,
+    features: [],
+    values,
+    implicit: true,
+    origin: `the implicit enum ${q(kindName)} of ${what}`,
+  };
   const union: SrcUnion = {
     meta: "union",
     ...def,

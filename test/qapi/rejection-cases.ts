@@ -628,6 +628,16 @@ export const semantics: RejectionCase[] = [
   ],
   ["simple union without branches", "{ 'union': 'Uni', 'data': {} }", "main.json:1:27: union 'Uni' has no branches"],
   [
+    "simple union branch of an unknown type",
+    "{ 'union': 'Uni', 'data': { 'a': 'Nope' } }",
+    "main.json:1:34: member 'data' of the wrapper 'NopeWrapper' of branch 'a' of union 'Uni' uses unknown type 'Nope'",
+  ],
+  [
+    "simple union whose tag enum name is taken",
+    "{ 'enum': 'UniKind', 'data': [] }\n{ 'union': 'Uni', 'data': { 'a': 'int' } }",
+    "main.json:2:1: the implicit enum 'UniKind' of union 'Uni' is already defined (at main.json:1:1)",
+  ],
+  [
     "simple union with a base",
     S + "{ 'union': 'Uni', 'base': 'Base', 'data': { 'a': 'Base' } }",
     "main.json:2:1: union 'Uni' is missing key 'discriminator'",
