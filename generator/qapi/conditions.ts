@@ -1,9 +1,14 @@
 /**
  * Conditions (`'if'`): parse, evaluate against a set of defined symbols, render as text.
+ *
+ * Two syntaxes, by QEMU release: up to 6.0 a condition is a C preprocessor expression in a
+ * string (`'defined(CONFIG_SPICE)'`, `'defined(A) || defined(B)'`) or a list of such strings
+ * (all must hold); from 6.1 on it is a symbol or `{all/any/not}`. Both map to one {@link Cond}.
  * @module
  */
 import { fail } from "./errors.js";
-import type { QValue } from "./parser.js";
+import type { QString, QValue } from "./parser.js";
+import { parsePreprocessorCond } from "./preprocessor-cond.js";
 
 /** A condition: a config symbol, or all/any/not of conditions. */
 export type Cond =
@@ -17,12 +22,19 @@ const SYMBOL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * Checks and converts the value of an `'if'` key.
  * @param what - what the condition belongs to, for messages (e.g. "member 'foo'").
+ * @param legacy - a schema of QEMU before 6.0 (old pragma names): lists of conditions are
+ *   allowed; QEMU 6.1 replaced them with `{all: [...]}` and refuses them since.
  * @throws QapiError when the condition is malformed.
  */
-export function parseCond(value: QValue, what: string): Cond {
-  if (value.kind === "string") {
-    if (!SYMBOL.test(value.value)) fail(value.loc, `'if' condition '${value.value}' of ${what} is not a valid symbol`);
-    return { kind: "sym", name: value.value };
+export function parseCond(value: QValue, what: string, legacy = false): Cond {
+  if (value.kind === "string") return stringCond(value, what);
+  if (value.kind === "array" && legacy) {
+    // Before QEMU 6.1: a list of C conditions that must all hold.
+    if (value.items.length === 0) fail(value.loc, `'if' condition [] of ${what} is useless`);
+    const items = value.items.map((item) =>
+      item.kind === "string" ? stringCond(item, what) : fail(item.loc, `'if' condition of ${what} must be a string`),
+    );
+    return items.length === 1 && items[0] !== undefined ? items[0] : { kind: "all", items };
   }
   if (value.kind !== "object") fail(value.loc, `'if' condition of ${what} must be a string or an object`);
   const entries = [...value.entries.values()];
@@ -30,7 +42,7 @@ export function parseCond(value: QValue, what: string): Cond {
   if (entry === undefined || entries.length !== 1) {
     fail(value.loc, `'if' condition of ${what} must have exactly one key: 'all', 'any' or 'not'`);
   }
-  if (entry.key === "not") return { kind: "not", item: parseCond(entry.value, what) };
+  if (entry.key === "not") return { kind: "not", item: parseCond(entry.value, what, legacy) };
   if (entry.key !== "all" && entry.key !== "any") {
     fail(entry.keyLoc, `'if' condition of ${what} has unknown operator '${entry.key}'`);
   }
@@ -38,8 +50,18 @@ export function parseCond(value: QValue, what: string): Cond {
   if (entry.value.items.length === 0) fail(entry.value.loc, `'${entry.key}' condition of ${what} must not be empty`);
   return {
     kind: entry.key,
-    items: entry.value.items.map((item) => parseCond(item, what)),
+    items: entry.value.items.map((item) => parseCond(item, what, legacy)),
   };
+}
+
+/** A symbol (any release), or a C preprocessor expression (before QEMU 6.1). */
+function stringCond(value: QString, what: string): Cond {
+  if (SYMBOL.test(value.value)) return { kind: "sym", name: value.value };
+  if (value.value.trim() === "") fail(value.loc, `'if' condition '${value.value}' of ${what} makes no sense`);
+  const cond = parsePreprocessorCond(value.value);
+  if (cond === undefined)
+    fail(value.loc, `'if' condition '${value.value}' of ${what} is not a valid symbol or 'defined(SYMBOL)' expression`);
+  return cond;
 }
 
 /** Whether `cond` holds when exactly the symbols in `defines` are defined. */

@@ -9,6 +9,7 @@ import { fail, q } from "./errors.js";
 import type { Pragma, SrcBranch, SrcData, SrcDef, SrcEnumValue } from "./model.js";
 import { checkName, type NameOptions } from "./names.js";
 import type { QObject, QValue } from "./parser.js";
+import { isSimpleUnion, simpleUnion } from "./simple-union.js";
 import { checkKeys, condOf, expectObject, expectString, featuresOf, flag, membersOf, typeRef } from "./shape.js";
 
 /** The keys that name a definition kind. */
@@ -23,23 +24,43 @@ const COMMON = ["if", "features"];
  * @param meta - the definition kind (the key that names it).
  * @throws QapiError on any shape or naming error.
  */
-export function checkDefinition(expr: QObject, meta: Meta, pragma: Pragma, doc: DocComment | undefined): SrcDef {
+export function checkDefinition(
+  expr: QObject,
+  meta: Meta,
+  pragma: Pragma,
+  doc: DocComment | undefined,
+  taken: Set<string>,
+): SrcDef[] {
+  const def = definition(expr, meta, pragma, doc, taken);
+  return Array.isArray(def) ? def : [def];
+}
+
+function definition(
+  expr: QObject,
+  meta: Meta,
+  pragma: Pragma,
+  doc: DocComment | undefined,
+  taken: Set<string>,
+): SrcDef | SrcDef[] {
   const nameValue = expectString(expr.entries.get(meta)?.value ?? expr, `value of '${meta}'`);
   const name = nameValue.value;
   const what = `${meta} ${q(name)}`;
   const role = meta === "command" ? "command" : meta === "event" ? "event" : "type";
+  const legacy = pragma.legacyNames;
   checkName(name, role, nameValue.loc, what, {
     permitUnderscore: pragma.commandNameExceptions.has(name),
+    legacy,
   });
   const names: NameOptions = {
     permitUnderscore: pragma.memberNameExceptions.has(name),
     permitUpper: pragma.memberNameExceptions.has(name),
+    legacy,
   };
   const base = {
     name,
     loc: expr.loc,
-    cond: condOf(expr, what),
-    features: featuresOf(expr, what),
+    cond: condOf(expr, what, names),
+    features: featuresOf(expr, what, names),
     doc,
   };
   const data = (): QValue => expr.entries.get("data")?.value ?? expr;
@@ -69,6 +90,7 @@ export function checkDefinition(expr: QObject, meta: Meta, pragma: Pragma, doc: 
       };
     }
     case "union": {
+      if (isSimpleUnion(expr)) return simpleUnion(expr, base, names, taken);
       checkKeys(expr, what, ["union", "base", "discriminator", "data"], COMMON);
       const disc = expectString(expr.entries.get("discriminator")?.value ?? expr, `'discriminator' of ${what}`);
       return {
@@ -77,12 +99,12 @@ export function checkDefinition(expr: QObject, meta: Meta, pragma: Pragma, doc: 
         base: dataOf(expr.entries.get("base")?.value ?? expr, `'base' of ${what}`, what, names),
         discriminator: disc.value,
         discriminatorLoc: disc.loc,
-        branches: branchesOf(data(), what, false),
+        branches: branchesOf(data(), what, false, names, true),
       };
     }
     case "alternate": {
       checkKeys(expr, what, ["alternate", "data"], COMMON);
-      return { meta, ...base, branches: branchesOf(data(), what, true) };
+      return { meta, ...base, branches: branchesOf(data(), what, true, names) };
     }
     case "command": {
       checkKeys(
@@ -150,18 +172,19 @@ function enumValue(item: QValue, what: string, names: NameOptions): SrcEnumValue
   checkName(name, "enum-value", item.loc, label, names);
   return {
     name,
-    cond: condOf(item, label),
-    features: featuresOf(item, label),
+    cond: condOf(item, label, names),
+    features: featuresOf(item, label, names),
     loc: item.loc,
   };
 }
 
-function branchesOf(value: QValue, what: string, alternate: boolean): SrcBranch[] {
+function branchesOf(value: QValue, what: string, alternate: boolean, names: NameOptions, mayBeEmpty = false): SrcBranch[] {
   const obj = expectObject(value, `'data' of ${what}`);
-  if (obj.entries.size === 0) fail(obj.loc, `${what} has no branches`);
+  // A flat union may give no branch at all: every tag value then has an empty branch.
+  if (obj.entries.size === 0 && !mayBeEmpty) fail(obj.loc, `${what} has no branches`);
   return [...obj.entries.values()].map((entry) => {
     const label = `branch ${q(entry.key)} of ${what}`;
-    if (alternate) checkName(entry.key, "branch", entry.keyLoc, label);
+    if (alternate) checkName(entry.key, "branch", entry.keyLoc, label, { legacy: names.legacy });
     if (entry.value.kind !== "object") {
       return {
         name: entry.key,
@@ -173,7 +196,7 @@ function branchesOf(value: QValue, what: string, alternate: boolean): SrcBranch[
     return {
       name: entry.key,
       type: typeRef(entry.value.entries.get("type")?.value ?? entry.value, `type of ${label}`, alternate),
-      cond: condOf(entry.value, label),
+      cond: condOf(entry.value, label, names),
       loc: entry.keyLoc,
     };
   });

@@ -8,7 +8,11 @@ import type { Pragma, SrcDef, SrcFeature, SrcMember } from "./model.js";
 import { describe, type Namespace } from "./namespace.js";
 
 /** Names a definition's doc comment may describe with `@name:`, with their locations. */
-export function documentableMembers(ns: Namespace, def: SrcDef): readonly { name: string; loc: SrcMember["loc"] }[] {
+export function documentableMembers(
+  ns: Namespace,
+  def: SrcDef,
+  legacy = false,
+): readonly { name: string; loc: SrcMember["loc"] }[] {
   switch (def.meta) {
     case "enum":
       return def.values;
@@ -20,7 +24,9 @@ export function documentableMembers(ns: Namespace, def: SrcDef): readonly { name
       return def.branches;
     case "command":
     case "event": {
-      if (def.data === undefined) return [];
+      // A boxed command's arguments are documented with their type, not with the command
+      // (QEMU 5.x on; before 6.0 it went unchecked).
+      if (def.data === undefined || (def.boxed && !legacy)) return [];
       if (def.data.kind === "members") return def.data.members;
       const target = ns.lookup(def.data.ref.name);
       if (target?.meta === "struct") return ns.members(target);
@@ -47,14 +53,23 @@ export function checkDocs(ns: Namespace, def: SrcDef, pragma: Pragma): void {
   const doc = def.doc;
   if (doc === undefined) return;
   const what = describe(def);
-  const members = documentableMembers(ns, def);
+  // Before QEMU 6.0 (old pragma names) feature descriptions went unchecked.
+  const legacy = pragma.legacyNames;
+  const members = documentableMembers(ns, def, legacy);
   const memberNames = new Set(members.map((m) => m.name));
   for (const [name, text] of doc.args) {
     if (!memberNames.has(name)) fail(text.loc, `documented member '@${name}' does not exist in ${what}`);
   }
-  const features = new Set(allFeatures(ns, def).map((f) => f.name));
+  const declared = allFeatures(ns, def);
+  const features = new Set(declared.map((f) => f.name));
   for (const [name, text] of doc.features) {
-    if (!features.has(name)) fail(text.loc, `documented feature '@${name}' does not exist in ${what}`);
+    if (!features.has(name) && !legacy) fail(text.loc, `documented feature '@${name}' does not exist in ${what}`);
+  }
+  // A documented definition describes each of its own features (its members' included; those
+  // of inherited members are documented with the base): QEMU 5.0 on.
+  const own = [...def.features, ...ownMembers(def).flatMap((m) => ("features" in m ? (m as SrcMember).features : []))];
+  for (const f of legacy ? [] : own) {
+    if (!doc.features.has(f.name)) fail(f.loc, `feature ${q(f.name)} of ${what} lacks documentation`);
   }
   for (const section of doc.sections) {
     if ((section.tag === "Returns" || section.tag === "Errors") && def.meta !== "command") {
@@ -62,8 +77,7 @@ export function checkDocs(ns: Namespace, def: SrcDef, pragma: Pragma): void {
     }
   }
   if (!pragma.docRequired || !pragma.memberDocsRequired || pragma.documentationExceptions.has(def.name)) return;
-  const own = ownMembers(def);
-  for (const m of own) {
+  for (const m of ownMembers(def)) {
     if (!doc.args.has(m.name)) fail(m.loc, `${q(m.name)} of ${what} is not documented`);
   }
 }

@@ -39,22 +39,26 @@ export interface DocComment {
   readonly sections: readonly DocSection[];
 }
 
-const SYMBOL_LINE = /^@([^\s:]+):(.*)$/;
-const TAG_LINE = new RegExp(`^(${SECTION_TAGS.join("|")}):(.*)$`);
+const MEMBER_LINE = /^@([^\s:]*):(.*)$/;
+const TAG_LINE = new RegExp(`^(${SECTION_TAGS.join("|")}):(?!:)(.*)$`);
 const HEADING = /^(=+) +(\S.*)$/;
 const UNIQUE_TAGS: ReadonlySet<string> = new Set(["Returns", "Errors", "Since"]);
 
 interface Part {
-  readonly kind: "body" | "arg" | "feature" | "section";
+  readonly kind: "arg" | "feature" | "section";
   readonly name: string;
   readonly loc: SourceLocation;
   readonly first: string;
   readonly rest: string[];
+  /** Indentation set by the first indented continuation line; later lines keep at least it. */
+  indent?: number;
+  /** A tag alone on its line followed by unindented text (QEMU ≤ 8.0): runs to the next tag. */
+  loose?: boolean;
 }
 
 /** Removes common indentation of `lines` and trims blank lines at both ends. */
 export function dedent(lines: readonly string[]): string {
-  const indents = lines.filter((l) => l.trim() !== "").map((l) => l.length - l.trimStart().length);
+  const indents = lines.filter((l) => l.trim() !== "").map(indentOf);
   const cut = indents.length === 0 ? 0 : Math.min(...indents);
   const out = lines.map((l) => l.slice(cut).trimEnd());
   while (out.length > 0 && out[0] === "") out.shift();
@@ -62,16 +66,8 @@ export function dedent(lines: readonly string[]): string {
   return out.join("\n");
 }
 
-/**
- * Whether `part` is a QEMU 7.2-style tagged section (`Example:` the usual case): the tag alone
- * on its line, then unindented text. Such a section runs to the next section tag, blank and
- * unindented lines included. From QEMU 8.2 on, section text is indented and ends at the
- * de-indent, so an indented first line keeps those rules.
- */
-function runsToNextTag(part: Part): boolean {
-  if (part.kind !== "section" || part.name === "plain" || part.first.trim() !== "") return false;
-  const firstText = part.rest.find((l) => l.trim() !== "");
-  return firstText === undefined || !firstText.startsWith(" ");
+function indentOf(line: string): number {
+  return line.length - line.trimStart().length;
 }
 
 function partText(part: Part): string {
@@ -82,7 +78,16 @@ function partText(part: Part): string {
 }
 
 /**
- * Parses the structure of a doc comment block.
+ * Parses the structure of a doc comment block. The rules are the union of what QEMU's
+ * generators accepted from 4.2 on (one fixture per era in test/qapi/eras.test.ts):
+ * - a part (`@member:`, `Features:`, a tagged section) continues over following lines;
+ *   once a continuation line is indented, later lines must keep that indentation until
+ *   a blank line (QEMU ≥ 5.2 and 9.x: "unexpected de-indent");
+ * - an unindented line after a blank line starts untagged text (QEMU ≥ 5.2), except in a
+ *   section whose tag stands alone and whose text is unindented (QEMU ≤ 8.0 `Example:`),
+ *   which runs to the next tag;
+ * - `Features:` may stand anywhere (QEMU ≥ 9.0), member descriptions may follow untagged
+ *   text (QEMU ≥ 9.0) but never a tagged section or the end of the feature list.
  * @throws QapiError on structural errors (order, duplicates, indentation, headings).
  */
 export function parseDocComment(block: DocBlock): DocComment {
@@ -95,115 +100,137 @@ export function parseDocComment(block: DocBlock): DocComment {
       features: new Map(),
       sections: [],
     };
-  const symbolMatch = SYMBOL_LINE.exec(firstLine.text);
-  if (symbolMatch === null) return freeForm(block, firstLine, lines);
-  if ((symbolMatch[2] ?? "").trim() !== "") {
-    fail(firstLine.loc, `text after '@${symbolMatch[1] ?? ""}:' in the first line of a documentation comment`);
-  }
+  if (!firstLine.text.startsWith("@")) return freeForm(block, firstLine, lines);
+  const symbol = symbolOf(firstLine);
 
   const args = new Map<string, DocText>();
   const features = new Map<string, DocText>();
   const sections: DocSection[] = [];
   const body: string[] = [];
   const seenTags = new Set<string>();
-  let phase: "body" | "args" | "features" | "sections" = "body";
+  let inFeatures = false;
+  let seenFeatures = false;
+  let noMoreMembers = false;
   let current: Part | undefined;
   let afterBlank = true;
 
   const finish = (): void => {
-    if (current === undefined || current.kind === "body") return;
+    if (current === undefined) return;
     const text = partText(current);
     if (current.kind === "arg") args.set(current.name, { text, loc: current.loc });
     else if (current.kind === "feature") features.set(current.name, { text, loc: current.loc });
     else {
-      if (text === "" && current.name !== "TODO" && current.name !== "plain") {
-        fail(current.loc, `text required after '${current.name}:'`);
-      }
-      sections.push({
-        tag: current.name as SectionTag | "plain",
-        text,
-        loc: current.loc,
-      });
+      if (text === "" && current.name !== "plain") fail(current.loc, `text required after '${current.name}:'`);
+      sections.push({ tag: current.name as SectionTag | "plain", text, loc: current.loc });
     }
   };
   const start = (part: Part): void => {
     finish();
     current = part;
   };
+  const plain = (text: string, loc: SourceLocation): void => {
+    if (inFeatures) noMoreMembers = true;
+    inFeatures = false;
+    start({ kind: "section", name: "plain", loc, first: "", rest: [text] });
+  };
 
-  for (const line of lines) {
-    const { text, loc } = line;
+  for (const { text, loc } of lines) {
     if (text.trim() === "") {
-      if (current === undefined || current.kind === "body") body.push("");
+      if (current === undefined) body.push("");
       else current.rest.push("");
       afterBlank = true;
       continue;
     }
     const indented = text.startsWith(" ");
-    const member = indented ? null : SYMBOL_LINE.exec(text);
+    const member = indented ? null : MEMBER_LINE.exec(text);
     const tag = indented ? null : TAG_LINE.exec(text);
     if (member !== null) {
       const name = member[1] ?? "";
-      if (phase === "sections") fail(loc, `description of '@${name}' must come before tagged sections`);
-      const isFeature = phase === "features";
+      if (name === "") fail(loc, "name required after '@'");
+      const isFeature = inFeatures;
+      if (noMoreMembers && !isFeature) fail(loc, `description of '@${name}' must come before tagged sections`);
       const map = isFeature ? features : args;
       if (map.has(name) || (current?.kind === (isFeature ? "feature" : "arg") && current.name === name)) {
         fail(loc, `'@${name}' is documented twice`);
       }
-      if (phase === "body") phase = "args";
-      start({
-        kind: isFeature ? "feature" : "arg",
-        name,
-        loc,
-        first: member[2] ?? "",
-        rest: [],
-      });
+      start({ kind: isFeature ? "feature" : "arg", name, loc, first: member[2] ?? "", rest: [] });
     } else if (!indented && text.trimEnd() === "Features:") {
-      if (phase === "sections") fail(loc, "'Features:' must come before tagged sections");
-      if (phase === "features") fail(loc, "duplicate 'Features:' line");
+      if (seenFeatures) fail(loc, "duplicate 'Features:' line");
       finish();
       current = undefined;
-      phase = "features";
+      inFeatures = seenFeatures = true;
     } else if (tag !== null) {
       const name = tag[1] ?? "";
       if (UNIQUE_TAGS.has(name) && seenTags.has(name)) fail(loc, `duplicate '${name}:' section`);
       seenTags.add(name);
-      phase = "sections";
+      inFeatures = false;
+      noMoreMembers = true;
       start({ kind: "section", name, loc, first: tag[2] ?? "", rest: [] });
-    } else if (current === undefined && phase === "body") {
+    } else if (current === undefined && !inFeatures) {
       if (HEADING.test(text)) fail(loc, "a heading is only allowed in a free-form documentation comment");
       body.push(text);
-    } else if (current === undefined || current.kind === "body") {
-      // Text after `Features:` that is not a feature description.
-      phase = "sections";
-      start({ kind: "section", name: "plain", loc, first: "", rest: [text] });
-    } else if (indented || current.name === "plain" || runsToNextTag(current)) {
-      current.rest.push(text);
-    } else if (!afterBlank && current.first.trim() === "") {
-      // QEMU 7.2 style: a description that starts on the line after `@member:` (or a
-      // section tag) is not indented; it runs to the next blank line.
-      current.rest.push(text);
-    } else if (!afterBlank) {
-      const what = current.kind === "section" ? `'${current.name}:'` : `'@${current.name}:'`;
-      fail(loc, `unexpected de-indent: continuation lines of ${what} must be indented`);
+    } else if (current === undefined) {
+      plain(text, loc); // text right after `Features:`
     } else {
-      phase = "sections";
-      start({ kind: "section", name: "plain", loc, first: "", rest: [text] });
+      continuation(current, text, loc, afterBlank, plain);
     }
     afterBlank = false;
   }
   finish();
-  return {
-    loc: block.loc,
-    symbol: symbolMatch[1],
-    body: dedent(body),
-    args,
-    features,
-    sections,
-  };
+  return { loc: block.loc, symbol, body: dedent(body), args, features, sections };
+}
+
+/** The documented name on a definition comment's first line (`@NAME:`, alone). */
+function symbolOf(line: DocLine): string {
+  const text = line.text.trimEnd();
+  if (!text.endsWith(":")) {
+    const match = MEMBER_LINE.exec(text);
+    if (match !== null) fail(line.loc, `text after '@${match[1] ?? ""}:' in the first line of a documentation comment`);
+    fail(line.loc, `the first line '${text}' of a documentation comment must end with ':'`);
+  }
+  const symbol = text.slice(1, -1);
+  if (symbol === "") fail(line.loc, "name required after '@' in the first line of a documentation comment");
+  return symbol;
+}
+
+/** Adds a line to the current part, or ends it (see {@link parseDocComment}). */
+function continuation(
+  part: Part,
+  text: string,
+  loc: SourceLocation,
+  afterBlank: boolean,
+  plain: (text: string, loc: SourceLocation) => void,
+): void {
+  const indent = indentOf(text);
+  if (part.kind === "section" && part.name === "plain") {
+    part.rest.push(text);
+    return;
+  }
+  if (part.loose === undefined && part.kind === "section") {
+    part.loose = part.first.trim() === "" && part.indent === undefined && indent === 0;
+  }
+  if (part.loose === true) {
+    part.rest.push(text);
+    return;
+  }
+  if (afterBlank && (indent === 0 || (part.indent !== undefined && indent < part.indent))) {
+    plain(text, loc);
+    return;
+  }
+  if (part.indent === undefined) {
+    if (indent > 0) part.indent = indent;
+  } else if (indent < part.indent) {
+    const what = part.kind === "section" ? `'${part.name}:'` : `'@${part.name}:'`;
+    fail(loc, `unexpected de-indent: continuation lines of ${what} must be indented at least ${part.indent} spaces`);
+  }
+  part.rest.push(text);
 }
 
 function freeForm(block: DocBlock, firstLine: DocLine, lines: readonly DocLine[]): DocComment {
+  for (const line of lines) {
+    const member = MEMBER_LINE.exec(line.text);
+    if (member !== null) fail(line.loc, `'@${member[1] ?? ""}:' is not allowed in free-form documentation`);
+  }
   // Only the first line can be a heading. QEMU's parser takes a later `= ...` line as text
   // (its own doc-good.json test has one), so it is kept in the body, not rejected.
   const heading = HEADING.exec(firstLine.text);

@@ -13,7 +13,9 @@ export interface SourceLocation {
 
 /**
  * An invalid schema (or an unreadable schema file). `message` is the whole
- * `file:line:col: reason` line; `reason` is the text after the location.
+ * `file:line:col: reason` line, preceded (as QEMU prints it) by one
+ * `In file included from f.json:N:` line per include on the way to `file`, outermost first;
+ * `reason` is the text after the location.
  *
  * It is a {@link GeneratorError}, so the CLI reports it as one line without a stack trace.
  * (Its `name` stays `GeneratorError`; test identity with `instanceof QapiError`.)
@@ -23,13 +25,17 @@ export class QapiError extends GeneratorError {
   readonly line: number;
   readonly col: number;
   readonly reason: string;
+  /** The `include` directives that led to `file`, outermost first (empty for the top file). */
+  readonly includedFrom: readonly SourceLocation[];
 
-  constructor(loc: SourceLocation, reason: string, options?: { cause?: unknown }) {
-    super(`${loc.file}:${loc.line}:${loc.col}: ${reason}`, options);
+  constructor(loc: SourceLocation, reason: string, options?: { cause?: unknown; includedFrom?: readonly SourceLocation[] }) {
+    const includes = (options?.includedFrom ?? []).map((at) => `In file included from ${at.file}:${at.line}:\n`).join("");
+    super(`${includes}${loc.file}:${loc.line}:${loc.col}: ${reason}`, options);
     this.file = loc.file;
     this.line = loc.line;
     this.col = loc.col;
     this.reason = reason;
+    this.includedFrom = options?.includedFrom ?? [];
   }
 }
 
@@ -46,4 +52,18 @@ export function q(name: string): string {
 /** Whether `err` is a located schema error (anything else escaping the frontend is a bug). */
 export function isQapiError(err: unknown): err is QapiError {
   return err instanceof QapiError;
+}
+
+/**
+ * Runs `fn`; a located error it throws in an included file gets that file's include chain.
+ * @param chains - per file (as located), the includes that led to it, outermost first.
+ */
+export function withIncludeChains<T>(chains: ReadonlyMap<string, readonly SourceLocation[]>, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err: unknown) {
+    const chain = err instanceof QapiError && err.includedFrom.length === 0 ? chains.get(err.file) : undefined;
+    if (chain === undefined || chain.length === 0 || !(err instanceof QapiError)) throw err;
+    throw new QapiError(err, err.reason, { cause: err.cause, includedFrom: chain });
+  }
 }

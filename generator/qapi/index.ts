@@ -4,6 +4,7 @@
  * @module
  */
 import type { Schema } from "../ir.js";
+import { withIncludeChains } from "./errors.js";
 import { loadSourceSchema, type ReadFile } from "./loader.js";
 import type { SrcSchema } from "./model.js";
 import { Namespace } from "./namespace.js";
@@ -40,10 +41,12 @@ export interface CheckedSource {
  */
 export function checkQapiSource(file: string, options: QapiLoadOptions = {}): CheckedSource {
   const source = loadSourceSchema(file, { readFile: options.readFile });
-  const namespace = checkSchema(source);
-  if (options.defines === undefined) return { source, namespace };
-  const pruned = pruneSchema(source, new Set(options.defines));
-  return { source: pruned, namespace: new Namespace(pruned) };
+  return withIncludeChains(source.includedFrom, () => {
+    const namespace = checkSchema(source);
+    if (options.defines === undefined) return { source, namespace };
+    const pruned = pruneSchema(source, new Set(options.defines));
+    return { source: pruned, namespace: new Namespace(pruned) };
+  });
 }
 
 /**
@@ -54,5 +57,7 @@ export function checkQapiSource(file: string, options: QapiLoadOptions = {}): Ch
  */
 export function loadQapiSchema(file: string, options: QapiLoadOptions = {}): Schema {
   const { source, namespace } = checkQapiSource(file, options);
-  return sourceToIr(source, namespace, { conditions: options.defines === undefined });
+  return withIncludeChains(source.includedFrom, () =>
+    sourceToIr(source, namespace, { conditions: options.defines === undefined }),
+  );
 }

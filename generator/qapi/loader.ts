@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { DEFINITION_KEYS, checkDefinition } from "./definitions.js";
 import { parseDocComment, type DocComment } from "./doc-comment.js";
-import { fail, q, type SourceLocation } from "./errors.js";
+import { fail, q, withIncludeChains, type SourceLocation } from "./errors.js";
 import type { Pragma, SrcDef, SrcSchema } from "./model.js";
 import { parseSchemaText, type QObject } from "./parser.js";
 import { checkKeys, expectString } from "./shape.js";
@@ -27,15 +27,28 @@ interface MutablePragma {
   commandReturnsExceptions: Set<string>;
   memberNameExceptions: Set<string>;
   documentationExceptions: Set<string>;
+  commandFeatures: Set<string>;
   memberDocsRequired: boolean;
+  legacyNames: boolean;
 }
 
+/**
+ * List pragmas and the field each fills. QEMU 6.0 renamed `returns-whitelist` to
+ * `command-returns-exceptions` and split `name-case-whitelist` (types whose members and
+ * values may use upper case) into `member-name-exceptions` and `command-name-exceptions`.
+ */
 const PRAGMA_LISTS = {
   "command-name-exceptions": "commandNameExceptions",
   "command-returns-exceptions": "commandReturnsExceptions",
   "member-name-exceptions": "memberNameExceptions",
   "documentation-exceptions": "documentationExceptions",
+  "returns-whitelist": "commandReturnsExceptions",
+  "name-case-whitelist": "memberNameExceptions",
+  // Special command features the C generator knows (qemu-ga's, QEMU 10.0 on): no effect here.
+  "command-features": "commandFeatures",
 } as const;
+
+const LEGACY_PRAGMAS: ReadonlySet<string> = new Set(["returns-whitelist", "name-case-whitelist"]);
 
 interface Pending {
   readonly expr: QObject;
@@ -64,12 +77,15 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
     commandReturnsExceptions: new Set(),
     memberNameExceptions: new Set(),
     documentationExceptions: new Set(),
+    commandFeatures: new Set(),
     memberDocsRequired: false,
+    legacyNames: false,
   };
   const pending: Pending[] = [];
   const loaded = new Set<string>();
   const files: string[] = [];
   const stack: { readonly key: string; readonly display: string }[] = [];
+  const includedFrom = new Map<string, readonly SourceLocation[]>([[file, []]]);
 
   const visit = (display: string, at: SourceLocation, what: string): void => {
     const key = path.resolve(display);
@@ -79,6 +95,7 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
     if (loaded.has(key)) return;
     loaded.add(key);
     files.push(display);
+    if (!includedFrom.has(display)) includedFrom.set(display, [...(includedFrom.get(at.file) ?? []), at]);
     stack.push({ key, display });
     const items = parseSchemaText(display, readSource(read, display, at, what));
     let doc: DocComment | undefined;
@@ -86,9 +103,8 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
       fail(d.loc, `documentation for ${q(d.symbol ?? "")} is not followed by its definition`);
     for (const item of items) {
       if (item.kind === "doc") {
-        if (doc !== undefined) orphan(doc);
-        const parsed = parseDocComment(item.doc);
-        if (parsed.symbol !== undefined) doc = parsed;
+        if (doc !== undefined && doc.symbol !== undefined) orphan(doc);
+        doc = parseDocComment(item.doc);
         // Heading levels are not checked: QEMU's generator accepts any order (only its
         // documentation build cares), and a module run on its own often starts at "==".
         continue;
@@ -97,7 +113,8 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
       const include = expr.entries.get("include");
       const pragmaEntry = expr.entries.get("pragma");
       if (include !== undefined || pragmaEntry !== undefined) {
-        if (doc !== undefined) orphan(doc);
+        if (doc?.symbol !== undefined) orphan(doc);
+        doc = undefined;
         if (include !== undefined) {
           checkKeys(expr, "'include' directive", ["include"], []);
           const target = expectString(include.value, "value of 'include'");
@@ -121,23 +138,42 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
         fail(expr.loc, `expression is not a definition or directive (expected one of ${DEFINITION_KEYS.map(q).join(", ")})`);
       if (second !== undefined) fail(expr.loc, `expression has conflicting keys ${q(meta)} and ${q(second)}`);
       const name = expr.entries.get(meta)?.value;
+      // A free-form comment (a heading, say) right before a definition stands in for its docs.
+      if (doc !== undefined && doc.symbol === undefined) fail(doc.loc, "definition documentation required");
       if (doc !== undefined && name?.kind === "string" && doc.symbol !== name.value) {
         fail(doc.loc, `documentation comment is for ${q(doc.symbol ?? "")}, but the definition that follows is ${q(name.value)}`);
       }
       pending.push({ expr, meta, doc });
       doc = undefined;
     }
-    if (doc !== undefined) orphan(doc);
+    if (doc?.symbol !== undefined) orphan(doc);
     stack.pop();
   };
 
-  visit(file, { file, line: 1, col: 1 }, "schema file");
+  return withIncludeChains(includedFrom, () => {
+    visit(file, { file, line: 1, col: 1 }, "schema file");
+    return checkAll(pending, pragma, files, includedFrom);
+  });
+}
+
+function checkAll(
+  pending: readonly Pending[],
+  pragma: Pragma,
+  files: readonly string[],
+  includedFrom: ReadonlyMap<string, readonly SourceLocation[]>,
+): SrcSchema {
   const frozen: Pragma = pragma;
-  const defs: SrcDef[] = pending.map((p) => checkDefinition(p.expr, p.meta, frozen, p.doc));
-  if (frozen.docRequired) {
-    for (const def of defs) if (def.doc === undefined) fail(def.loc, `documentation required for ${q(def.name)}`);
+  const taken = new Set<string>();
+  for (const p of pending) {
+    const name = p.expr.entries.get(p.meta)?.value;
+    if (name?.kind === "string") taken.add(name.value);
   }
-  return { defs, pragma: frozen, files };
+  const defs: SrcDef[] = pending.flatMap((p) => checkDefinition(p.expr, p.meta, frozen, p.doc, taken));
+  if (frozen.docRequired) {
+    for (const def of defs)
+      if (def.doc === undefined && def.implicit !== true) fail(def.loc, `documentation required for ${q(def.name)}`);
+  }
+  return { defs, pragma: frozen, files, includedFrom };
 }
 
 function applyPragma(obj: QObject, pragma: MutablePragma): void {
@@ -149,6 +185,7 @@ function applyPragma(obj: QObject, pragma: MutablePragma): void {
     }
     if (!(entry.key in PRAGMA_LISTS)) fail(entry.keyLoc, `unknown pragma ${q(entry.key)}`);
     const field = PRAGMA_LISTS[entry.key as keyof typeof PRAGMA_LISTS];
+    if (LEGACY_PRAGMAS.has(entry.key)) pragma.legacyNames = true;
     if (field === "documentationExceptions") pragma.memberDocsRequired = true;
     const value = entry.value;
     if (value.kind !== "array") fail(value.loc, `pragma ${q(entry.key)} must be a list of strings`);

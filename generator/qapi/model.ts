@@ -59,6 +59,10 @@ export interface SrcDefBase {
   readonly cond?: Cond | undefined;
   readonly features: readonly SrcFeature[];
   readonly doc?: DocComment | undefined;
+  /** Made by the frontend, not written in the schema (a simple union's enum and wrappers). */
+  readonly implicit?: true | undefined;
+  /** For implicit definitions: what they stand for in messages (`branch 'a' of union 'U'`). */
+  readonly origin?: string | undefined;
 }
 
 /** `{ 'enum': ... }` */
@@ -123,12 +127,19 @@ export interface Pragma {
   readonly commandReturnsExceptions: ReadonlySet<string>;
   readonly memberNameExceptions: ReadonlySet<string>;
   readonly documentationExceptions: ReadonlySet<string>;
+  /** Pragma `command-features` (QEMU 10.0 on): feature names special to QEMU's C generator. */
+  readonly commandFeatures: ReadonlySet<string>;
   /**
    * Whether every member must be documented (with `doc-required`): QEMU ≥ 9.1 rejects
    * undocumented members outside `documentation-exceptions`, older QEMU accepts them. Set
    * when the schema declares that pragma at all, which every schema using the newer rule does.
    */
   readonly memberDocsRequired: boolean;
+  /**
+   * Whether the schema uses the pragma names of QEMU before 6.0 (`returns-whitelist`,
+   * `name-case-whitelist`): its naming rules were looser (see `names.ts`).
+   */
+  readonly legacyNames: boolean;
 }
 
 /** A whole parsed schema: definitions in source order plus pragmas. */
@@ -137,4 +148,6 @@ export interface SrcSchema {
   readonly pragma: Pragma;
   /** Files read, entry first (resolved paths). */
   readonly files: readonly string[];
+  /** For each included file: the `include` directives that led to it, outermost first. */
+  readonly includedFrom: ReadonlyMap<string, readonly SourceLocation[]>;
 }

@@ -14,6 +14,11 @@ export interface NameOptions {
   readonly permitUnderscore?: boolean;
   /** Upper case allowed (member-name-exceptions). */
   readonly permitUpper?: boolean;
+  /**
+   * The naming rules before QEMU 6.0 (schemas that use the old pragma names): definition
+   * names of any case, `_` anywhere; only upper case in members and enum values is refused.
+   */
+  readonly legacy?: boolean | undefined;
 }
 
 const VALID = /^(__[A-Za-z0-9.-]+_)?([A-Za-z][A-Za-z0-9_-]*)$/;
@@ -37,9 +42,21 @@ export function stem(name: string): string {
  */
 export function checkName(name: string, role: NameRole, loc: SourceLocation, what: string, opts: NameOptions = {}): void {
   const match = (role === "enum-value" ? VALID_ENUM_VALUE : VALID).exec(name);
-  const base = match?.[2];
-  if (base === undefined) fail(loc, `${what} has an invalid name: use letters, digits, '-' and '_', starting with a letter`);
-  if (base.startsWith("q_")) fail(loc, `${what} uses the reserved prefix 'q_'`);
+  const full = match?.[2];
+  if (full === undefined) fail(loc, `${what} has an invalid name: use letters, digits, '-' and '_', starting with a letter`);
+  if (cName(name).startsWith("q_") || full.startsWith("q_")) fail(loc, `${what} uses the reserved prefix 'q_'`);
+  // The case rules look at the name without its `__RFQDN_` and `x-` prefixes (`__org.qemu_x-Struct`).
+  const base = role === "enum-value" ? full : full.replace(role === "event" ? /^[xX]-(?=[A-Za-z])/ : /^x-(?=[A-Za-z])/, "");
+  if (opts.legacy === true) {
+    if (role === "member" || role === "branch") checkReserved(name, loc, what);
+    if ((role === "member" || role === "enum-value" || role === "feature") && !opts.permitUpper && /[A-Z]/.test(base)) {
+      fail(loc, `${what} must not use upper case`);
+    }
+    if ((role === "type" || role === "command" || role === "event") && base.endsWith("List")) {
+      fail(loc, `${what} must not end in 'List' (reserved for array types)`);
+    }
+    return;
+  }
   switch (role) {
     case "type":
       if (!CAMEL.test(base)) fail(loc, `${what} must use CamelCase`);
@@ -50,11 +67,16 @@ export function checkName(name: string, role: NameRole, loc: SourceLocation, wha
       return;
     case "member":
     case "branch":
-      if (base === "u" || /^has[-_]/.test(base)) fail(loc, `${what} uses a reserved name ('u' and 'has-*' are reserved)`);
+      checkReserved(name, loc, what);
       break;
     default:
       break;
   }
   if (!opts.permitUpper && /[A-Z]/.test(base)) fail(loc, `${what} must not use upper case`);
   if (!opts.permitUnderscore && base.includes("_")) fail(loc, `${what} must use '-', not '_'`);
+}
+
+function checkReserved(name: string, loc: SourceLocation, what: string): void {
+  const c = cName(name);
+  if (c === "u" || c.startsWith("has_")) fail(loc, `${what} uses a reserved name ('u' and 'has-*' are reserved)`);
 }

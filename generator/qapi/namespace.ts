@@ -23,7 +23,7 @@ export function isBuiltin(name: string): name is BuiltinName {
 
 /** Describes a definition for messages: `struct 'Foo'`. */
 export function describe(def: SrcDef): string {
-  return `${def.meta} ${q(def.name)}`;
+  return def.origin ?? `${def.meta} ${q(def.name)}`;
 }
 
 function at(loc: SourceLocation): string {

@@ -26,6 +26,12 @@ function checkMembers(ns: Namespace, members: readonly SrcMember[], owner: strin
 
 function checkDef(ns: Namespace, def: SrcDef, schema: SrcSchema): void {
   const what = describe(def);
+  if (def.meta !== "command" && def.meta !== "event" && !schema.pragma.legacyNames) {
+    // Types are not deprecated on their own: their uses are (QEMU 6.0 on; before, the
+    // feature name had no special meaning).
+    const deprecated = def.features.find((f) => f.name === "deprecated");
+    if (deprecated !== undefined) fail(deprecated.loc, `feature 'deprecated' of ${what} is not supported for types`);
+  }
   switch (def.meta) {
     case "enum":
       checkClashes(def.values, what, "value");
@@ -42,6 +48,7 @@ function checkDef(ns: Namespace, def: SrcDef, schema: SrcSchema): void {
       return;
     case "command":
       checkData(ns, def);
+      checkConditionalArguments(ns, def);
       checkReturns(ns, def, schema.pragma.commandReturnsExceptions.has(def.name));
       return;
     case "event":
@@ -70,7 +77,7 @@ function checkUnion(ns: Namespace, def: SrcUnion): void {
     if (r.kind !== "def" || (r.def.meta !== "struct" && r.def.meta !== "union")) {
       fail(branch.type.loc, `${bwhat} must be an object type, ${q(branch.type.name)} is ${kindOf(r)}`);
     }
-    const members = r.def.meta === "struct" ? ns.members(r.def) : ns.unionBase(r.def);
+    const members = objectMembers(ns, r.def, new Set());
     const common = new Map(base.map((m) => [cName(m.name), m.name]));
     for (const m of members) {
       const other = common.get(cName(m.name));
@@ -78,6 +85,30 @@ function checkUnion(ns: Namespace, def: SrcUnion): void {
         fail(branch.loc, `member ${q(m.name)} of ${bwhat} (from ${q(r.def.name)}) clashes with base member ${q(other)}`);
       }
     }
+  }
+}
+
+/** Every member an object can have on the wire: a union's base and all its branches' members. */
+function objectMembers(ns: Namespace, def: SrcDef, seen: Set<SrcDef>): readonly SrcMember[] {
+  if (seen.has(def)) return [];
+  seen.add(def);
+  if (def.meta === "struct") return ns.members(def);
+  if (def.meta !== "union") return [];
+  const nested = def.branches.flatMap((b) => {
+    const target = ns.lookup(b.type.name);
+    return target === undefined || b.type.array ? [] : objectMembers(ns, target, seen);
+  });
+  return [...ns.unionBase(def), ...nested];
+}
+
+/** QEMU ≥ 10.1: a command's conditional arguments need `'boxed': true` (no released tree lacks it). */
+function checkConditionalArguments(ns: Namespace, def: SrcCommand): void {
+  if (def.boxed || def.data === undefined) return;
+  const target = def.data.kind === "ref" ? ns.lookup(def.data.ref.name) : undefined;
+  const members = def.data.kind === "members" ? def.data.members : target?.meta === "struct" ? ns.members(target) : [];
+  const conditional = members.find((m) => m.cond !== undefined);
+  if (conditional !== undefined) {
+    fail(def.loc, `conditional arguments of ${describe(def)} (${q(conditional.name)}) require 'boxed': true`);
   }
 }
 

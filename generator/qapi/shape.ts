@@ -45,9 +45,9 @@ export function flag(obj: QObject, key: string, only: boolean, what: string): bo
 }
 
 /** The optional `'if'` of an object. */
-export function condOf(obj: QObject, what: string): Cond | undefined {
+export function condOf(obj: QObject, what: string, names: NameOptions = {}): Cond | undefined {
   const entry = obj.entries.get("if");
-  return entry === undefined ? undefined : parseCond(entry.value, what);
+  return entry === undefined ? undefined : parseCond(entry.value, what, names.legacy === true);
 }
 
 /**
@@ -67,7 +67,7 @@ export function typeRef(value: QValue, what: string, allowArray: boolean): SrcTy
 }
 
 /** The optional `'features'` list of `obj`. */
-export function featuresOf(obj: QObject, what: string): SrcFeature[] {
+export function featuresOf(obj: QObject, what: string, names: NameOptions = {}): SrcFeature[] {
   const entry = obj.entries.get("features");
   if (entry === undefined) return [];
   if (entry.value.kind !== "array") fail(entry.value.loc, `'features' of ${what} must be an array`);
@@ -81,13 +81,13 @@ export function featuresOf(obj: QObject, what: string): SrcFeature[] {
       const name = expectString(item.entries.get("name")?.value ?? (item as QValue), `'name' of a feature of ${what}`);
       feature = {
         name: name.value,
-        cond: condOf(item, `feature ${q(name.value)} of ${what}`),
+        cond: condOf(item, `feature ${q(name.value)} of ${what}`, names),
         loc: item.loc,
       };
     } else {
       return fail(item.loc, `each feature of ${what} must be a string or an object`);
     }
-    checkName(feature.name, "feature", feature.loc, `feature ${q(feature.name)} of ${what}`);
+    checkName(feature.name, "feature", feature.loc, `feature ${q(feature.name)} of ${what}`, { legacy: names.legacy });
     if (seen.has(feature.name)) fail(feature.loc, `duplicate feature ${q(feature.name)} of ${what}`);
     seen.add(feature.name);
     return feature;
@@ -124,8 +124,8 @@ function member(entry: QEntry, owner: string, names: NameOptions): SrcMember {
     name,
     optional,
     type: typeRef(typeValue, `type of ${what}`, true),
-    cond: condOf(value, what),
-    features: featuresOf(value, what),
+    cond: condOf(value, what, names),
+    features: featuresOf(value, what, names),
     loc: entry.keyLoc,
   };
 }

@@ -110,7 +110,7 @@ describe("qapi-gen --qapi: invalid sources", () => {
     [
       "error in an included file",
       { "main.json": "{ 'include': 'sub.json' }\n", "sub.json": "\n{ 'enum': 'Foo', 'data': null }\n" },
-      (_m, d) => `${join(d, "sub.json")}:2:26: 'null' is not allowed in QAPI schemas`,
+      (m, d) => `In file included from ${m}:1:\n${join(d, "sub.json")}:2:26: 'null' is not allowed in QAPI schemas`,
     ],
     ["include loop", { "main.json": "{ 'include': 'main.json' }\n" }, (m) => `${m}:1:14: inclusion loop: ${m} -> ${m}`],
     ["missing file", {}, (m) => `${m}:1:1: can't read schema file '${m}': ENOENT`],

@@ -23,7 +23,7 @@ function outcome(files: Readonly<Record<string, string>>, entry = "schema.json",
         expect(err.line).toBeLessThanOrEqual(lines.length);
         expect(err.col).toBeGreaterThanOrEqual(1);
       }
-      expect(err.message).toMatch(/^[^:]+:\d+:\d+: \S/);
+      expect(err.message).toMatch(/^(In file included from [^:\n]+:\d+:\n)*[^:\n]+:\d+:\d+: \S/);
       return err;
     }
     throw err;

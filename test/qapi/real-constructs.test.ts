@@ -92,8 +92,14 @@ describe("member documentation under doc-required", () => {
 
 describe("free-form comments", () => {
   it("take a heading only from the first line; a later '=' line is text", () => {
-    const files = "##\n# Recipes\n#\n# = not a heading here\n##\n{ 'enum': 'Spice', 'data': [ 'salt' ] }\n";
+    const files = "##\n# Recipes\n#\n# = not a heading here\n##\n\n##\n# @Spice:\n##\n{ 'enum': 'Spice', 'data': [ 'salt' ] }\n";
     expect(loadMemory(files).types.map((t) => t.name)).toEqual(["Spice"]);
+  });
+
+  it("cannot stand in for a definition's documentation (every QEMU release refuses it)", () => {
+    expect(errorOf("##\n# = Recipes\n##\n{ 'enum': 'Spice', 'data': [ 'salt' ] }\n")).toBe(
+      "QapiError: main.json:1:1: definition documentation required",
+    );
   });
 });
 

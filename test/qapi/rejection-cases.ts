@@ -11,6 +11,8 @@ export type RejectionCase = readonly [name: string, given: Given, want: string];
 
 const E = "{ 'enum': 'Color', 'data': [ 'red', 'blue' ] }\n";
 const S = "{ 'struct': 'Base', 'data': { 'a': 'int' } }\n";
+/** A schema of QEMU before 6.0: old pragma names select that era's rules. */
+const OLD = "{ 'pragma': { 'returns-whitelist': [] } }\n";
 
 /** Lexical errors. */
 export const lexical: RejectionCase[] = [
@@ -59,13 +61,22 @@ export const directives: RejectionCase[] = [
   [
     "include loop",
     { "main.json": "{ 'include': 'sub/a.json' }", "sub/a.json": "{ 'include': '../main.json' }" },
-    "sub/a.json:1:14: inclusion loop: main.json -> sub/a.json -> main.json",
+    "In file included from main.json:1:\nsub/a.json:1:14: inclusion loop: main.json -> sub/a.json -> main.json",
   ],
   ["self include", { "main.json": "\n{ 'include': 'main.json' }" }, "main.json:2:14: inclusion loop: main.json -> main.json"],
   [
     "error in included file",
     { "main.json": "{ 'include': 'a.json' }", "a.json": "\n\n  { 'enum': 'x', 'data': [] }" },
-    "a.json:3:13: enum 'x' must use CamelCase",
+    "In file included from main.json:1:\na.json:3:13: enum 'x' must use CamelCase",
+  ],
+  [
+    "error two includes deep, found after loading",
+    {
+      "main.json": "# top\n{ 'include': 'sub/a.json' }",
+      "sub/a.json": "\n\n{ 'include': 'b.json' }",
+      "sub/b.json": "{ 'struct': 'Foo', 'data': { 'a': 'Nope' } }",
+    },
+    "In file included from main.json:2:\nIn file included from sub/a.json:3:\nsub/b.json:1:35: member 'a' of struct 'Foo' uses unknown type 'Nope'",
   ],
   ["pragma not an object", "{ 'pragma': [ 'doc-required' ] }", "main.json:1:13: value of 'pragma' must be an object"],
   ["unknown pragma", "{ 'pragma': { 'doc-optional': true } }", "main.json:1:15: unknown pragma 'doc-optional'"],
@@ -136,18 +147,42 @@ export const docs: RejectionCase[] = [
     "main.json:6:3: description of '@red' must come before tagged sections",
   ],
   [
-    "Features after section",
-    doc("# @Color:\n#\n# Since: 1.0\n#\n# Features:"),
-    "main.json:6:3: 'Features:' must come before tagged sections",
+    "feature description after the feature list ended",
+    doc(
+      "# @Color:\n#\n# Features:\n#\n# @f: a feature\n#\n# Text.\n#\n# @red: red",
+      "{ 'enum': 'Color', 'data': [ 'red' ], 'features': [ 'f' ] }",
+    ),
+    "main.json:10:3: description of '@red' must come before tagged sections",
   ],
   ["duplicate Features", doc("# @Color:\n#\n# Features:\n#\n# Features:"), "main.json:6:3: duplicate 'Features:' line"],
   ["duplicate Since", doc("# @Color:\n#\n# Since: 1.0\n#\n# Since: 2.0"), "main.json:6:3: duplicate 'Since:' section"],
   ["empty Since", doc("# @Color:\n#\n# Since:"), "main.json:4:3: text required after 'Since:'"],
   [
-    "unindented continuation",
-    doc("# @Color:\n#\n# @red: the colour\n# of blood"),
-    "main.json:5:3: unexpected de-indent: continuation lines of '@red:' must be indented",
+    "de-indent after an indented continuation",
+    doc("# @Color:\n#\n# @red: the colour\n#   of blood\n# and fire"),
+    "main.json:6:3: unexpected de-indent: continuation lines of '@red:' must be indented at least 2 spaces",
   ],
+  [
+    "de-indent in a section",
+    doc("# @Color:\n#\n# Since: 1.0,\n#     as a colour\n#   and more"),
+    "main.json:6:3: unexpected de-indent: continuation lines of 'Since:' must be indented at least 4 spaces",
+  ],
+  [
+    "symbol line without colon",
+    doc("# @Color"),
+    "main.json:2:3: the first line '@Color' of a documentation comment must end with ':'",
+  ],
+  [
+    "symbol line without name",
+    doc("# @:"),
+    "main.json:2:3: name required after '@' in the first line of a documentation comment",
+  ],
+  [
+    "member description in free-form documentation",
+    "##\n# Some text\n# @red: not here\n##\n" + E,
+    "main.json:3:3: '@red:' is not allowed in free-form documentation",
+  ],
+  ["empty TODO", doc("# @Color:\n#\n# TODO:"), "main.json:4:3: text required after 'TODO:'"],
   [
     "heading in definition doc",
     doc("# @Color:\n#\n# = Colours"),
@@ -174,6 +209,18 @@ export const docs: RejectionCase[] = [
     "main.json:4:3: 'Errors:' section is only valid for commands, not for event 'EV'",
   ],
   ["doc required", "{ 'pragma': { 'doc-required': true } }\n" + E, "main.json:2:1: documentation required for 'Color'"],
+  [
+    "feature without description",
+    doc("# @Color:\n#\n# Features:\n# @doc: documented", "{ 'enum': 'Color', 'data': [], 'features': [ 'undoc', 'doc' ] }"),
+    "main.json:7:46: feature 'undoc' of enum 'Color' lacks documentation",
+  ],
+  ["free-form comment before a definition", "##\n# = Colours\n##\n" + E, "main.json:1:1: definition documentation required"],
+  [
+    "boxed arguments documented with the command",
+    S + doc("# @frob:\n# @a: not the command's", "{ 'command': 'frob', 'boxed': true, 'data': 'Base' }"),
+    "main.json:4:3: documented member '@a' does not exist in command 'frob'",
+  ],
+  ["member description without a name", doc("# @Color:\n# @:"), "main.json:3:3: name required after '@'"],
   [
     "member doc required (QEMU 9.1+: the schema declares documentation-exceptions)",
     "{ 'pragma': { 'doc-required': true, 'documentation-exceptions': [] } }\n" + doc("# @Base:", S),
@@ -294,14 +341,39 @@ export const keys: RejectionCase[] = [
     "main.json:1:49: duplicate feature 'a' of enum 'Foo'",
   ],
   [
-    "if is a list",
+    "if list of non-strings (before 6.0)",
+    OLD + "{ 'enum': 'Foo', 'data': [], 'if': [ [ 'A' ] ] }",
+    "main.json:2:38: 'if' condition of enum 'Foo' must be a string",
+  ],
+  [
+    "if empty list (before 6.0)",
+    OLD + "{ 'enum': 'Foo', 'data': [], 'if': [] }",
+    "main.json:2:36: 'if' condition [] of enum 'Foo' is useless",
+  ],
+  [
+    "if list (QEMU 6.0 on)",
     "{ 'enum': 'Foo', 'data': [], 'if': [ 'A' ] }",
     "main.json:1:36: 'if' condition of enum 'Foo' must be a string or an object",
   ],
   [
-    "if with bad symbol",
-    "{ 'enum': 'Foo', 'data': [], 'if': 'defined(A)' }",
-    "main.json:1:36: 'if' condition 'defined(A)' of enum 'Foo' is not a valid symbol",
+    "if blank string",
+    "{ 'enum': 'Foo', 'data': [], 'if': ' ' }",
+    "main.json:1:36: 'if' condition ' ' of enum 'Foo' makes no sense",
+  ],
+  [
+    "if with bad expression",
+    "{ 'enum': 'Foo', 'data': [], 'if': 'defined(A' }",
+    "main.json:1:36: 'if' condition 'defined(A' of enum 'Foo' is not a valid symbol or 'defined(SYMBOL)' expression",
+  ],
+  [
+    "if nested too deep",
+    `{ 'enum': 'Foo', 'data': [], 'if': '${"!".repeat(5000)}defined(A)' }`,
+    `main.json:1:36: 'if' condition '${"!".repeat(5000)}defined(A)' of enum 'Foo' is not a valid symbol or 'defined(SYMBOL)' expression`,
+  ],
+  [
+    "if with arithmetic",
+    "{ 'enum': 'Foo', 'data': [], 'if': 'A > 1' }",
+    "main.json:1:36: 'if' condition 'A > 1' of enum 'Foo' is not a valid symbol or 'defined(SYMBOL)' expression",
   ],
   [
     "if with two keys",
@@ -554,10 +626,21 @@ export const semantics: RejectionCase[] = [
     E + S + "{ 'union': 'Uni', 'base': { 'c': 'Color', 'a': 'str' }, 'discriminator': 'c', 'data': { 'red': 'Base' } }",
     "main.json:3:89: member 'a' of branch 'red' of union 'Uni' (from 'Base') clashes with base member 'a'",
   ],
+  ["simple union without branches", "{ 'union': 'Uni', 'data': {} }", "main.json:1:27: union 'Uni' has no branches"],
   [
-    "union without branches",
-    E + "{ 'union': 'Uni', 'base': { 'c': 'Color' }, 'discriminator': 'c', 'data': {} }",
-    "main.json:2:75: union 'Uni' has no branches",
+    "simple union branch of an unknown type",
+    "{ 'union': 'Uni', 'data': { 'a': 'Nope' } }",
+    "main.json:1:34: member 'data' of the wrapper 'NopeWrapper' of branch 'a' of union 'Uni' uses unknown type 'Nope'",
+  ],
+  [
+    "simple union whose tag enum name is taken",
+    "{ 'enum': 'UniKind', 'data': [] }\n{ 'union': 'Uni', 'data': { 'a': 'int' } }",
+    "main.json:2:1: the implicit enum 'UniKind' of union 'Uni' is already defined (at main.json:1:1)",
+  ],
+  [
+    "simple union with a base",
+    S + "{ 'union': 'Uni', 'base': 'Base', 'data': { 'a': 'Base' } }",
+    "main.json:2:1: union 'Uni' is missing key 'discriminator'",
   ],
   [
     "union base a union",
@@ -615,6 +698,29 @@ export const semantics: RejectionCase[] = [
     "alternate branch clash",
     "{ 'alternate': 'Alt', 'data': { '__org.ex_a': 'str', '__org-ex_a': 'bool' } }",
     "main.json:1:54: branch '__org-ex_a' of alternate 'Alt' clashes with branch '__org.ex_a'",
+  ],
+  [
+    "branch of a branch clashes with the base",
+    "{ 'enum': 'Outer', 'data': [ 'inner' ] }\n{ 'enum': 'Deep', 'data': [ 'fish' ] }\n" +
+      "{ 'struct': 'Fish', 'data': { 'teeth': 'int' } }\n" +
+      "{ 'union': 'Inner', 'base': { 'kind': 'Deep' }, 'discriminator': 'kind', 'data': { 'fish': 'Fish' } }\n" +
+      "{ 'union': 'Top', 'base': { 'type': 'Outer', 'teeth': 'int' }, 'discriminator': 'type', 'data': { 'inner': 'Inner' } }",
+    "main.json:5:99: member 'teeth' of branch 'inner' of union 'Top' (from 'Inner') clashes with base member 'teeth'",
+  ],
+  [
+    "deprecated type",
+    "{ 'struct': 'Foo', 'data': {}, 'features': [ 'deprecated' ] }",
+    "main.json:1:46: feature 'deprecated' of struct 'Foo' is not supported for types",
+  ],
+  [
+    "conditional command arguments, not boxed",
+    "{ 'command': 'foo', 'data': { 'a': 'int', 'b': { 'type': 'str', 'if': 'CONFIG_B' } } }",
+    "main.json:1:1: conditional arguments of command 'foo' ('b') require 'boxed': true",
+  ],
+  [
+    "conditional members of a command's argument type, not boxed",
+    "{ 'struct': 'Args', 'data': { 'b': { 'type': 'str', 'if': 'CONFIG_B' } } }\n{ 'command': 'foo', 'data': 'Args' }",
+    "main.json:2:1: conditional arguments of command 'foo' ('b') require 'boxed': true",
   ],
   ["boxed without data", "{ 'command': 'foo', 'boxed': true }", "main.json:1:1: 'boxed': true of command 'foo' requires 'data'"],
   [

@@ -44,7 +44,8 @@ describe("QapiError", () => {
       expect(err).toBeInstanceOf(QapiError);
       const e = err as QapiError;
       expect([e.file, e.line, e.col, e.reason]).toEqual(["a.json", 2, 33, "trailing comma in array"]);
-      expect(e.message).toBe("a.json:2:33: trailing comma in array");
+      expect(e.message).toBe("In file included from main.json:1:\na.json:2:33: trailing comma in array");
+      expect(e.includedFrom).toEqual([{ file: "main.json", line: 1, col: 14 }]);
     }
   });
 

@@ -39,7 +39,7 @@ export const WidgetColorValues = [
  *
  * Value `lever`: a lever (no extra members)
  *
- * Value `x-laser`: a laser; features `unstable`; only when CONFIG_LASER and not TARGET_S390X
+ * Value `x-laser`: a laser; features `unstable` (Value `x-laser` is experimental.); only when CONFIG_LASER and not TARGET_S390X
  * @since 1.0
  */
 export type WidgetKind = "gear" | "spring" | "lever" | "x-laser";
