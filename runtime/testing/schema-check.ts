@@ -23,9 +23,12 @@ export function loadTestSchema(source: SchemaSource | string | QmpSchema, option
   return new QmpSchema(parsed, options);
 }
 
-/** The command exists in the schema. */
+// The server itself answers these, so a hand-made schema that lacks them still negotiates and introspects.
+const ALWAYS_PRESENT = new Set(["qmp_capabilities", "query-qmp-schema"]);
+
+/** The command exists in the schema (or is one the server always answers). */
 export function schemaHasCommand(schema: QmpSchema, name: string): boolean {
-  return schema.hasCommand(name);
+  return ALWAYS_PRESENT.has(name) || schema.hasCommand(name);
 }
 
 /**
@@ -33,7 +36,7 @@ export function schemaHasCommand(schema: QmpSchema, name: string): boolean {
  * `qmp_capabilities` keeps the default handler's checks (QEMU's negotiation texts).
  */
 export function schemaRejects(schema: QmpSchema, request: ValidRequest): QmpErrorBody | undefined {
-  if (request.command === "qmp_capabilities") return undefined;
+  if (request.command === "qmp_capabilities" || !schema.hasCommand(request.command)) return undefined;
   const [issue] = schema.validateArguments(request.command, request.args);
   return issue === undefined ? undefined : { class: "GenericError", desc: issue.message };
 }

@@ -122,6 +122,26 @@ describe("reconnect against the fake server", () => {
     expect(seen).toEqual(["HELLO"]);
   });
 
+  it("introspect() after a reconnect asks the new server (the schema cache ends with the connection)", async () => {
+    const schemaA = [
+      { name: "0", "meta-type": "object", members: [] },
+      { name: "only-a", "meta-type": "command", "arg-type": "0", "ret-type": "0" },
+    ];
+    const schemaB = [
+      { name: "0", "meta-type": "object", members: [] },
+      { name: "only-b", "meta-type": "command", "arg-type": "0", "ret-type": "0" },
+    ];
+    const { qmp, server, startServer } = await setup({}, { schema: schemaA });
+    expect((await qmp.introspect()).commands()).toEqual(["only-a"]);
+    await server.close();
+    await waitForState(qmp, "connecting");
+    const next = await startServer({ schema: schemaB });
+    await waitForState(qmp, "running");
+    expect(qmp.schema).toBeUndefined();
+    expect((await qmp.introspect()).commands()).toEqual(["only-b"]);
+    expect(next.received.filter((m) => m.command === "query-qmp-schema")).toHaveLength(1);
+  });
+
   it("a waiting command is bounded by its own timeout and signal", async () => {
     const { qmp, server } = await setup();
     await server.close();
