@@ -35,7 +35,12 @@ export function readCommittedJson(file: string): unknown {
 }
 
 function stringRecord(value: unknown, what: string): Record<string, string> {
-  if (typeof value !== "object" || value === null || Array.isArray(value) || !Object.values(value).every((v) => typeof v === "string"))
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    Array.isArray(value) ||
+    !Object.values(value).every((v) => typeof v === "string")
+  )
     throw new Error(`qmpkit's committed names data: ${what} is not a map of strings`);
   return value as Record<string, string>;
 }
