@@ -64,7 +64,8 @@ export class QmpSchema {
    * @param source - the reply of `query-qmp-schema`: the bare array or `{ "return": [...] }`.
    * @param options - integer widths and type names; each field left out takes qmpkit's QEMU 7.2
    *   facts (read from the package once, on first need), see {@link QmpSchemaOptions}.
-   * @throws TypeError when `source` is not a schema, or an option is malformed.
+   * @throws TypeError when `source` is not a schema, or an option is malformed; Error when the
+   *   default facts are needed and missing from the package (a broken install).
    */
   constructor(source: unknown, options: QmpSchemaOptions = {}) {
     this.entries = Object.freeze(readSchemaEntries(source));
