@@ -1,6 +1,7 @@
 /**
- * Facts introspection does not carry (integer widths, alternates' QAPI names), supplied by
- * the caller keyed by query strings and resolved here to the masked types of this schema.
+ * Facts introspection does not carry (integer widths, QAPI type names), supplied keyed by
+ * query strings (the names data of `qapi-gen --save-names`, or the caller's own) and
+ * resolved here to the masked types of this schema.
  * @module
  */
 import { isIntegerWidth, type IntegerWidth } from "./integer-widths.js";
@@ -14,31 +15,60 @@ export interface ResolvedAnnotations {
   readonly typeNames: Map<string, string>;
 }
 
+// An alternate's branch in a type key: `PATH|object`, `|enum`, `|array` (names data).
+const BRANCH_MARKER = /\|(object|enum|array)$/;
+
 /**
- * Resolves `integerWidths` and `typeNames` (both keyed by a member's query string, e.g.
- * `migrate-set-parameters/arg-type/downtime-limit`, union branches as `+value`, arrays looked
- * through). Keys this schema does not have are ignored: the same data may describe another build.
- * @throws TypeError for a width that is not a QAPI integer type.
+ * Resolves `integerWidths` (keyed by a member's query string, e.g.
+ * `migrate-set-parameters/arg-type/downtime-limit`; a key reaching an alternate gives its
+ * integer branch that width wherever the alternate is used) and `typeNames` (keyed by the
+ * query string of any place the type is used: a member, `COMMAND/ret-type`, or an alternate's
+ * branch as `PATH|object`). Union branches as `+value`; arrays and alternates looked through.
+ * Keys this schema does not have are ignored: the same data may describe another build.
+ * @throws TypeError for a width that is not a QAPI integer type, or a name that is not a string.
  */
 export function resolveAnnotations(
+  entries: readonly SchemaInfo[],
   lookup: Lookup,
   integerWidths: Readonly<Record<string, string>> | undefined,
   typeNames: Readonly<Record<string, string>> | undefined,
 ): ResolvedAnnotations {
   const widths = new Map<string, IntegerWidth>();
-  const names = new Map<string, string>();
+  const alternateWidths = new Map<string, IntegerWidth>();
   for (const [path, width] of Object.entries(integerWidths ?? {})) {
     if (!isIntegerWidth(width)) throw new TypeError(`integerWidths['${path}']: '${width}' is not a QAPI integer type`);
-    for (const { owner } of membersAt(lookup, path)) widths.set(widthKey(owner.name, memberName(path)), width);
-  }
-  for (const [path, name] of Object.entries(typeNames ?? {})) {
-    if (typeof name !== "string") throw new TypeError(`typeNames['${path}'] is not a string`);
-    for (const { type } of membersAt(lookup, path)) {
+    for (const { owner, type } of membersAt(lookup, path)) {
+      widths.set(widthKey(owner.name, memberName(path)), width);
       const target = lookThroughArrays(lookup, type);
-      if (target !== undefined) names.set(target.name, name);
+      if (target?.["meta-type"] === "alternate") alternateWidths.set(target.name, width);
     }
   }
+  if (alternateWidths.size > 0) widenAlternateUses(entries, lookup, alternateWidths, widths);
+  const names = new Map<string, string>();
+  for (const [key, name] of Object.entries(typeNames ?? {})) {
+    if (typeof name !== "string") throw new TypeError(`typeNames['${key}'] is not a string`);
+    const target = typeAt(lookup, key);
+    if (target !== undefined) names.set(target.name, name);
+  }
   return { widths, typeNames: names };
+}
+
+// Every member whose type is an alternate with a known integer width gets it (the key named one use).
+function widenAlternateUses(
+  entries: readonly SchemaInfo[],
+  lookup: Lookup,
+  alternateWidths: ReadonlyMap<string, IntegerWidth>,
+  widths: Map<string, IntegerWidth>,
+): void {
+  for (const entry of entries) {
+    if (entry["meta-type"] !== "object") continue;
+    for (const member of entry.members) {
+      const target = lookThroughArrays(lookup, member.type);
+      const width = target === undefined ? undefined : alternateWidths.get(target.name);
+      const key = widthKey(entry.name, member.name);
+      if (width !== undefined && !widths.has(key)) widths.set(key, width);
+    }
+  }
 }
 
 function memberName(path: string): string {
@@ -46,16 +76,35 @@ function memberName(path: string): string {
   return /^[a-z]/i.test(last) ? last : last.slice(1);
 }
 
+function walk(lookup: Lookup, path: string): SchemaInfo | undefined {
+  try {
+    return walkQuery(parseQuery(path), lookup);
+  } catch {
+    return undefined; // a malformed key matches nothing
+  }
+}
+
+// The named type a key stands for: the one used at PATH (arrays looked through), or for
+// `PATH|kind` the branch of that kind of the alternate used there.
+function typeAt(lookup: Lookup, key: string): SchemaInfo | undefined {
+  const marker = BRANCH_MARKER.exec(key);
+  const reached = walk(lookup, marker === null ? key : key.slice(0, marker.index));
+  if (reached === undefined || reached["meta-type"] === "command" || reached["meta-type"] === "event") return undefined;
+  const target = lookThroughArrays(lookup, reached.name);
+  if (marker === null) return target;
+  if (target?.["meta-type"] !== "alternate") return undefined;
+  for (const branch of target.members) {
+    const kind = lookup(branch.type)?.["meta-type"];
+    if (kind === marker[1]) return lookThroughArrays(lookup, branch.type);
+  }
+  return undefined;
+}
+
 // The object types that own the member a query string ends in, with the member's type.
 function membersAt(lookup: Lookup, path: string): { owner: SchemaInfoObject; type: string }[] {
   const cut = path.lastIndexOf("/");
   if (cut <= 0) return [];
-  let parent: SchemaInfo | undefined;
-  try {
-    parent = walkQuery(parseQuery(path.slice(0, cut)), lookup);
-  } catch {
-    return []; // a malformed key matches nothing
-  }
+  const parent = walk(lookup, path.slice(0, cut));
   const name = memberName(path);
   const found: { owner: SchemaInfoObject; type: string }[] = [];
   const visit = (entry: SchemaInfo | undefined, depth: number): void => {

@@ -4,26 +4,40 @@
  * @module
  */
 import { resolveAnnotations } from "./annotations.js";
+import { committedSchemaFacts } from "./committed.js";
 import { readSchemaEntries } from "./load.js";
 import { parseQuery, walkQuery } from "./query.js";
 import type { SchemaInfo, SchemaInfoCommand, SchemaInfoEvent } from "./schema-info.js";
 import { validateCommandArguments, type ArgumentIssue, type ValidationTables } from "./validate.js";
 
-/** Options of {@link QmpSchema}: facts from QEMU's QAPI source that introspection does not show. */
+/**
+ * Options of {@link QmpSchema}: facts from QEMU's QAPI source that introspection does not show.
+ *
+ * By default (a field left out or undefined) qmpkit uses the facts it ships: QEMU's declared
+ * integer widths and QAPI type names as of 7.2 (`schemas/qemu-7.2-x86_64.names.json` and
+ * `schemas/qsd-7.2.names.json`, derived from QEMU 7.2's QAPI source), so validation gives
+ * QEMU's exact texts with no options. Keys a schema lacks are ignored, so another QEMU version
+ * gets them wherever the same member still exists. Pass `{ integerWidths: {}, typeNames: {} }`
+ * to use none, or your own names data (`qapi-gen --qapi ... --save-names FILE`) for another
+ * version: `{ integerWidths: data.widths, typeNames: data.types }`.
+ */
 export interface QmpSchemaOptions {
   /**
    * The declared QAPI integer type (`int8` ... `uint64`, `size`) of members that introspection
    * shows as `int`, keyed by the member's query string (`migrate-set-parameters/arg-type/downtime-limit`;
-   * union branches as `+value`; arrays and alternates looked through). With it, validation
+   * union branches as `+value`; arrays and alternates looked through; a key reaching an alternate
+   * sets the width of its integer branch wherever that alternate is used). With it, validation
    * gives QEMU's exact texts for unsigned and narrow integers (`expects uint64`, `expects
-   * uint8_t`) and checks ranges; without it every integer is checked as `int`.
-   * Keys this schema lacks are ignored.
+   * uint8_t`) and checks ranges; with `{}` every integer is checked as `int`.
+   * Keys this schema lacks are ignored. Default: qmpkit's QEMU 7.2 facts.
    */
   integerWidths?: Readonly<Record<string, string>> | undefined;
   /**
-   * The QAPI names of alternate types, keyed by the query string of a member of that type
-   * (`migrate-set-parameters/arg-type/tls-creds` → `"StrOrNull"`). QEMU names the alternate in
-   * its "expected: NAME" text; without this the masked name is used. Keys this schema lacks are ignored.
+   * QAPI type names, keyed by the query string of a place the type is used: a member
+   * (`migrate-set-parameters/arg-type/tls-creds` → `"StrOrNull"`), `COMMAND/ret-type`, or an
+   * alternate's branch (`PATH|object`, `|enum`, `|array`). QEMU names an alternate in its
+   * "expected: NAME" text; without its name the masked name is used. Keys this schema lacks
+   * are ignored. Default: qmpkit's QEMU 7.2 facts.
    */
   typeNames?: Readonly<Record<string, string>> | undefined;
 }
@@ -48,14 +62,18 @@ export class QmpSchema {
 
   /**
    * @param source - the reply of `query-qmp-schema`: the bare array or `{ "return": [...] }`.
-   * @throws TypeError when `source` is not a schema, or an option is malformed.
+   * @param options - integer widths and type names; each field left out takes qmpkit's QEMU 7.2
+   *   facts (read from the package once, on first need), see {@link QmpSchemaOptions}.
+   * @throws TypeError when `source` is not a schema, or an option is malformed; Error when the
+   *   default facts are needed and missing from the package (a broken install).
    */
   constructor(source: unknown, options: QmpSchemaOptions = {}) {
     this.entries = Object.freeze(readSchemaEntries(source));
     for (const entry of this.entries) this.#byName.set(entry.name, entry);
     const lookup = (name: string) => this.#byName.get(name);
-    const { widths, typeNames } = resolveAnnotations(lookup, options.integerWidths, options.typeNames);
-    this.#tables = { lookup, widths, typeNames };
+    const integerWidths = options.integerWidths ?? committedSchemaFacts().integerWidths;
+    const typeNames = options.typeNames ?? committedSchemaFacts().typeNames;
+    this.#tables = { lookup, ...resolveAnnotations(this.entries, lookup, integerWidths, typeNames) };
   }
 
   /**

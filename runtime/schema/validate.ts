@@ -36,7 +36,7 @@ export interface ValidationTables {
   readonly lookup: Lookup;
   /** Integer widths keyed by {@link widthKey} of the owning object type and the member. */
   readonly widths: ReadonlyMap<string, IntegerWidth>;
-  /** QAPI names of (masked) alternate types, for QEMU's "expected: NAME" text. */
+  /** QAPI names of (masked) types; alternates are named so in QEMU's "expected: NAME" text. */
   readonly typeNames: ReadonlyMap<string, string>;
 }
 

@@ -3,27 +3,17 @@
  * QEMU's introspection without running QEMU.
  * @module
  */
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { committedSchemaFacts, readCommittedJson } from "../schema/committed.js";
 import { readSchemaEntries } from "../schema/load.js";
 import type { QmpSchemaOptions } from "../schema/qmp-schema.js";
 import type { SchemaInfo } from "../schema/schema-info.js";
 
 const cache = new Map<string, readonly SchemaInfo[]>();
 
-// dist/runtime/testing/ when built, runtime/testing/ in the source tree.
-function committedSchemaPath(file: string): string {
-  for (const up of ["../../../schemas/", "../../schemas/"]) {
-    const path = fileURLToPath(new URL(up + file, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new Error(`qmpkit's committed schema ${file} is missing from the package`);
-}
-
 function committedSchema(file: string): readonly SchemaInfo[] {
   let entries = cache.get(file);
   if (entries === undefined) {
-    entries = deepFreeze(readSchemaEntries(JSON.parse(readFileSync(committedSchemaPath(file), "utf8"))));
+    entries = deepFreeze(readSchemaEntries(readCommittedJson(file)));
     cache.set(file, entries);
   }
   return entries;
@@ -43,18 +33,16 @@ export function qsd72Schema(): readonly SchemaInfo[] {
   return committedSchema("qsd-7.2.json");
 }
 
-let facts: QmpSchemaOptions | undefined;
-
 /**
- * What introspection does not show about QEMU 7.2, derived from its QAPI source: the
- * integer width of every sized integer member and the QAPI name of every alternate, keyed by
- * query string (`schemas/qemu-7.2-qapi-facts.json`). Pass it as `QmpSchemaOptions` for QEMU's
- * exact texts (`expects uint64`, `expects uint8_t`, `expected: StrOrNull`); the fake server
- * uses it by default.
+ * What introspection does not show about QEMU 7.2, derived from its QAPI source: the declared
+ * width of every sized integer member and the QAPI name of every type, keyed by query string
+ * (the names data `schemas/qemu-7.2-x86_64.names.json` and `schemas/qsd-7.2.names.json`, as
+ * `{ integerWidths, typeNames }`). Every `QmpSchema` (and so the fake server, `introspect()` and
+ * `validate: true`) already uses them by default; this returns the same frozen data, to pass on
+ * explicitly or to extend.
  */
 export function qemu72SchemaOptions(): QmpSchemaOptions {
-  facts ??= deepFreeze(JSON.parse(readFileSync(committedSchemaPath("qemu-7.2-qapi-facts.json"), "utf8")) as QmpSchemaOptions);
-  return facts;
+  return committedSchemaFacts();
 }
 
 // Shared between tests: nobody may change it for the others.

@@ -3,18 +3,12 @@
  * `validateArguments` and to the fake server with the schema; all three must agree on the
  * verdict (schema-invalid or not) and on QEMU's exact first message.
  */
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { ExecuteError, QmpClient, QmpSchema, launchQemu, type LaunchedQemu } from "../../runtime/index.js";
 import { QmpTestServer } from "../../runtime/testing/index.js";
 import { SEEDS, generateCases, unexpectedKeySets, type ArgumentCase } from "../helpers/argument-cases.js";
 import { QEMU, QSD, describeWith } from "../helpers/qemu.js";
 import { QUERY_CASES } from "./schema-query-cases.js";
-
-const annotations = JSON.parse(readFileSync(new URL("../../schemas/qemu-7.2-qapi-facts.json", import.meta.url), "utf8")) as {
-  integerWidths: Record<string, string>;
-  typeNames: Record<string, string>;
-};
 
 /** QEMU's texts for failed argument checks (as opposed to a command's own semantic errors). */
 const ARGUMENT_TEXT =
@@ -58,8 +52,8 @@ describeWith(QEMU)("validation fidelity against real QEMU 7.2", () => {
 
   beforeAll(async () => {
     vm = await launchQemu({ binary: QEMU });
-    const live = await vm.qmp.introspect();
-    schema = new QmpSchema(live.entries, annotations);
+    // No options: qmpkit's QEMU 7.2 facts (widths, alternates' names) are the default.
+    schema = await vm.qmp.introspect();
     fake = new QmpTestServer({ schema, defaultHandlers: false });
     for (const command of schema.commands()) fake.handle(command, () => ({}));
     fake.handle("qmp_capabilities", () => ({}));
@@ -139,8 +133,8 @@ describeWith(QEMU)("validation fidelity against real QEMU 7.2", () => {
 describeWith(QSD)("validation fidelity against real qemu-storage-daemon 7.2", () => {
   it("agrees on the generated cases of the commands it has", async () => {
     await using qsd = await launchQemu({ binary: QSD });
-    // The same query-string keyed facts resolve against this binary's own masked names.
-    const schema = new QmpSchema((await qsd.qmp.introspect()).entries, annotations);
+    // The same query-string keyed default facts resolve against this binary's own masked names.
+    const schema = await qsd.qmp.introspect();
     const seeds = SEEDS.filter((seed) => schema.hasCommand(seed.command));
     expect(seeds.length).toBeGreaterThan(10);
     const cases = generateCases(schema, seeds, 20);

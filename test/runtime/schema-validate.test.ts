@@ -143,7 +143,7 @@ describe("QmpSchema.validateArguments (QEMU 7.2 texts)", () => {
   });
 
   it("without widths every integer is an int", () => {
-    const plain = new QmpSchema(qemu72Schema());
+    const plain = new QmpSchema(qemu72Schema(), { integerWidths: {}, typeNames: {} });
     expect(plain.validateArguments("migrate-set-parameters", { "downtime-limit": "x" })[0]?.message).toBe(
       "Invalid parameter type for 'downtime-limit', expected: integer",
     );

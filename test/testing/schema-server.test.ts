@@ -54,6 +54,20 @@ describe("QmpTestServer({ schema })", () => {
     expect(Object.keys(qemu72SchemaOptions().integerWidths ?? {}).length).toBeGreaterThan(100);
   });
 
+  it("introspect() and validate: true give QEMU's exact texts with no options (qemu and qsd)", async () => {
+    for (const schema of [qemu72Schema(), qsd72Schema()]) {
+      await using pair = await connectedPair({ schema, handlers: { "blockdev-add": () => ({}) } }, { validate: true });
+      const ssh = { driver: "ssh", path: "p", server: { host: "h", port: "22", to: 70000 } };
+      const error = await failure(pair.qmp.execute("blockdev-add", ssh));
+      expect(error).toMatchObject({ code: "QMP_ARGUMENTS", message: expect.stringMatching(/^Parameter 'to' expects uint16_t/) });
+      const live = await pair.qmp.introspect();
+      expect(live.validateArguments("x-blockdev-set-iothread", { "node-name": "n", iothread: 1 })[0]?.message).toBe(
+        "Invalid parameter type for 'iothread', expected: StrOrNull",
+      );
+      expect(pair.server.received.map((r) => r.command)).not.toContain("blockdev-add");
+    }
+  });
+
   it("gives CommandNotFound for commands the schema lacks, even with a handler", async () => {
     await using pair = await connectedPair({ schema: qsd72Schema(), handlers: { "x-custom": () => 1 } });
     expect(await failure(pair.qmp.execute("x-custom"))).toMatchObject({
