@@ -144,12 +144,13 @@ function parseOnly(chunks: readonly Buffer[], framed: boolean): number {
   if (framed) {
     const framer = new MessageFramer(64 * 1024 * 1024);
     const sink = {
-      message: (text: string) => {
-        if ((JSON.parse(text) as { event?: unknown }).event !== undefined) n++;
+      message: (value: Record<string, unknown>) => {
+        if (value["event"] !== undefined) n++;
       },
       delimiter: () => {},
     };
     for (const chunk of chunks) framer.push(chunk, sink);
+    framer.check(sink);
   } else {
     let carry = "";
     for (const chunk of chunks) {

@@ -7,10 +7,11 @@ import type { Duplex } from "node:stream";
 import type { ExecuteOptions } from "./api.js";
 import { DisconnectedError, ExecuteError, ProtocolError, StateError } from "./errors.js";
 import type { ResolvedClientOptions } from "./client-options.js";
-import { classifyMessage, parseServerMessage, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
+import { classifyMessage, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
 import { ByteRecordWriter } from "./byte-record-writer.js";
 import { FdLane } from "./fd-lane.js";
-import { MessageFramer } from "./framing.js";
+import { MessageFramer, type FramerSink } from "./framing.js";
+import { parseLosslessJson } from "./json-parse.js";
 import { stringifyMessage } from "./json-stringify.js";
 import type { FdCapableSocket } from "./fd/index.js";
 import type { TransportKind } from "./transport.js";
@@ -67,6 +68,12 @@ export class Session {
   // when the message was never sent or the session ended.
   private readonly replyHooks = new Map<Id, ReplyHook>();
   private readonly fdLane = new FdLane(this);
+  // Checks input held for an unfinished message once the current burst of input is handled.
+  private checkTimer: NodeJS.Immediate | undefined;
+  private readonly sink: FramerSink = {
+    message: (value, text) => this.onMessage(value, text),
+    delimiter: () => {},
+  };
 
   constructor(
     readonly stream: Duplex,
@@ -77,15 +84,16 @@ export class Session {
       "maxMessageBytes" | "maxInFlight" | "bigint" | "tlsByteRecords" | "logger" | "debug" | "hooks"
     >,
   ) {
-    this.framer = new MessageFramer(options.maxMessageBytes);
+    this.framer = new MessageFramer(options.maxMessageBytes, options.bigint ? parseLosslessJson : JSON.parse);
     this.byteRecords = kind === "tls" && options.tlsByteRecords ? new ByteRecordWriter(stream) : undefined;
-    const sink = { message: (text: string) => this.onMessage(text), delimiter: () => {} };
     stream.on("data", (chunk: Buffer | string) => {
       if (this.done) return;
-      try {
-        this.framer.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, sink);
-      } catch (error) {
-        this.fail(error instanceof ProtocolError ? error : new ProtocolError(String(error), "", { cause: error }));
+      this.readInput(() => this.framer.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, this.sink));
+      if (this.framer.unchecked && this.checkTimer === undefined && !this.done) {
+        this.checkTimer = setImmediate(() => {
+          this.checkTimer = undefined;
+          if (!this.done) this.readInput(() => this.framer.check(this.sink));
+        });
       }
     });
     stream.on("error", (error: Error) => {
@@ -95,6 +103,14 @@ export class Session {
     stream.on("end", () => this.finish());
     stream.on("close", () => this.finish());
     stream.resume(); // accepted sockets start paused so that no greeting byte is lost
+  }
+
+  private readInput(read: () => void): void {
+    try {
+      read();
+    } catch (error) {
+      this.fail(error instanceof ProtocolError ? error : new ProtocolError(String(error), "", { cause: error }));
+    }
   }
 
   /** Number of commands awaiting a reply or a send slot. */
@@ -309,11 +325,9 @@ export class Session {
     hook(reply);
   }
 
-  private onMessage(text: string): void {
+  private onMessage(record: Record<string, unknown>, text: string): void {
     if (this.done) return; // the rest of a chunk after a fatal error
     if (this.options.debug) this.options.logger.debug(`<- ${preview(text)}`);
-    const record = parseServerMessage(text, this.options.bigint);
-    if (record instanceof ProtocolError) return this.fail(record);
     if (this.options.hooks.inbound?.(record) === false) return;
     const classified = classifyMessage(record);
     switch (classified.kind) {
@@ -373,6 +387,8 @@ export class Session {
   private finish(): void {
     if (this.done) return;
     this.done = true;
+    if (this.checkTimer !== undefined) clearImmediate(this.checkTimer);
+    this.checkTimer = undefined;
     this.stream.destroy();
     const expected = this.closing || (this.quitSent && !(this.socketError instanceof ProtocolError));
     const cause = this.socketError;

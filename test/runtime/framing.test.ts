@@ -7,8 +7,9 @@ function frame(chunks: Buffer[], max = 1 << 20): { messages: unknown[]; delimite
   const framer = new MessageFramer(max);
   const messages: unknown[] = [];
   let delimiters = 0;
-  const sink = { message: (text: string) => messages.push(JSON.parse(text)), delimiter: () => delimiters++ };
+  const sink = { message: (value: unknown) => void messages.push(value), delimiter: () => void delimiters++ };
   for (const chunk of chunks) framer.push(chunk, sink);
+  framer.check(sink);
   return { messages, delimiters };
 }
 
