@@ -263,6 +263,8 @@ export class JsonScanner {
   }
 
   private utf8Lead(byte: number, at: number): number {
+    this.utf8Low = 0x80;
+    this.utf8High = 0xbf;
     if (byte >= 0xc2 && byte <= 0xdf) this.utf8Left = 1;
     else if (byte >= 0xe0 && byte <= 0xef) {
       this.utf8Left = 2;
