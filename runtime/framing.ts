@@ -140,9 +140,18 @@ export class MessageFramer {
     // The message's text stops before the line end (`\r\n`, or `\n` for qemu-ga).
     const last = newline > pos && chunk[newline - 1] === 0x0d ? newline - 1 : newline;
     if (this.partBytes + last - pos > this.maxMessageBytes) this.tooLarge(chunk.subarray(pos, end));
-    const bytes = this.partBytes === 0 ? chunk.subarray(pos, last) : this.concat(chunk.subarray(pos, last));
-    if (isUtf8(bytes)) {
-      const text = bytes.toString("utf8");
+    let valid: boolean;
+    let text: string;
+    if (this.partBytes === 0) {
+      // The whole chunk is checked when the line spans it (the usual reply): no view to allocate.
+      valid = isUtf8(pos === 0 && end === chunk.length ? chunk : chunk.subarray(pos, last));
+      text = valid ? chunk.toString("utf8", pos, last) : "";
+    } else {
+      const bytes = this.concat(chunk.subarray(pos, last));
+      valid = isUtf8(bytes);
+      text = valid ? bytes.toString("utf8") : "";
+    }
+    if (valid) {
       let value: unknown;
       try {
         value = this.parse(text);

@@ -10,6 +10,7 @@ import type { ResolvedClientOptions } from "./client-options.js";
 import { classifyMessage, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
 import { ByteRecordWriter } from "./byte-record-writer.js";
 import { FdLane } from "./fd-lane.js";
+import { InFlightWindow } from "./in-flight-window.js";
 import { MessageFramer, type FramerSink } from "./framing.js";
 import { parseLosslessJson } from "./json-parse.js";
 import { stringifyMessage } from "./json-stringify.js";
@@ -35,9 +36,15 @@ interface Pending {
   written: boolean;
   /** Fds to attach to the message's first bytes. */
   fds: readonly number[] | undefined;
+  // The promise's own functions: settle through Session.resolveEntry / rejectEntry, which disarm.
   resolve(value: unknown): void;
   reject(error: unknown): void;
+  timer: NodeJS.Timeout | undefined;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | undefined;
 }
+
+const unset = (): void => {};
 
 type Id = number | string;
 
@@ -57,12 +64,7 @@ export class Session {
   private done = false;
   private lastId = 0;
   private readonly pending = new Map<Id, Pending>();
-  // In-band messages held back while QEMU's request queue would be full (oob only).
-  private readonly held: Pending[] = [];
-  private inBandInFlight = 0;
-  // Written commands we stopped waiting for (timeout/abort) whose replies QEMU still owes us,
-  // with whether they hold an in-band slot. Their ids stay reserved until the reply comes.
-  private readonly abandoned = new Map<Id, boolean>();
+  private readonly window: InFlightWindow<Pending>;
   private socketError: Error | undefined;
   // Called once per id: with QEMU's reply (even to an abandoned command), or with undefined
   // when the message was never sent or the session ended.
@@ -84,6 +86,7 @@ export class Session {
       "maxMessageBytes" | "maxInFlight" | "bigint" | "tlsByteRecords" | "logger" | "debug" | "hooks"
     >,
   ) {
+    this.window = new InFlightWindow<Pending>(options.maxInFlight, (entry) => this.write(entry));
     this.framer = new MessageFramer(options.maxMessageBytes, options.bigint ? parseLosslessJson : JSON.parse);
     this.byteRecords = kind === "tls" && options.tlsByteRecords ? new ByteRecordWriter(stream) : undefined;
     stream.on("data", (chunk: Buffer | string) => {
@@ -123,20 +126,16 @@ export class Session {
     message: Record<string, unknown>,
     command: string,
     args: unknown,
-    options: ExecuteOptions = {},
+    options?: ExecuteOptions,
     fds?: readonly number[],
     onReply?: ReplyHook,
   ): Promise<unknown> {
-    const { signal, timeout } = options;
-    // Every way out before the command is registered tells the reply hook "never sent".
-    const notSent = (error: unknown): Promise<never> => {
-      onReply?.(undefined);
-      return Promise.reject(error);
-    };
-    if (this.done) return notSent(new DisconnectedError("connection closed"));
-    if (signal?.aborted) return notSent(signal.reason);
+    const signal = options?.signal;
+    const timeout = options?.timeout;
+    if (this.done) return notSent(onReply, new DisconnectedError("connection closed"));
+    if (signal?.aborted) return notSent(onReply, signal.reason);
     if (command === "quit") this.quitSent = true;
-    if (options.noReply === true) {
+    if (options?.noReply === true) {
       onReply?.(undefined);
       return this.sendWithoutReply(message);
     }
@@ -146,47 +145,52 @@ export class Session {
       while (this.inFlight(id));
       message["id"] = id;
     } else if ((typeof id !== "string" && typeof id !== "number") || this.inFlight(id)) {
-      return notSent(new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`));
+      return notSent(
+        onReply,
+        new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`),
+      );
     }
-    const inBand = message["exec-oob"] === undefined;
     let text: string;
     try {
       // Before anything is registered: a circular argument or a throwing hook rejects cleanly.
       text = this.serialise(message);
     } catch (error) {
-      return notSent(error);
+      return notSent(onReply, error);
     }
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = () => this.abandon(entry, signal?.reason);
-      const settle = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const entry: Pending = {
-        id: id as Id,
-        command,
-        args,
-        message,
-        text,
-        inBand,
-        written: false,
-        fds,
-        resolve: (value) => (settle(), resolve(value)),
-        reject: (error) => (settle(), reject(error)),
-      };
-      if (signal !== undefined) signal.addEventListener("abort", onAbort, { once: true });
-      if (timeout !== undefined) {
-        timer = setTimeout(
-          () => this.abandon(entry, new DOMException(`${command} timed out after ${timeout} ms`, "TimeoutError")),
-          timeout,
-        );
-      }
-      this.pending.set(entry.id, entry);
-      if (onReply !== undefined) this.replyHooks.set(entry.id, onReply);
-      if (inBand && this.oob && this.inBandInFlight >= this.options.maxInFlight) this.held.push(entry);
-      else this.write(entry);
+    const entry: Pending = {
+      id,
+      command,
+      args,
+      message,
+      text,
+      inBand: message["exec-oob"] === undefined,
+      written: false,
+      fds,
+      resolve: unset,
+      reject: unset,
+      timer: undefined,
+      signal,
+      onAbort: undefined,
+    };
+    const promise = new Promise<unknown>((resolve, reject) => {
+      entry.resolve = resolve;
+      entry.reject = reject;
     });
+    if (signal !== undefined) {
+      const onAbort = (): void => this.abandon(entry, signal.reason);
+      entry.onAbort = onAbort;
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    if (timeout !== undefined) {
+      entry.timer = setTimeout(
+        () => this.abandon(entry, new DOMException(`${command} timed out after ${timeout} ms`, "TimeoutError")),
+        timeout,
+      );
+    }
+    this.pending.set(id, entry);
+    if (onReply !== undefined) this.replyHooks.set(id, onReply);
+    this.window.submit(entry, this.oob);
+    return promise;
   }
 
   /** Sends a command with fds attached; see {@link FdLane}. */
@@ -266,7 +270,7 @@ export class Session {
 
   private write(entry: Pending): void {
     entry.written = true;
-    if (entry.inBand) this.inBandInFlight++;
+    this.window.written(entry);
     const text = entry.text;
     if (this.options.debug) this.options.logger.debug(`-> ${preview(text)}`);
     if (entry.fds === undefined) {
@@ -295,27 +299,38 @@ export class Session {
 
   // The message was not sent after all (a closed fd, too many fds): no reply will come.
   private unsend(entry: Pending, error: unknown): void {
-    if (this.pending.get(entry.id) === entry) this.pending.delete(entry.id);
-    else if (!this.abandoned.delete(entry.id)) return;
-    if (entry.inBand) this.releaseSlot();
+    if (this.pending.get(entry.id) === entry) {
+      this.pending.delete(entry.id);
+      this.window.answered(entry);
+    } else if (!this.window.settleAbandoned(entry.id)) return;
     this.fireHook(entry.id, undefined);
-    entry.reject(error);
+    this.rejectEntry(entry, error);
   }
 
   private abandon(entry: Pending, reason: unknown): void {
     if (this.pending.get(entry.id) !== entry) return;
     this.pending.delete(entry.id);
     if (entry.written) {
-      this.abandoned.set(entry.id, entry.inBand);
+      this.window.abandon(entry);
     } else {
-      this.held.splice(this.held.indexOf(entry), 1);
+      this.window.unhold(entry);
       this.fireHook(entry.id, undefined);
     }
-    entry.reject(reason);
+    this.rejectEntry(entry, reason);
+  }
+
+  private resolveEntry(entry: Pending, value: unknown): void {
+    disarm(entry);
+    entry.resolve(value);
+  }
+
+  private rejectEntry(entry: Pending, error: unknown): void {
+    disarm(entry);
+    entry.reject(error);
   }
 
   private inFlight(id: Id): boolean {
-    return this.pending.has(id) || this.abandoned.has(id);
+    return this.pending.has(id) || this.window.owes(id);
   }
 
   private fireHook(id: Id, reply: ReplyEnvelope | undefined): void {
@@ -353,18 +368,15 @@ export class Session {
     this.fireHook(id as Id, reply);
     const entry = this.pending.get(id as Id);
     if (entry === undefined) {
-      const heldSlot = this.abandoned.get(id as Id);
-      if (heldSlot !== undefined) {
-        this.abandoned.delete(id as Id);
-        if (heldSlot) this.releaseSlot();
-      }
+      this.window.settleAbandoned(id as Id);
       if (this.options.debug) this.options.logger.debug(`dropping reply with unknown id ${JSON.stringify(id)}`);
       return;
     }
     this.pending.delete(entry.id);
-    if (entry.inBand) this.releaseSlot();
+    this.window.answered(entry);
     if (reply.error !== undefined) {
-      entry.reject(
+      this.rejectEntry(
+        entry,
         new ExecuteError({
           errorClass: reply.error.class,
           desc: reply.error.desc,
@@ -374,14 +386,8 @@ export class Session {
         }),
       );
     } else {
-      entry.resolve(reply.return);
+      this.resolveEntry(entry, reply.return);
     }
-  }
-
-  private releaseSlot(): void {
-    this.inBandInFlight--;
-    const next = this.held.shift();
-    if (next !== undefined) this.write(next);
   }
 
   private finish(): void {
@@ -400,18 +406,29 @@ export class Session {
     const hooks = [...this.replyHooks.values()];
     this.replyHooks.clear();
     for (const hook of hooks) hook(undefined);
-    this.held.length = 0;
-    this.abandoned.clear();
+    this.window.clear();
     for (const entry of pending) {
       // EOF after our own quit is its success: QEMU may close before the reply is read.
-      if (entry.command === "quit" && this.quitSent && error === undefined) entry.resolve({});
+      if (entry.command === "quit" && this.quitSent && error === undefined) this.resolveEntry(entry, {});
       else
-        entry.reject(
+        this.rejectEntry(
+          entry,
           error ?? new DisconnectedError(this.closing ? "disconnected by the client" : "connection closed after quit", { cause }),
         );
     }
     this.owner.ended(error);
   }
+}
+
+// Every way out before a command is registered tells its reply hook "never sent".
+function notSent(onReply: ReplyHook | undefined, error: unknown): Promise<never> {
+  onReply?.(undefined);
+  return Promise.reject(error);
+}
+
+function disarm(entry: Pending): void {
+  if (entry.timer !== undefined) clearTimeout(entry.timer);
+  if (entry.onAbort !== undefined) entry.signal?.removeEventListener("abort", entry.onAbort);
 }
 
 // Debug lines show at most the first 1,000 characters of a message.
