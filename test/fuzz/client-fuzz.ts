@@ -126,7 +126,8 @@ function mutate(rng: Rng, bytes: Buffer): Buffer {
     const byte = rng.next() < 0.7 ? rng.pick(BYTES) : rng.int(256);
     const op = rng.int(3);
     if (op === 0) out.splice(at, 0, byte);
-    else if (at < out.length) op === 1 ? out.splice(at, 1) : (out[at] = byte);
+    else if (at < out.length && op === 1) out.splice(at, 1);
+    else if (at < out.length) out[at] = byte;
   }
   return Buffer.from(out);
 }
