@@ -1,6 +1,7 @@
 /**
  * One connection's worth of state: the reader loop (framing → parse → route), the writer
- * path, the pending-reply map and the in-band window. The client owns at most one.
+ * path and the pending-reply map (entries: pending-command.ts; the in-band window:
+ * in-flight-window.ts). The client owns at most one.
  * @module
  */
 import type { Duplex } from "node:stream";
@@ -13,6 +14,7 @@ import { FdLane } from "./fd-lane.js";
 import { InFlightWindow } from "./in-flight-window.js";
 import { MessageFramer, type FramerSink } from "./framing.js";
 import { parseLosslessJson } from "./json-parse.js";
+import { createPending, rejectPending, resolvePending, type CommandId, type PendingCommand } from "./pending-command.js";
 import { stringifyMessage } from "./json-stringify.js";
 import type { FdCapableSocket } from "./fd/index.js";
 import type { TransportKind } from "./transport.js";
@@ -25,28 +27,8 @@ export interface SessionEvents {
   ended(error: Error | undefined): void;
 }
 
-interface Pending {
-  id: Id;
-  command: string;
-  args: unknown;
-  message: Record<string, unknown>;
-  /** The serialised message, ready to write. */
-  text: string;
-  inBand: boolean;
-  written: boolean;
-  /** Fds to attach to the message's first bytes. */
-  fds: readonly number[] | undefined;
-  // The promise's own functions: settle through Session.resolveEntry / rejectEntry, which disarm.
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  timer: NodeJS.Timeout | undefined;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-}
-
-const unset = (): void => {};
-
-type Id = number | string;
+type Pending = PendingCommand;
+type Id = CommandId;
 
 /** See {@link Session.send}'s `onReply`. */
 export type ReplyHook = (reply: ReplyEnvelope | undefined) => void;
@@ -157,36 +139,9 @@ export class Session {
     } catch (error) {
       return notSent(onReply, error);
     }
-    const entry: Pending = {
-      id,
-      command,
-      args,
-      message,
-      text,
-      inBand: message["exec-oob"] === undefined,
-      written: false,
-      fds,
-      resolve: unset,
-      reject: unset,
-      timer: undefined,
-      signal,
-      onAbort: undefined,
-    };
-    const promise = new Promise<unknown>((resolve, reject) => {
-      entry.resolve = resolve;
-      entry.reject = reject;
-    });
-    if (signal !== undefined) {
-      const onAbort = (): void => this.abandon(entry, signal.reason);
-      entry.onAbort = onAbort;
-      signal.addEventListener("abort", onAbort, { once: true });
-    }
-    if (timeout !== undefined) {
-      entry.timer = setTimeout(
-        () => this.abandon(entry, new DOMException(`${command} timed out after ${timeout} ms`, "TimeoutError")),
-        timeout,
-      );
-    }
+    const [entry, promise] = createPending({ id, command, args, message, text, fds }, signal, timeout, (e, reason) =>
+      this.abandon(e, reason),
+    );
     this.pending.set(id, entry);
     if (onReply !== undefined) this.replyHooks.set(id, onReply);
     this.window.submit(entry, this.oob);
@@ -304,7 +259,7 @@ export class Session {
       this.window.answered(entry);
     } else if (!this.window.settleAbandoned(entry.id)) return;
     this.fireHook(entry.id, undefined);
-    this.rejectEntry(entry, error);
+    rejectPending(entry, error);
   }
 
   private abandon(entry: Pending, reason: unknown): void {
@@ -316,17 +271,7 @@ export class Session {
       this.window.unhold(entry);
       this.fireHook(entry.id, undefined);
     }
-    this.rejectEntry(entry, reason);
-  }
-
-  private resolveEntry(entry: Pending, value: unknown): void {
-    disarm(entry);
-    entry.resolve(value);
-  }
-
-  private rejectEntry(entry: Pending, error: unknown): void {
-    disarm(entry);
-    entry.reject(error);
+    rejectPending(entry, reason);
   }
 
   private inFlight(id: Id): boolean {
@@ -375,7 +320,7 @@ export class Session {
     this.pending.delete(entry.id);
     this.window.answered(entry);
     if (reply.error !== undefined) {
-      this.rejectEntry(
+      rejectPending(
         entry,
         new ExecuteError({
           errorClass: reply.error.class,
@@ -386,7 +331,7 @@ export class Session {
         }),
       );
     } else {
-      this.resolveEntry(entry, reply.return);
+      resolvePending(entry, reply.return);
     }
   }
 
@@ -409,9 +354,9 @@ export class Session {
     this.window.clear();
     for (const entry of pending) {
       // EOF after our own quit is its success: QEMU may close before the reply is read.
-      if (entry.command === "quit" && this.quitSent && error === undefined) this.resolveEntry(entry, {});
+      if (entry.command === "quit" && this.quitSent && error === undefined) resolvePending(entry, {});
       else
-        this.rejectEntry(
+        rejectPending(
           entry,
           error ?? new DisconnectedError(this.closing ? "disconnected by the client" : "connection closed after quit", { cause }),
         );
@@ -424,11 +369,6 @@ export class Session {
 function notSent(onReply: ReplyHook | undefined, error: unknown): Promise<never> {
   onReply?.(undefined);
   return Promise.reject(error);
-}
-
-function disarm(entry: Pending): void {
-  if (entry.timer !== undefined) clearTimeout(entry.timer);
-  if (entry.onAbort !== undefined) entry.signal?.removeEventListener("abort", entry.onAbort);
 }
 
 // Debug lines show at most the first 1,000 characters of a message.
