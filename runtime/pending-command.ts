@@ -1,84 +1,75 @@
 /**
  * A command awaiting its reply: its message, its promise, and the timer and abort listener
- * that may give up on it. Settling goes through {@link resolvePending} / {@link rejectPending}, which disarm both.
+ * that may give up on it. A class with every field set in the constructor, so each command
+ * costs one object of a stable shape (this is the hot path of every round trip).
  * @module
  */
+import type { ExecuteOptions } from "./api.js";
 
 /** Command ids the client sends: numbers it picks, or the caller's strings and numbers. */
 export type CommandId = number | string;
 
-/** @internal */
-export interface PendingCommand {
-  readonly id: CommandId;
-  readonly command: string;
-  readonly args: unknown;
-  readonly message: Record<string, unknown>;
-  /** The serialised message, ready to write. */
-  readonly text: string;
-  readonly inBand: boolean;
-  written: boolean;
-  /** Fds to attach to the message's first bytes. */
-  readonly fds: readonly number[] | undefined;
-  // The promise's own functions: call them through resolvePending / rejectPending.
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  timer: NodeJS.Timeout | undefined;
-  readonly signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-}
-
 const unset = (): void => {};
 
-/**
- * Creates a pending command and its promise. `giveUp` runs (once) when `timeout` ms pass or
- * `signal` aborts, with the reason to reject with. One object per command, no closures
- * unless a timeout or signal asks for them.
- */
-export function createPending(
-  init: Pick<PendingCommand, "id" | "command" | "args" | "message" | "text" | "fds">,
-  signal: AbortSignal | undefined,
-  timeout: number | undefined,
-  giveUp: (entry: PendingCommand, reason: unknown) => void,
-): [PendingCommand, Promise<unknown>] {
-  const entry: PendingCommand = {
-    ...init,
-    inBand: init.message["exec-oob"] === undefined,
-    written: false,
-    resolve: unset,
-    reject: unset,
-    timer: undefined,
-    signal,
-    onAbort: undefined,
-  };
-  const promise = new Promise<unknown>((resolve, reject) => {
-    entry.resolve = resolve;
-    entry.reject = reject;
-  });
-  if (signal !== undefined) {
-    const onAbort = (): void => giveUp(entry, signal.reason);
-    entry.onAbort = onAbort;
-    signal.addEventListener("abort", onAbort, { once: true });
+/** @internal */
+export class PendingCommand {
+  readonly inBand: boolean;
+  written = false;
+  readonly promise: Promise<unknown>;
+  private resolveFn: (value: unknown) => void = unset;
+  private rejectFn: (error: unknown) => void = unset;
+  private timer: NodeJS.Timeout | undefined = undefined;
+  private signal: AbortSignal | undefined = undefined;
+  private onAbort: (() => void) | undefined = undefined;
+
+  constructor(
+    readonly id: CommandId,
+    readonly command: string,
+    readonly args: unknown,
+    readonly message: Record<string, unknown>,
+    /** The serialised message, ready to write. */
+    readonly text: string,
+    /** Fds to attach to the message's first bytes. */
+    readonly fds: readonly number[] | undefined,
+  ) {
+    this.inBand = message["exec-oob"] === undefined;
+    this.promise = new Promise<unknown>((resolve, reject) => {
+      this.resolveFn = resolve;
+      this.rejectFn = reject;
+    });
   }
-  if (timeout !== undefined) {
-    const reason = (): DOMException => new DOMException(`${init.command} timed out after ${timeout} ms`, "TimeoutError");
-    entry.timer = setTimeout(() => giveUp(entry, reason()), timeout);
+
+  /** Calls `giveUp` (once) when `options.timeout` ms pass or `options.signal` aborts, with the reason to reject with. */
+  arm(options: Pick<ExecuteOptions, "signal" | "timeout">, giveUp: (entry: PendingCommand, reason: unknown) => void): void {
+    const { signal, timeout } = options;
+    if (signal !== undefined) {
+      const onAbort = (): void => giveUp(this, signal.reason);
+      this.signal = signal;
+      this.onAbort = onAbort;
+      signal.addEventListener("abort", onAbort, { once: true });
+    }
+    if (timeout !== undefined) {
+      this.timer = setTimeout(
+        () => giveUp(this, new DOMException(`${this.command} timed out after ${timeout} ms`, "TimeoutError")),
+        timeout,
+      );
+    }
   }
-  return [entry, promise];
-}
 
-/** Resolves a pending command's promise, disarming its timer and abort listener. */
-export function resolvePending(entry: PendingCommand, value: unknown): void {
-  disarm(entry);
-  entry.resolve(value);
-}
+  /** Resolves the promise, disarming the timer and abort listener. */
+  resolve(value: unknown): void {
+    this.disarm();
+    this.resolveFn(value);
+  }
 
-/** Rejects a pending command's promise, disarming its timer and abort listener. */
-export function rejectPending(entry: PendingCommand, error: unknown): void {
-  disarm(entry);
-  entry.reject(error);
-}
+  /** Rejects the promise, disarming the timer and abort listener. */
+  reject(error: unknown): void {
+    this.disarm();
+    this.rejectFn(error);
+  }
 
-function disarm(entry: PendingCommand): void {
-  if (entry.timer !== undefined) clearTimeout(entry.timer);
-  if (entry.onAbort !== undefined) entry.signal?.removeEventListener("abort", entry.onAbort);
+  private disarm(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.onAbort !== undefined) this.signal?.removeEventListener("abort", this.onAbort);
+  }
 }

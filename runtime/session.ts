@@ -14,7 +14,7 @@ import { FdLane } from "./fd-lane.js";
 import { InFlightWindow } from "./in-flight-window.js";
 import { MessageFramer, type FramerSink } from "./framing.js";
 import { parseLosslessJson } from "./json-parse.js";
-import { createPending, rejectPending, resolvePending, type CommandId, type PendingCommand } from "./pending-command.js";
+import { PendingCommand, type CommandId } from "./pending-command.js";
 import { stringifyMessage } from "./json-stringify.js";
 import type { FdCapableSocket } from "./fd/index.js";
 import type { TransportKind } from "./transport.js";
@@ -139,13 +139,12 @@ export class Session {
     } catch (error) {
       return notSent(onReply, error);
     }
-    const [entry, promise] = createPending({ id, command, args, message, text, fds }, signal, timeout, (e, reason) =>
-      this.abandon(e, reason),
-    );
+    const entry = new PendingCommand(id, command, args, message, text, fds);
+    if (signal !== undefined || timeout !== undefined) entry.arm({ signal, timeout }, (e, reason) => this.abandon(e, reason));
     this.pending.set(id, entry);
     if (onReply !== undefined) this.replyHooks.set(id, onReply);
     this.window.submit(entry, this.oob);
-    return promise;
+    return entry.promise;
   }
 
   /** Sends a command with fds attached; see {@link FdLane}. */
@@ -259,7 +258,7 @@ export class Session {
       this.window.answered(entry);
     } else if (!this.window.settleAbandoned(entry.id)) return;
     this.fireHook(entry.id, undefined);
-    rejectPending(entry, error);
+    entry.reject(error);
   }
 
   private abandon(entry: Pending, reason: unknown): void {
@@ -271,7 +270,7 @@ export class Session {
       this.window.unhold(entry);
       this.fireHook(entry.id, undefined);
     }
-    rejectPending(entry, reason);
+    entry.reject(reason);
   }
 
   private inFlight(id: Id): boolean {
@@ -320,8 +319,7 @@ export class Session {
     this.pending.delete(entry.id);
     this.window.answered(entry);
     if (reply.error !== undefined) {
-      rejectPending(
-        entry,
+      entry.reject(
         new ExecuteError({
           errorClass: reply.error.class,
           desc: reply.error.desc,
@@ -331,7 +329,7 @@ export class Session {
         }),
       );
     } else {
-      resolvePending(entry, reply.return);
+      entry.resolve(reply.return);
     }
   }
 
@@ -354,10 +352,9 @@ export class Session {
     this.window.clear();
     for (const entry of pending) {
       // EOF after our own quit is its success: QEMU may close before the reply is read.
-      if (entry.command === "quit" && this.quitSent && error === undefined) resolvePending(entry, {});
+      if (entry.command === "quit" && this.quitSent && error === undefined) entry.resolve({});
       else
-        rejectPending(
-          entry,
+        entry.reject(
           error ?? new DisconnectedError(this.closing ? "disconnected by the client" : "connection closed after quit", { cause }),
         );
     }
