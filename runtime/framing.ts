@@ -159,7 +159,7 @@ export class MessageFramer {
         value = undefined;
       }
       if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-        this.clear();
+        if (this.partBytes !== 0) this.clear();
         sink.message(value as Record<string, unknown>, text);
         return end;
       }

@@ -8,7 +8,7 @@ import type { Duplex } from "node:stream";
 import type { ExecuteOptions } from "./api.js";
 import { DisconnectedError, ExecuteError, ProtocolError, StateError } from "./errors.js";
 import type { ResolvedClientOptions } from "./client-options.js";
-import { classifyMessage, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
+import { classifyMessage, isReply, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
 import { ByteRecordWriter } from "./byte-record-writer.js";
 import { FdLane } from "./fd-lane.js";
 import { InFlightWindow } from "./in-flight-window.js";
@@ -73,12 +73,13 @@ export class Session {
     this.byteRecords = kind === "tls" && options.tlsByteRecords ? new ByteRecordWriter(stream) : undefined;
     stream.on("data", (chunk: Buffer | string) => {
       if (this.done) return;
-      this.readInput(() => this.framer.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, this.sink));
+      try {
+        this.framer.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, this.sink);
+      } catch (error) {
+        return this.readFailed(error);
+      }
       if (this.framer.unchecked && this.checkTimer === undefined && !this.done) {
-        this.checkTimer = setImmediate(() => {
-          this.checkTimer = undefined;
-          if (!this.done) this.readInput(() => this.framer.check(this.sink));
-        });
+        this.checkTimer = setImmediate(() => this.checkHeldInput());
       }
     });
     stream.on("error", (error: Error) => {
@@ -90,12 +91,19 @@ export class Session {
     stream.resume(); // accepted sockets start paused so that no greeting byte is lost
   }
 
-  private readInput(read: () => void): void {
+  // Once a burst of input is handled: checks the bytes of a message still waiting for its end.
+  private checkHeldInput(): void {
+    this.checkTimer = undefined;
+    if (this.done) return;
     try {
-      read();
+      this.framer.check(this.sink);
     } catch (error) {
-      this.fail(error instanceof ProtocolError ? error : new ProtocolError(String(error), "", { cause: error }));
+      this.readFailed(error);
     }
+  }
+
+  private readFailed(error: unknown): void {
+    this.fail(error instanceof ProtocolError ? error : new ProtocolError(String(error), "", { cause: error }));
   }
 
   /** Number of commands awaiting a reply or a send slot. */
@@ -278,6 +286,7 @@ export class Session {
   }
 
   private fireHook(id: Id, reply: ReplyEnvelope | undefined): void {
+    if (this.replyHooks.size === 0) return;
     const hook = this.replyHooks.get(id);
     if (hook === undefined) return;
     this.replyHooks.delete(id);
@@ -288,6 +297,8 @@ export class Session {
     if (this.done) return; // the rest of a chunk after a fatal error
     if (this.options.debug) this.options.logger.debug(`<- ${preview(text)}`);
     if (this.options.hooks.inbound?.(record) === false) return;
+    // The common case first, without classifyMessage's result object.
+    if (("return" in record || "error" in record) && isReply(record)) return this.onReply(record.id, record, text);
     const classified = classifyMessage(record);
     switch (classified.kind) {
       case "reply":
