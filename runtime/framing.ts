@@ -139,7 +139,7 @@ export class MessageFramer {
     const end = newline + 1;
     // The message's text stops before the line end (`\r\n`, or `\n` for qemu-ga).
     const last = newline > pos && chunk[newline - 1] === 0x0d ? newline - 1 : newline;
-    if (this.partBytes + last - pos > this.maxMessageBytes) this.tooLarge(chunk.subarray(pos, end));
+    if (this.partBytes + last - pos > this.maxMessageBytes) this.tooLarge(this.parts[0] ?? chunk.subarray(pos, end));
     let valid: boolean;
     let text: string;
     if (this.partBytes === 0) {
