@@ -28,9 +28,16 @@ process.on("uncaughtException", (error) => problems.push(`uncaught exception: ${
 
 const before = process.getActiveResourcesInfo();
 const started = performance.now();
-const summary = await fuzz(SEED, CASES, FROM, (done) => {
-  if (done % 100_000 === 0) process.stderr.write(`${fmt(done)} cases, ${fmt(performance.now() - started)} ms\n`);
-});
+let summary: Awaited<ReturnType<typeof fuzz>>;
+try {
+  summary = await fuzz(SEED, CASES, FROM, (done) => {
+    if (done % 100_000 === 0) process.stderr.write(`${fmt(done)} cases, ${fmt(performance.now() - started)} ms\n`);
+  });
+} catch (error) {
+  // A violation: say which case (it replays alone with --from N --cases 1) and fail.
+  console.error(error);
+  process.exit(1);
+}
 const ms = performance.now() - started;
 await new Promise((resolve) => setImmediate(resolve));
 // Anything active now that was not before the run (start-up leaves e.g. a CloseReq) leaked.

@@ -217,24 +217,31 @@ export async function runCase(c: FuzzCase): Promise<Outcome> {
   })();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), 1000)));
-  let outcome: Outcome;
+  let settled: { error: unknown } | "value" | "timeout";
   try {
-    const result = await Promise.race([work.then(() => "value" as const), deadline]);
-    if (result === "timeout") throw new Error("did not settle within 1 s");
-    outcome = "value";
-  } catch (error) {
-    if (!(error instanceof QmpError)) throw new Error(`settled with a non-QmpError: ${String(error)}`, { cause: error });
-    outcome = error.name;
-    if (c.invalid && !(error instanceof DisconnectedError && error.cause instanceof ProtocolError)) {
-      throw new Error(`an invalid line did not end the session with a ProtocolError: ${error.message}`, { cause: error });
-    }
+    settled = await Promise.race([
+      work.then(
+        () => "value" as const,
+        (error: unknown) => ({ error }),
+      ),
+      deadline,
+    ]);
   } finally {
     clearTimeout(timer);
     await qmp.disconnect();
     peer.destroy();
   }
-  if (c.invalid && outcome === "value") throw new Error("an invalid line was accepted");
-  return outcome;
+  if (settled === "timeout") throw new Error("did not settle within 1 s");
+  if (settled === "value") {
+    if (c.invalid) throw new Error("an invalid line was accepted");
+    return "value";
+  }
+  const { error } = settled;
+  if (!(error instanceof QmpError)) throw new Error(`settled with a non-QmpError: ${String(error)}`, { cause: error });
+  if (c.invalid && !(error instanceof DisconnectedError && error.cause instanceof ProtocolError)) {
+    throw new Error(`an invalid line did not end the session with a ProtocolError: ${error.message}`, { cause: error });
+  }
+  return error.name;
 }
 
 /** Totals of a run. */
