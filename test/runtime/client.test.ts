@@ -408,6 +408,44 @@ describe("ending a session", () => {
     expect((error.cause as ProtocolError).raw.length).toBeGreaterThan(0);
   });
 
+  it.each([
+    ['{"return": {"a": ]]]]\r\n', /unexpected '\]' \(0x5d\), expected a value at byte 17 of the message/],
+    ['{{"return": {}}', /expected a string key or '}' at byte 1 of the message/],
+    ['{"return": "\x01"}\r\n', /raw control character byte 0x01 inside a string at byte 12 of the message/],
+    [Buffer.from([...Buffer.from('{"return": "'), 0xc3, 0x28]), /invalid UTF-8 \('\(' \(0x28\)\) at byte 13 of the message/],
+  ])("fails fast on garbage from a peer that then stays silent: %j", async (garbage, reason) => {
+    await using pair = await connectedPair();
+    pair.server.hang("query-status");
+    const pending = pair.qmp.execute("query-status").catch((e: unknown) => e);
+    await sleep(5);
+    const started = performance.now();
+    pair.server.sendRaw(garbage);
+    const error = (await pending) as DisconnectedError;
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect(error.cause).toBeInstanceOf(ProtocolError);
+    expect((error.cause as ProtocolError).message).toMatch(reason);
+  });
+
+  it("accepts pretty (multi-line) replies and events split anywhere", async () => {
+    await using pair = await connectedPair();
+    const seen: string[] = [];
+    pair.qmp.on("*", (event) => void seen.push(event.event));
+    pair.server.handle("pretty", () => new Promise(() => {}));
+    const pending = pair.qmp.execute("pretty" as "query-status");
+    await sleep(5);
+    const text =
+      '{\n    "timestamp": {\n        "seconds": 1,\n        "microseconds": 2\n    },\n    "event": "STOP"\n}\r\n' +
+      '{\n    "return": {\n        "ok": "ż}"\n    },\n    "id": 2\n}\r\n';
+    const bytes = Buffer.from(text);
+    for (let at = 0; at < bytes.length; at += 7) {
+      pair.server.sendRaw(bytes.subarray(at, at + 7));
+      await sleep(0);
+    }
+    expect(await pending).toEqual({ ok: "ż}" });
+    expect(seen).toEqual(["STOP"]);
+  });
+
   it("bounds message size with maxMessageBytes", async () => {
     await using pair = await connectedPair({}, { maxMessageBytes: 1024 });
     pair.server.handle("big", () => ({ blob: "x".repeat(4096) }));
