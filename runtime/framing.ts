@@ -14,7 +14,7 @@
  * output, chunks split anywhere (even inside a UTF-8 sequence) and qemu-ga's 0xFF marker.
  * @module
  */
-import { isUtf8 } from "node:buffer";
+import { isAscii, isUtf8 } from "node:buffer";
 import { ProtocolError } from "./errors.js";
 import { JsonScanner, JsonStructureError } from "./json-scanner.js";
 
@@ -44,6 +44,10 @@ export class MessageFramer {
   private readonly scanner = new JsonScanner();
   // Set by resync(): everything up to the next 0xFF byte is discarded.
   private discarding = false;
+  // A chunk holding several lines is decoded once when it is pure ASCII (its lines are then
+  // substrings, byte and character offsets agreeing): `asciiText` is `asciiOf` decoded, or null.
+  private asciiOf: Buffer | undefined;
+  private asciiText: string | null = null;
 
   constructor(
     private readonly maxMessageBytes: number,
@@ -127,6 +131,8 @@ export class MessageFramer {
   reset(): void {
     this.clear();
     this.discarding = false;
+    this.asciiOf = undefined;
+    this.asciiText = null;
   }
 
   // Fast path: the message (or its rest) up to the next newline, parsed whole.
@@ -142,10 +148,17 @@ export class MessageFramer {
     if (this.partBytes + last - pos > this.maxMessageBytes) this.tooLarge(this.parts[0] ?? chunk.subarray(pos, end));
     let valid: boolean;
     let text: string;
-    if (this.partBytes === 0) {
-      // The whole chunk is checked when the line spans it (the usual reply): no view to allocate.
-      valid = isUtf8(pos === 0 && end === chunk.length ? chunk : chunk.subarray(pos, last));
+    if (this.partBytes === 0 && pos === 0 && end === chunk.length) {
+      // The line is the whole chunk (the usual reply): check it without allocating a view.
+      valid = isUtf8(chunk);
       text = valid ? chunk.toString("utf8", pos, last) : "";
+    } else if (this.partBytes === 0) {
+      if (this.asciiOf !== chunk) {
+        this.asciiOf = chunk;
+        this.asciiText = isAscii(chunk) ? chunk.toString("latin1") : null;
+      }
+      valid = this.asciiText !== null || isUtf8(chunk.subarray(pos, last));
+      text = this.asciiText !== null ? this.asciiText.slice(pos, last) : valid ? chunk.toString("utf8", pos, last) : "";
     } else {
       const bytes = this.concat(chunk.subarray(pos, last));
       valid = isUtf8(bytes);
