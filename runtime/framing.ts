@@ -12,6 +12,8 @@
  * handled (a reply that completes within the burst is never scanned), so garbage without a
  * newline fails as fast as garbage with one. Accepts `\r\n`, `\n`, no separator, pretty
  * output, chunks split anywhere (even inside a UTF-8 sequence) and qemu-ga's 0xFF marker.
+ * Allocation matters here (every reply and event passes): a chunk that is one line is
+ * checked and decoded in place, a pure-ASCII chunk of many lines is decoded once.
  * @module
  */
 import { isAscii, isUtf8 } from "node:buffer";
