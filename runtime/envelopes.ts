@@ -3,8 +3,6 @@
  * @module
  */
 import * as compiled from "./envelope-validators.generated.js";
-import { ProtocolError } from "./errors.js";
-import { parseQmpJson } from "./json-parse.js";
 
 /** The greeting QEMU sends on connect. */
 export interface QmpGreeting {
@@ -76,21 +74,4 @@ export function classifyMessage(record: Record<string, unknown>): ClassifiedMess
       : { kind: "invalid", reason: `malformed greeting: ${lastValidationError("isGreeting")}` };
   }
   return { kind: "invalid", reason: "server message is neither a reply, an event nor a greeting" };
-}
-
-/**
- * Parses one framed server message into an object, or says why it is not one. `bigint`
- * keeps integers beyond 2^53 exact.
- */
-export function parseServerMessage(text: string, bigint: boolean): Record<string, unknown> | ProtocolError {
-  let message: unknown;
-  try {
-    message = bigint ? parseQmpJson(text) : JSON.parse(text);
-  } catch (error) {
-    return new ProtocolError(`malformed JSON from server: ${(error as Error).message}`, text);
-  }
-  if (typeof message !== "object" || message === null || Array.isArray(message)) {
-    return new ProtocolError("server message is not a JSON object", text);
-  }
-  return message as Record<string, unknown>;
 }

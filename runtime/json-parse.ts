@@ -32,7 +32,22 @@ export function parseQmpJson(text: string): unknown {
       // Fall through: the lenient parser accepts single quotes and words the error like QEMU.
     }
   }
-  const parser = new Parser(text);
+  return parseLenient(text, true);
+}
+
+/**
+ * Parses strict JSON (what a QMP server sends: no single quotes), keeping integers that a
+ * `number` cannot hold exactly as `bigint`, like {@link parseQmpJson}.
+ * @throws {@link JsonInputError} when the text is not JSON.
+ */
+export function parseLosslessJson(text: string): unknown {
+  // Without a long digit run, JSON.parse gives the same values (and throws on invalid JSON).
+  if (!MAYBE_UNSAFE_INTEGER.test(text)) return JSON.parse(text);
+  return parseLenient(text, false);
+}
+
+function parseLenient(text: string, singleQuotes: boolean): unknown {
+  const parser = new Parser(text, singleQuotes);
   const value = parser.value(0);
   parser.end();
   return value;
@@ -40,7 +55,13 @@ export function parseQmpJson(text: string): unknown {
 
 class Parser {
   #pos = 0;
-  constructor(private readonly text: string) {}
+  readonly #quotes: string;
+  constructor(
+    private readonly text: string,
+    singleQuotes: boolean,
+  ) {
+    this.#quotes = singleQuotes ? `"'` : '"';
+  }
 
   end(): void {
     this.#skipSpace();
@@ -53,7 +74,7 @@ class Parser {
     const c = this.text[this.#pos];
     if (c === "{") return this.#object(depth);
     if (c === "[") return this.#array(depth);
-    if (c === '"' || c === "'") return this.#string();
+    if (c !== undefined && this.#quotes.includes(c)) return this.#string();
     if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return this.#number();
     KEYWORD.lastIndex = this.#pos;
     const word = KEYWORD.exec(this.text)?.[0];
@@ -73,7 +94,7 @@ class Parser {
     for (;;) {
       this.#skipSpace();
       const c = this.text[this.#pos];
-      if (c !== '"' && c !== "'") {
+      if (c === undefined || !this.#quotes.includes(c)) {
         throw new JsonInputError(c === "}" || c === undefined ? "expecting value" : "key is not a string in object");
       }
       const key = this.#string();
@@ -124,7 +145,6 @@ class Parser {
       i += 2;
       switch (e) {
         case '"':
-        case "'":
         case "\\":
         case "/":
           out += e;
@@ -151,6 +171,10 @@ class Parser {
           i += 4;
           break;
         }
+        case "'":
+          if (this.#quotes.length === 1) throw new JsonInputError("invalid escape sequence in string");
+          out += e;
+          break;
         default:
           throw new JsonInputError("invalid escape sequence in string");
       }

@@ -1,16 +1,20 @@
 /**
  * One connection's worth of state: the reader loop (framing → parse → route), the writer
- * path, the pending-reply map and the in-band window. The client owns at most one.
+ * path and the pending-reply map (entries: pending-command.ts; the in-band window:
+ * in-flight-window.ts). The client owns at most one.
  * @module
  */
 import type { Duplex } from "node:stream";
 import type { ExecuteOptions } from "./api.js";
 import { DisconnectedError, ExecuteError, ProtocolError, StateError } from "./errors.js";
 import type { ResolvedClientOptions } from "./client-options.js";
-import { classifyMessage, parseServerMessage, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
+import { classifyMessage, isReply, type EventEnvelope, type QmpGreeting, type ReplyEnvelope } from "./envelopes.js";
 import { ByteRecordWriter } from "./byte-record-writer.js";
 import { FdLane } from "./fd-lane.js";
-import { MessageFramer } from "./framing.js";
+import { InFlightWindow } from "./in-flight-window.js";
+import { MessageFramer, type FramerSink } from "./framing.js";
+import { parseLosslessJson } from "./json-parse.js";
+import { PendingCommand, type CommandId } from "./pending-command.js";
 import { stringifyMessage } from "./json-stringify.js";
 import type { FdCapableSocket } from "./fd/index.js";
 import type { TransportKind } from "./transport.js";
@@ -23,22 +27,8 @@ export interface SessionEvents {
   ended(error: Error | undefined): void;
 }
 
-interface Pending {
-  id: Id;
-  command: string;
-  args: unknown;
-  message: Record<string, unknown>;
-  /** The serialised message, ready to write. */
-  text: string;
-  inBand: boolean;
-  written: boolean;
-  /** Fds to attach to the message's first bytes. */
-  fds: readonly number[] | undefined;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
-type Id = number | string;
+type Pending = PendingCommand;
+type Id = CommandId;
 
 /** See {@link Session.send}'s `onReply`. */
 export type ReplyHook = (reply: ReplyEnvelope | undefined) => void;
@@ -56,17 +46,18 @@ export class Session {
   private done = false;
   private lastId = 0;
   private readonly pending = new Map<Id, Pending>();
-  // In-band messages held back while QEMU's request queue would be full (oob only).
-  private readonly held: Pending[] = [];
-  private inBandInFlight = 0;
-  // Written commands we stopped waiting for (timeout/abort) whose replies QEMU still owes us,
-  // with whether they hold an in-band slot. Their ids stay reserved until the reply comes.
-  private readonly abandoned = new Map<Id, boolean>();
+  private readonly window: InFlightWindow<Pending>;
   private socketError: Error | undefined;
   // Called once per id: with QEMU's reply (even to an abandoned command), or with undefined
   // when the message was never sent or the session ended.
   private readonly replyHooks = new Map<Id, ReplyHook>();
   private readonly fdLane = new FdLane(this);
+  // Checks input held for an unfinished message once the current burst of input is handled.
+  private checkTimer: NodeJS.Immediate | undefined;
+  private readonly sink: FramerSink = {
+    message: (value, text) => this.onMessage(value, text),
+    delimiter: () => {},
+  };
 
   constructor(
     readonly stream: Duplex,
@@ -77,15 +68,18 @@ export class Session {
       "maxMessageBytes" | "maxInFlight" | "bigint" | "tlsByteRecords" | "logger" | "debug" | "hooks"
     >,
   ) {
-    this.framer = new MessageFramer(options.maxMessageBytes);
+    this.window = new InFlightWindow<Pending>(options.maxInFlight, (entry) => this.write(entry));
+    this.framer = new MessageFramer(options.maxMessageBytes, options.bigint ? parseLosslessJson : JSON.parse);
     this.byteRecords = kind === "tls" && options.tlsByteRecords ? new ByteRecordWriter(stream) : undefined;
-    const sink = { message: (text: string) => this.onMessage(text), delimiter: () => {} };
     stream.on("data", (chunk: Buffer | string) => {
       if (this.done) return;
       try {
-        this.framer.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, sink);
+        this.framer.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk, this.sink);
       } catch (error) {
-        this.fail(error instanceof ProtocolError ? error : new ProtocolError(String(error), "", { cause: error }));
+        return this.readFailed(error);
+      }
+      if (this.framer.unchecked && this.checkTimer === undefined && !this.done) {
+        this.checkTimer = setImmediate(() => this.checkHeldInput());
       }
     });
     stream.on("error", (error: Error) => {
@@ -95,6 +89,21 @@ export class Session {
     stream.on("end", () => this.finish());
     stream.on("close", () => this.finish());
     stream.resume(); // accepted sockets start paused so that no greeting byte is lost
+  }
+
+  // Once a burst of input is handled: checks the bytes of a message still waiting for its end.
+  private checkHeldInput(): void {
+    this.checkTimer = undefined;
+    if (this.done) return;
+    try {
+      this.framer.check(this.sink);
+    } catch (error) {
+      this.readFailed(error);
+    }
+  }
+
+  private readFailed(error: unknown): void {
+    this.fail(error instanceof ProtocolError ? error : new ProtocolError(String(error), "", { cause: error }));
   }
 
   /** Number of commands awaiting a reply or a send slot. */
@@ -107,20 +116,16 @@ export class Session {
     message: Record<string, unknown>,
     command: string,
     args: unknown,
-    options: ExecuteOptions = {},
+    options?: ExecuteOptions,
     fds?: readonly number[],
     onReply?: ReplyHook,
   ): Promise<unknown> {
-    const { signal, timeout } = options;
-    // Every way out before the command is registered tells the reply hook "never sent".
-    const notSent = (error: unknown): Promise<never> => {
-      onReply?.(undefined);
-      return Promise.reject(error);
-    };
-    if (this.done) return notSent(new DisconnectedError("connection closed"));
-    if (signal?.aborted) return notSent(signal.reason);
+    const signal = options?.signal;
+    const timeout = options?.timeout;
+    if (this.done) return notSent(onReply, new DisconnectedError("connection closed"));
+    if (signal?.aborted) return notSent(onReply, signal.reason);
     if (command === "quit") this.quitSent = true;
-    if (options.noReply === true) {
+    if (options?.noReply === true) {
       onReply?.(undefined);
       return this.sendWithoutReply(message);
     }
@@ -130,47 +135,24 @@ export class Session {
       while (this.inFlight(id));
       message["id"] = id;
     } else if ((typeof id !== "string" && typeof id !== "number") || this.inFlight(id)) {
-      return notSent(new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`));
+      return notSent(
+        onReply,
+        new TypeError(`message id must be a string or number not already in flight, got ${JSON.stringify(id)}`),
+      );
     }
-    const inBand = message["exec-oob"] === undefined;
     let text: string;
     try {
       // Before anything is registered: a circular argument or a throwing hook rejects cleanly.
       text = this.serialise(message);
     } catch (error) {
-      return notSent(error);
+      return notSent(onReply, error);
     }
-    return new Promise((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = () => this.abandon(entry, signal?.reason);
-      const settle = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      };
-      const entry: Pending = {
-        id: id as Id,
-        command,
-        args,
-        message,
-        text,
-        inBand,
-        written: false,
-        fds,
-        resolve: (value) => (settle(), resolve(value)),
-        reject: (error) => (settle(), reject(error)),
-      };
-      if (signal !== undefined) signal.addEventListener("abort", onAbort, { once: true });
-      if (timeout !== undefined) {
-        timer = setTimeout(
-          () => this.abandon(entry, new DOMException(`${command} timed out after ${timeout} ms`, "TimeoutError")),
-          timeout,
-        );
-      }
-      this.pending.set(entry.id, entry);
-      if (onReply !== undefined) this.replyHooks.set(entry.id, onReply);
-      if (inBand && this.oob && this.inBandInFlight >= this.options.maxInFlight) this.held.push(entry);
-      else this.write(entry);
-    });
+    const entry = new PendingCommand(id, command, args, message, text, fds);
+    if (signal !== undefined || timeout !== undefined) entry.arm({ signal, timeout }, (e, reason) => this.abandon(e, reason));
+    this.pending.set(id, entry);
+    if (onReply !== undefined) this.replyHooks.set(id, onReply);
+    this.window.submit(entry, this.oob);
+    return entry.promise;
   }
 
   /** Sends a command with fds attached; see {@link FdLane}. */
@@ -250,7 +232,7 @@ export class Session {
 
   private write(entry: Pending): void {
     entry.written = true;
-    if (entry.inBand) this.inBandInFlight++;
+    this.window.written(entry);
     const text = entry.text;
     if (this.options.debug) this.options.logger.debug(`-> ${preview(text)}`);
     if (entry.fds === undefined) {
@@ -279,9 +261,10 @@ export class Session {
 
   // The message was not sent after all (a closed fd, too many fds): no reply will come.
   private unsend(entry: Pending, error: unknown): void {
-    if (this.pending.get(entry.id) === entry) this.pending.delete(entry.id);
-    else if (!this.abandoned.delete(entry.id)) return;
-    if (entry.inBand) this.releaseSlot();
+    if (this.pending.get(entry.id) === entry) {
+      this.pending.delete(entry.id);
+      this.window.answered(entry);
+    } else if (!this.window.settleAbandoned(entry.id)) return;
     this.fireHook(entry.id, undefined);
     entry.reject(error);
   }
@@ -290,31 +273,32 @@ export class Session {
     if (this.pending.get(entry.id) !== entry) return;
     this.pending.delete(entry.id);
     if (entry.written) {
-      this.abandoned.set(entry.id, entry.inBand);
+      this.window.abandon(entry);
     } else {
-      this.held.splice(this.held.indexOf(entry), 1);
+      this.window.unhold(entry);
       this.fireHook(entry.id, undefined);
     }
     entry.reject(reason);
   }
 
   private inFlight(id: Id): boolean {
-    return this.pending.has(id) || this.abandoned.has(id);
+    return this.pending.has(id) || this.window.owes(id);
   }
 
   private fireHook(id: Id, reply: ReplyEnvelope | undefined): void {
+    if (this.replyHooks.size === 0) return;
     const hook = this.replyHooks.get(id);
     if (hook === undefined) return;
     this.replyHooks.delete(id);
     hook(reply);
   }
 
-  private onMessage(text: string): void {
+  private onMessage(record: Record<string, unknown>, text: string): void {
     if (this.done) return; // the rest of a chunk after a fatal error
     if (this.options.debug) this.options.logger.debug(`<- ${preview(text)}`);
-    const record = parseServerMessage(text, this.options.bigint);
-    if (record instanceof ProtocolError) return this.fail(record);
     if (this.options.hooks.inbound?.(record) === false) return;
+    // The common case first, without classifyMessage's result object.
+    if (("return" in record || "error" in record) && isReply(record)) return this.onReply(record.id, record, text);
     const classified = classifyMessage(record);
     switch (classified.kind) {
       case "reply":
@@ -339,16 +323,12 @@ export class Session {
     this.fireHook(id as Id, reply);
     const entry = this.pending.get(id as Id);
     if (entry === undefined) {
-      const heldSlot = this.abandoned.get(id as Id);
-      if (heldSlot !== undefined) {
-        this.abandoned.delete(id as Id);
-        if (heldSlot) this.releaseSlot();
-      }
+      this.window.settleAbandoned(id as Id);
       if (this.options.debug) this.options.logger.debug(`dropping reply with unknown id ${JSON.stringify(id)}`);
       return;
     }
     this.pending.delete(entry.id);
-    if (entry.inBand) this.releaseSlot();
+    this.window.answered(entry);
     if (reply.error !== undefined) {
       entry.reject(
         new ExecuteError({
@@ -364,15 +344,11 @@ export class Session {
     }
   }
 
-  private releaseSlot(): void {
-    this.inBandInFlight--;
-    const next = this.held.shift();
-    if (next !== undefined) this.write(next);
-  }
-
   private finish(): void {
     if (this.done) return;
     this.done = true;
+    if (this.checkTimer !== undefined) clearImmediate(this.checkTimer);
+    this.checkTimer = undefined;
     this.stream.destroy();
     const expected = this.closing || (this.quitSent && !(this.socketError instanceof ProtocolError));
     const cause = this.socketError;
@@ -384,8 +360,7 @@ export class Session {
     const hooks = [...this.replyHooks.values()];
     this.replyHooks.clear();
     for (const hook of hooks) hook(undefined);
-    this.held.length = 0;
-    this.abandoned.clear();
+    this.window.clear();
     for (const entry of pending) {
       // EOF after our own quit is its success: QEMU may close before the reply is read.
       if (entry.command === "quit" && this.quitSent && error === undefined) entry.resolve({});
@@ -396,6 +371,12 @@ export class Session {
     }
     this.owner.ended(error);
   }
+}
+
+// Every way out before a command is registered tells its reply hook "never sent".
+function notSent(onReply: ReplyHook | undefined, error: unknown): Promise<never> {
+  onReply?.(undefined);
+  return Promise.reject(error);
 }
 
 // Debug lines show at most the first 1,000 characters of a message.

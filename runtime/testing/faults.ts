@@ -8,6 +8,31 @@ interface Hang {
   readonly waiters: Set<() => void>;
 }
 
+// Every held command of a connection waits on the connection's one signal: one "abort"
+// listener per signal fans out to them, so any number of held commands adds one listener
+// (one listener each would trip Node's MaxListenersExceededWarning beyond ten).
+const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+function onAbort(signal: AbortSignal, callback: () => void): () => void {
+  let waiters = abortWaiters.get(signal);
+  if (waiters === undefined) {
+    const set = new Set<() => void>();
+    waiters = set;
+    abortWaiters.set(signal, set);
+    signal.addEventListener(
+      "abort",
+      () => {
+        abortWaiters.delete(signal);
+        for (const wake of set) wake();
+      },
+      { once: true },
+    );
+  }
+  waiters.add(callback);
+  const mine = waiters;
+  return () => void mine.delete(callback);
+}
+
 /** Hangs and delays by command name, plus the timers they own (cleared on dispose). */
 export class FaultTable {
   readonly #hangs = new Map<string, Hang>();
@@ -77,33 +102,31 @@ export class FaultTable {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason);
       const wake = (): void => {
-        signal.removeEventListener("abort", onAbort);
+        forget();
         resolve();
       };
-      const onAbort = (): void => {
+      const forget = onAbort(signal, () => {
         hang.waiters.delete(wake);
         reject(signal.reason);
-      };
+      });
       hang.waiters.add(wake);
-      signal.addEventListener("abort", onAbort, { once: true });
     });
   }
 
   #sleep(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        this.#timers.delete(timer);
-        reject(signal.reason);
-      };
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
-        signal.removeEventListener("abort", onAbort);
+        forget();
         resolve();
       }, ms);
       this.#timers.add(timer);
-      signal.addEventListener("abort", onAbort, { once: true });
+      const forget = onAbort(signal, () => {
+        clearTimeout(timer);
+        this.#timers.delete(timer);
+        reject(signal.reason);
+      });
     });
   }
 }

@@ -4,7 +4,7 @@ import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ExecuteError, QmpClient, fdPassingAvailable } from "../../runtime/index.js";
+import { ExecuteError, QmpClient, StateError, fdPassingAvailable } from "../../runtime/index.js";
 import { QmpTestError, QmpTestServer } from "../../runtime/testing/index.js";
 import { tempDir } from "../helpers/qemu.js";
 
@@ -94,5 +94,27 @@ describe.skipIf(!fdPassingAvailable() && !required)("fd lane", () => {
       expect((later as ExecuteError).desc).toMatch(/No file descriptor supplied/);
     }
     await qmp.disconnect();
+  });
+
+  // Bug: a closed fd number was not a StateError, and an fd attached to a non-fd command stayed for the next fd command.
+  it("a closed fd number is a StateError; fds left by a non-fd command are swept", async () => {
+    using dir = tempDir();
+    const server = new QmpTestServer();
+    const path = join(dir.path, "qmp.sock");
+    await server.listen(path); // a plain string path, like the client's targets
+    const qmp = new QmpClient();
+    await qmp.connect(path);
+    const fd = openSync("/dev/null", "r");
+    try {
+      await expect(qmp.getfd("closed", 987_654)).rejects.toBeInstanceOf(StateError);
+      await qmp.execute("query-status", undefined, { fds: [fd] });
+      await expect(qmp.execute("getfd", { fdname: "later" })).rejects.toMatchObject({
+        desc: "No file descriptor supplied via SCM_RIGHTS",
+      });
+    } finally {
+      closeSync(fd);
+      await qmp.disconnect();
+      await server.close();
+    }
   });
 });

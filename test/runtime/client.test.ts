@@ -10,11 +10,19 @@ import {
   ProtocolError,
   QmpClient,
   StateError,
+  fdPassingAvailable,
   type QmpState,
 } from "../../runtime/index.js";
 import { QmpTestError, QmpTestServer } from "../../runtime/testing/index.js";
 import { tempDir } from "../helpers/qemu.js";
 import { connectedPair, recordingLogger } from "../helpers/fake.js";
+
+const fdCapable = fdPassingAvailable() || Boolean(process.env["QMP_REQUIRE_QEMU"]);
+
+/** Resolves with "pending" when `promise` has not settled within `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | "pending"> {
+  return Promise.race([promise, sleep(ms, "pending" as const)]);
+}
 
 describe("connect and negotiate", () => {
   it("parses the greeting, enables oob and reports state changes", async () => {
@@ -117,6 +125,70 @@ describe("connect and negotiate", () => {
     expect(qmp.state).toBe("idle");
     server.close();
   });
+
+  // Bug: a connect stuck in qmp_capabilities ignored its timeout, its abort signal and disconnect().
+  it("a timeout, an abort and disconnect() still end a connect stuck in negotiation", async () => {
+    const server = new QmpTestServer();
+    server.hang("qmp_capabilities");
+    const timedOut = await new QmpClient().connect(server.connectPair(), { timeout: 50 }).catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(ConnectError);
+    expect((timedOut as ConnectError).cause).toMatchObject({ name: "TimeoutError" });
+
+    const controller = new AbortController();
+    const aborted = new QmpClient().connect(server.connectPair(), { signal: controller.signal }).catch((e: unknown) => e);
+    await sleep(20);
+    controller.abort(new Error("stop"));
+    expect(await within(aborted, 500)).toMatchObject({ message: "stop" });
+
+    const qmp = new QmpClient();
+    const connecting = qmp.connect(server.connectPair()).catch((e: unknown) => e);
+    await sleep(20);
+    expect(await within(qmp.disconnect(), 500)).toBeUndefined();
+    expect(await connecting).toBeInstanceOf(ConnectError);
+    expect(qmp.state).toBe("idle");
+    await server.close();
+  });
+
+  // Bug: disconnect() right after a reconnect returned the old disconnect's promise and left the new connection open.
+  it("disconnect() after a quick reconnect ends the new connection, not an old promise", async () => {
+    const server = new QmpTestServer();
+    const qmp = new QmpClient();
+    await qmp.connect(server.connectPair());
+    const first = qmp.disconnect();
+    const second = qmp.connect(server.connectPair()).catch((e: unknown) => e);
+    await qmp.disconnect();
+    await first;
+    await second;
+    expect(qmp.state).toBe("idle");
+    await server.close();
+  });
+
+  // Bug: an EOF right after negotiation could leave the client running without a session.
+  it.skipIf(!fdCapable)(
+    "a connection that closes right after negotiation never leaves the client running without a session",
+    async () => {
+      using dir = tempDir();
+      const server = new QmpTestServer();
+      server.handle("qmp_capabilities", (_args, ctx) => {
+        ctx.afterReply(() => ctx.end());
+        return {};
+      });
+      const path = join(dir.path, "qmp.sock");
+      await server.listen({ path });
+      for (let i = 0; i < 5; i++) {
+        const qmp = new QmpClient();
+        const outcome = await qmp.connect(path).then(
+          () => "connected",
+          (error: unknown) => error,
+        );
+        await sleep(20);
+        if (outcome !== "connected") expect(outcome).toBeInstanceOf(ConnectError);
+        expect(qmp.state).toBe("idle");
+        await qmp.disconnect();
+      }
+      await server.close();
+    },
+  );
 });
 
 describe("execute", () => {
@@ -221,6 +293,45 @@ describe("execute", () => {
     await pair.qmp.execute("query-status");
     expect(seen).toEqual(["in greeting", "out qmp_capabilities", "in reply", "in STOP", "out query-status", "in reply"]);
   });
+
+  // Bug: the id of a command that timed out was reused while QEMU still owed its late reply.
+  it("does not reuse the id of a command that timed out until its late reply came", async () => {
+    await using pair = await connectedPair();
+    pair.server.delay("slow", 80);
+    pair.server.handle("slow", () => ({ from: "slow" }));
+    await expect(pair.qmp.executeMessage({ execute: "slow", id: "x" }, { timeout: 20 })).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
+    await expect(pair.qmp.executeMessage({ execute: "query-status", id: "x" })).rejects.toBeInstanceOf(TypeError);
+    await sleep(100);
+    expect(await pair.qmp.executeMessage({ execute: "query-status", id: "x" })).toMatchObject({ running: true });
+  });
+
+  // Bug: a bad option value was accepted, and a throwing outbound hook threw out of execute() instead of rejecting.
+  it("rejects bad option values and a throwing outbound hook without throwing synchronously", async () => {
+    expect(() => new QmpClient({ maxInFlight: 0 })).toThrow(RangeError);
+    await using pair = await connectedPair(
+      {},
+      {
+        hooks: {
+          outbound: (m) => {
+            if (m["execute"] === "boom") throw new Error("hook");
+          },
+        },
+      },
+    );
+    const result = pair.qmp.execute("boom");
+    await expect(result).rejects.toThrow("hook");
+    expect(await pair.qmp.execute("query-status")).toMatchObject({ running: true });
+  });
+
+  // Bug: addFds on a connection without fd passing sent add-fd before refusing.
+  it("addFds on a connection that cannot pass fds sends nothing", async () => {
+    await using pair = await connectedPair();
+    const before = pair.server.received.length;
+    await expect(pair.qmp.addFds([0])).rejects.toBeInstanceOf(StateError);
+    expect(pair.server.received.length).toBe(before);
+  });
 });
 
 describe("integers beyond 2^53", () => {
@@ -297,6 +408,44 @@ describe("ending a session", () => {
     expect((error.cause as ProtocolError).raw.length).toBeGreaterThan(0);
   });
 
+  it.each([
+    ['{"return": {"a": ]]]]\r\n', /unexpected '\]' \(0x5d\), expected a value at byte 17 of the message/],
+    ['{{"return": {}}', /expected a string key or '}' at byte 1 of the message/],
+    ['{"return": "\x01"}\r\n', /raw control character byte 0x01 inside a string at byte 12 of the message/],
+    [Buffer.from([...Buffer.from('{"return": "'), 0xc3, 0x28]), /invalid UTF-8 \('\(' \(0x28\)\) at byte 13 of the message/],
+  ])("fails fast on garbage from a peer that then stays silent: %j", async (garbage, reason) => {
+    await using pair = await connectedPair();
+    pair.server.hang("query-status");
+    const pending = pair.qmp.execute("query-status").catch((e: unknown) => e);
+    await sleep(5);
+    const started = performance.now();
+    pair.server.sendRaw(garbage);
+    const error = (await pending) as DisconnectedError;
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(error).toBeInstanceOf(DisconnectedError);
+    expect(error.cause).toBeInstanceOf(ProtocolError);
+    expect((error.cause as ProtocolError).message).toMatch(reason);
+  });
+
+  it("accepts pretty (multi-line) replies and events split anywhere", async () => {
+    await using pair = await connectedPair();
+    const seen: string[] = [];
+    pair.qmp.on("*", (event) => void seen.push(event.event));
+    pair.server.handle("pretty", () => new Promise(() => {}));
+    const pending = pair.qmp.execute("pretty" as "query-status");
+    await sleep(5);
+    const text =
+      '{\n    "timestamp": {\n        "seconds": 1,\n        "microseconds": 2\n    },\n    "event": "STOP"\n}\r\n' +
+      '{\n    "return": {\n        "ok": "ż}"\n    },\n    "id": 2\n}\r\n';
+    const bytes = Buffer.from(text);
+    for (let at = 0; at < bytes.length; at += 7) {
+      pair.server.sendRaw(bytes.subarray(at, at + 7));
+      await sleep(0);
+    }
+    expect(await pending).toEqual({ ok: "ż}" });
+    expect(seen).toEqual(["STOP"]);
+  });
+
   it("bounds message size with maxMessageBytes", async () => {
     await using pair = await connectedPair({}, { maxMessageBytes: 1024 });
     pair.server.handle("big", () => ({ blob: "x".repeat(4096) }));
@@ -321,6 +470,44 @@ describe("ending a session", () => {
     expect(pair.qmp.state).toBe("idle");
     await pair.qmp.connect(pair.server.connectPair());
     expect(await pair.qmp.execute("query-status")).toMatchObject({ running: true });
+  });
+
+  // Bug: messages after a fatal protocol error in the same chunk were still handled (an event, a second greeting).
+  it("ignores the rest of a chunk after a fatal protocol error", async () => {
+    await using pair = await connectedPair();
+    const seen: string[] = [];
+    pair.qmp.on("*", (event) => seen.push(event.event));
+    pair.server.sendRaw(
+      '{"error": {"class": "GenericError", "desc": "JSON parse error"}}\r\n' +
+        '{"timestamp": {"seconds": 1, "microseconds": 2}, "event": "STOP"}\r\n' +
+        '{"QMP": {"version": {"qemu": {"micro": 0, "minor": 0, "major": 99}, "package": ""}, "capabilities": []}}\r\n',
+    );
+    await sleep(20);
+    expect(pair.qmp.state).toBe("idle");
+    expect(seen).toEqual([]);
+    expect(pair.qmp.greeting?.version.qemu.major).toBe(7);
+  });
+
+  // Bug: quit sent with noReply did not make the end of the connection expected.
+  it("quit sent with noReply still makes the end of the connection expected", async () => {
+    await using pair = await connectedPair();
+    const errors: Array<Error | undefined> = [];
+    pair.qmp.onStateChange((_state, _previous, error) => errors.push(error));
+    await pair.qmp.execute("quit", undefined, { noReply: true });
+    await sleep(20);
+    expect(pair.qmp.state).toBe("idle");
+    expect(errors).toEqual([undefined]);
+  });
+
+  // Bug: onStateChange got a wrapper instead of the ProtocolError that ended the session.
+  it("onStateChange reports a protocol failure as the ProtocolError itself", async () => {
+    await using pair = await connectedPair();
+    const changes: Array<[QmpState, Error | undefined]> = [];
+    pair.qmp.onStateChange((state, _previous, error) => changes.push([state, error]));
+    pair.server.sendIdlessError();
+    await sleep(20);
+    expect(changes[0]?.[0]).toBe("idle");
+    expect(changes[0]?.[1]).toBeInstanceOf(ProtocolError);
   });
 });
 
@@ -376,5 +563,56 @@ describe("accept (QEMU connects to us)", () => {
     const error = await new QmpClient().accept(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectError);
     expect(String((error as ConnectError).cause)).toMatch(/not a socket/);
+  });
+
+  // Bug: accept() aborted during its stale-socket check never settled.
+  it("settles when aborted during the stale-socket check", async () => {
+    using dir = tempDir();
+    const controller = new AbortController();
+    const qmp = new QmpClient();
+    const accepting = qmp.accept(join(dir.path, "a.sock"), { signal: controller.signal }).catch((e: unknown) => e);
+    controller.abort(new Error("now"));
+    expect(await within(accepting, 500)).toMatchObject({ message: "now" });
+    expect(qmp.state).toBe("idle");
+  });
+
+  // Bug: a throwing onListening left accept() waiting instead of failing with its error.
+  it("fails with the error of a throwing onListening, unix and TCP", async () => {
+    using dir = tempDir();
+    for (const target of [join(dir.path, "b.sock"), { port: 0 }]) {
+      const error = await new QmpClient()
+        .accept(target, {
+          timeout: 2000,
+          onListening: () => {
+            throw new Error("could not start QEMU");
+          },
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConnectError);
+      expect((error as ConnectError).cause).toMatchObject({ message: "could not start QEMU" });
+    }
+  });
+
+  // Bug: accept() unlinked another process's live socket as if it were stale.
+  it("refuses a socket path another process listens on, and leaves it alone", async () => {
+    using dir = tempDir();
+    const path = join(dir.path, "live.sock");
+    const live = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => live.listen(path, resolve));
+    const error = await new QmpClient().accept(path, { timeout: 1000 }).catch((e: unknown) => e);
+    expect(String((error as ConnectError).cause)).toMatch(/in use/);
+    await new Promise<void>((resolve, reject) => net.connect(path).once("connect", resolve).once("error", reject));
+    live.close();
+  });
+
+  // Bug: abstract socket names went through net, which pads them, and never reached the listener.
+  it.skipIf(!fdCapable)("accept and connect work with abstract socket names", async () => {
+    const name = `\0qmpkit-test-${process.pid}-${Date.now()}`;
+    const server = new QmpTestServer();
+    const qmp = new QmpClient();
+    await qmp.accept(name, { timeout: 2000, onListening: () => server.connectTo({ path: name }) });
+    expect(await qmp.execute("query-status")).toMatchObject({ running: true });
+    await qmp.disconnect();
+    await server.close();
   });
 });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { DisconnectedError, StateError, matchesPattern, type QmpEvent } from "../../runtime/index.js";
+import { ConnectError, DisconnectedError, StateError, matchesPattern, type QmpEvent } from "../../runtime/index.js";
 import { connectedPair, recordingLogger } from "../helpers/fake.js";
 
 type Job = QmpEvent<string, { id: string; status: string }>;
@@ -138,6 +138,40 @@ describe("listeners", () => {
     expect(seen).toEqual(["STOP"]);
     expect(await pair.qmp.execute("query-status")).toMatchObject({ running: true });
   });
+
+  // Bug: an iterator kept receiving events after return().
+  it("an iterator stays finished after return()", async () => {
+    await using pair = await connectedPair();
+    using listener = pair.qmp.listen();
+    const iterator = listener[Symbol.asyncIterator]();
+    await iterator.return?.();
+    pair.server.emit("STOP");
+    await sleep(10);
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+    expect(listener.size).toBe(1);
+  });
+
+  // Bug: a rejecting async on() callback became an unhandled rejection.
+  it("a rejecting async on() callback is reported, not an unhandled rejection", async () => {
+    const logger = recordingLogger();
+    await using pair = await connectedPair({}, { logger });
+    const seen: string[] = [];
+    pair.qmp.on("*", async (event) => {
+      throw new Error(`async callback failed for ${event.event}`);
+    });
+    pair.qmp.on("*", (event) => void seen.push(event.event));
+    pair.server.emit("STOP");
+    await sleep(20);
+    expect(seen).toEqual(["STOP"]);
+    expect(logger.warnings.join()).toMatch(/async callback failed for STOP/);
+    expect(await pair.qmp.execute("query-status")).toMatchObject({ running: true });
+  });
+
+  // Bug: an unknown overflow policy was silently accepted.
+  it("rejects an unknown overflow policy", async () => {
+    await using pair = await connectedPair();
+    expect(() => pair.qmp.listen(undefined, { overflow: "drop" as never })).toThrow(RangeError);
+  });
 });
 
 describe("listeners across connections", () => {
@@ -179,6 +213,35 @@ describe("listeners across connections", () => {
     await pair.qmp.connect(pair.server.connectPair());
     pair.server.emit("STOP");
     expect((await listener.wait(undefined, { timeout: 1000 })).event).toBe("STOP");
+  });
+
+  // Bug: after a failed reconnect, listeners of the lost session ended as finished instead of failing.
+  it("a failed reconnect leaves listeners of a lost session failing, not finished", async () => {
+    await using pair = await connectedPair();
+    const listener = pair.qmp.listen("STOP");
+    pair.server.disconnect();
+    await sleep(10);
+    pair.server.handle("qmp_capabilities", () => {
+      throw new Error("busy");
+    });
+    await expect(pair.qmp.connect(pair.server.connectPair())).rejects.toBeInstanceOf(ConnectError);
+    await expect(listener[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(DisconnectedError);
+  });
+
+  // Bug: a pending for-await over a listener threw when the user disconnected (or sent quit) instead of ending.
+  it("an iteration pending when the user disconnects ends cleanly (also after quit)", async () => {
+    for (const end of ["disconnect", "quit"] as const) {
+      await using pair = await connectedPair();
+      const listener = pair.qmp.listen();
+      const iterating = (async () => {
+        for await (const _event of listener) void _event;
+        return "ended";
+      })();
+      await sleep(5);
+      if (end === "disconnect") await pair.qmp.disconnect();
+      else await pair.qmp.execute("quit");
+      expect(await iterating).toBe("ended");
+    }
   });
 });
 

@@ -30,4 +30,19 @@ describe("lossless JSON", () => {
       }),
     );
   });
+
+  // Bug: a BigInt.prototype.toJSON polyfill turned outbound bigints into strings.
+  it("a BigInt.prototype.toJSON polyfill does not turn bigints into strings", () => {
+    const proto = BigInt.prototype as { toJSON?: () => string };
+    proto.toJSON = function (this: bigint) {
+      return this.toString();
+    };
+    try {
+      expect(stringifyMessage({ size: 18446744073709551615n, list: [1n, -2n] })).toBe(
+        '{"size":18446744073709551615,"list":[1,-2]}',
+      );
+    } finally {
+      delete proto.toJSON;
+    }
+  });
 });

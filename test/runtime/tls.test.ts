@@ -2,8 +2,11 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { Duplex } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
 import tls from "node:tls";
 import { describe, expect, it } from "vitest";
+import { ByteRecordWriter } from "../../runtime/byte-record-writer.js";
 import { ConnectError, QmpClient } from "../../runtime/index.js";
 import { QmpTestServer } from "../../runtime/testing/index.js";
 import { tempDir } from "../helpers/qemu.js";
@@ -42,5 +45,24 @@ describe.skipIf(!hasOpenssl)("TLS transport", () => {
       await server.close();
       tlsServer.close();
     }
+  });
+});
+
+describe("TLS byte records", () => {
+  // Bug: writes queued in ByteRecordWriter were never reported when the stream died.
+  it("ByteRecordWriter reports every queued write when the stream dies or is already dead", async () => {
+    // A peer that never acknowledges: the first byte stays in flight until the stream dies.
+    const stream = new Duplex({ read() {}, write() {} });
+    const writer = new ByteRecordWriter(stream);
+    const results: Array<Error | null | undefined> = [];
+    writer.write("x".repeat(1000), (error) => results.push(error));
+    writer.write("y", (error) => results.push(error));
+    await sleep(1);
+    stream.destroy();
+    await sleep(5);
+    writer.write("z", (error) => results.push(error));
+    await sleep(5);
+    expect(results).toHaveLength(3);
+    for (const error of results) expect(error).toBeInstanceOf(Error);
   });
 });

@@ -54,6 +54,27 @@ describe("hang, delay, release", () => {
     expect(() => server.delay("x", -1)).toThrow(RangeError);
   });
 
+  test("many hung and delayed commands emit no MaxListenersExceededWarning", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      await using server = new QmpTestServer();
+      const client = await negotiatedWith(server, []);
+      server.hang("stop");
+      server.delay("query-status", 30);
+      for (let id = 1; id <= 25; id++) client.send({ execute: id % 2 === 0 ? "stop" : "query-status", id });
+      for (let i = 0; i < 13; i++) expect((await client.next()).id).toBeTypeOf("number");
+      server.release("stop");
+      for (let i = 0; i < 12; i++) expect((await client.next()).event ?? "reply").toBeTypeOf("string");
+      // A warning is emitted on the next tick after the listener that crosses the limit.
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => w.name)).toEqual([]);
+  });
+
   test("close() clears pending delays and hangs: no timers left", async () => {
     const before = resources();
     const server = new QmpTestServer();

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "vitest";
+import { QmpClient } from "qmpkit";
 import { QmpTestError, QmpTestServer } from "qmpkit/testing";
 import { negotiated, RawClient } from "./raw-client.js";
 
@@ -248,5 +249,19 @@ describe("handlers", () => {
       '{"timestamp": {"seconds": -1, "microseconds": -1}, "event": "GOODBYE", "data": {"n": 1}}',
     );
     expect(await client.ended).toEqual({});
+  });
+
+  // Bug: the fake server refused {class, desc} throws, a numeric listen port and greeting: null.
+  test("the fake server takes {class, desc} throws, a numeric port, and greeting: null", async () => {
+    const server = new QmpTestServer({ greeting: null });
+    server.handle("boom", () => {
+      throw { class: "DeviceNotFound", desc: "no such device" };
+    });
+    const address = (await server.listen(0)) as { host: string; port: number };
+    const qmp = new QmpClient({ negotiate: false, awaitGreeting: false });
+    await qmp.connect({ host: address.host, port: address.port });
+    await expect(qmp.execute("boom")).rejects.toMatchObject({ errorClass: "DeviceNotFound", desc: "no such device" });
+    await qmp.disconnect();
+    await server.close();
   });
 });
