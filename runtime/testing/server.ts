@@ -12,7 +12,6 @@ import { defaultHandlers } from "./handlers/defaults.js";
 import { dial, listen, type Listener } from "./listen.js";
 import { DEFAULT_OOB_COMMANDS, greetingOf, timestampNow } from "./qemu-defaults.js";
 import { loadTestSchema } from "./schema-check.js";
-import { qemu72SchemaOptions } from "./schemas.js";
 import type { QmpSchema } from "../schema/qmp-schema.js";
 import { ReceivedLog, type NextCommandOptions } from "./received.js";
 import { readCassette } from "./cassette.js";
@@ -90,9 +89,8 @@ export class QmpTestServer implements AsyncDisposable {
       options.greeting === null ? false : (options.greeting ?? {}),
     ));
     this.status = options.status ?? "running";
-    // Like QEMU 7.2 unless told otherwise: its integer widths and alternates' names.
-    this.schema =
-      options.schema === undefined ? undefined : loadTestSchema(options.schema, options.schemaOptions ?? qemu72SchemaOptions());
+    // QmpSchema's default facts (QEMU's integer widths, alternates' names) give QEMU's exact texts.
+    this.schema = options.schema === undefined ? undefined : loadTestSchema(options.schema, options.schemaOptions);
     const schema = this.schema;
     if (schema !== undefined) this.handle("query-qmp-schema", () => schema.entries);
     this.#oobCommands = new Set(options.oobCommands ?? DEFAULT_OOB_COMMANDS);

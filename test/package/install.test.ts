@@ -118,6 +118,7 @@ describe.runIf(enabled)("the packed package, installed into a fresh project", ()
       "dist/generated/qsd/index.js",
       "dist/generator/bin.js",
       "schemas/qemu-7.2-x86_64.json",
+      "schemas/qemu-7.2-x86_64.names.json",
       `prebuilds/linux-x64/${ADDON}`,
       "native/fd-passing/binding.gyp",
       "native/fd-passing/src/fd_passing.c",
@@ -169,6 +170,10 @@ describe.runIf(enabled)("the packed package, installed into a fresh project", ()
       "qmpkit/package.json",
       "qmpkit/qemu",
       "qmpkit/qsd",
+      "qmpkit/schemas/qemu-7.2-x86_64.json",
+      "qmpkit/schemas/qemu-7.2-x86_64.names.json",
+      "qmpkit/schemas/qsd-7.2.json",
+      "qmpkit/schemas/qsd-7.2.names.json",
       "qmpkit/testing",
     ]);
     expect(exported["qmpkit"]).toEqual(expect.arrayContaining(["QmpClient", "launchQemu", "fdPassingAvailable", "StateError"]));
