@@ -4,9 +4,10 @@
  * `signal.reason` (`TimeoutError` / `AbortError` DOMExceptions).
  * @module
  */
+import type { ArgumentIssue } from "./schema/validate.js";
 
 /** Stable machine-readable codes, one per error class. */
-export type QmpErrorCode = "QMP_CONNECT" | "QMP_EXECUTE" | "QMP_DISCONNECTED" | "QMP_PROTOCOL" | "QMP_STATE";
+export type QmpErrorCode = "QMP_CONNECT" | "QMP_EXECUTE" | "QMP_DISCONNECTED" | "QMP_PROTOCOL" | "QMP_STATE" | "QMP_ARGUMENTS";
 
 /** Base class of every error qmpkit throws on its own account. */
 export abstract class QmpError extends Error {
@@ -80,4 +81,27 @@ export class ProtocolError extends QmpError {
 export class StateError extends QmpError {
   override readonly name = "StateError";
   readonly code = "QMP_STATE";
+}
+
+/**
+ * The arguments of a command do not fit the live schema (`new QmpClient({ validate: true })`):
+ * nothing was sent. `message` starts with the first issue's text, which is QEMU's own.
+ */
+export class ArgumentError extends QmpError {
+  override readonly name = "ArgumentError";
+  readonly code = "QMP_ARGUMENTS";
+  /** The command that was not sent. */
+  readonly command: string;
+  /** The arguments it would have been sent with. */
+  readonly arguments: unknown;
+  /** Every problem found, in the order QEMU meets them; QEMU would have reported the first. */
+  readonly issues: readonly ArgumentIssue[];
+
+  constructor(command: string, args: unknown, issues: readonly ArgumentIssue[]) {
+    const more = issues.length > 1 ? `, ${issues.length - 1} more issue${issues.length > 2 ? "s" : ""}` : "";
+    super(`${issues[0]?.message ?? "invalid arguments"} (${command}${more})`);
+    this.command = command;
+    this.arguments = args;
+    this.issues = issues;
+  }
 }

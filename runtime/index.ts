@@ -13,7 +13,7 @@ export type {
 } from "./client-options.js";
 export type { PassableFd, FdCommandOptions, AddFdOptions, AddFdResult, FdsetInfo } from "./fd-commands.js";
 export { fdPassingAvailable } from "./fd/index.js";
-export { QmpError, ConnectError, ExecuteError, DisconnectedError, ProtocolError, StateError } from "./errors.js";
+export { QmpError, ConnectError, ExecuteError, DisconnectedError, ProtocolError, StateError, ArgumentError } from "./errors.js";
 export type { QmpErrorCode } from "./errors.js";
 export { EventListener, matchesPattern } from "./event-listener.js";
 export type { ListenOptions, WaitOptions, OverflowPolicy, EventMatch } from "./event-listener.js";
@@ -38,3 +38,25 @@ export type {
 } from "./api.js";
 export { launchQemu } from "./launch.js";
 export type { LaunchOptions, LaunchedQemu } from "./launch.js";
+export { QmpSchema } from "./schema/qmp-schema.js";
+export type { QmpSchemaOptions } from "./schema/qmp-schema.js";
+export type { ArgumentIssue } from "./schema/validate.js";
+export { UNCHECKED_ARGUMENT_COMMANDS } from "./schema/unchecked.js";
+export type {
+  SchemaInfo,
+  SchemaInfoBase,
+  SchemaInfoBuiltin,
+  SchemaInfoEnum,
+  SchemaInfoEnumMember,
+  SchemaInfoArray,
+  SchemaInfoObject,
+  SchemaInfoObjectMember,
+  SchemaInfoObjectVariant,
+  SchemaInfoAlternate,
+  SchemaInfoAlternateMember,
+  SchemaInfoCommand,
+  SchemaInfoEvent,
+  SchemaFeatures,
+  SchemaMetaType,
+} from "./schema/schema-info.js";
+export type { IntegerWidth } from "./schema/integer-widths.js";

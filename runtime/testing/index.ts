@@ -35,3 +35,4 @@ export type {
   QmpTestVersion,
   ReceivedMessage,
 } from "./types.js";
+export { qemu72Schema, qsd72Schema } from "./schemas.js";

@@ -1,0 +1,218 @@
+/**
+ * Argument validation that follows QEMU's QMP input visitor: members in schema order, a
+ * missing or mistyped member before the unexpected ones of its object, union branches chosen
+ * by the tag, alternates by JSON type, and QEMU's own texts. The first issue is what QEMU reports.
+ * @module
+ */
+import type { SchemaInfo, SchemaInfoAlternate, SchemaInfoObject, SchemaInfoObjectMember } from "./schema-info.js";
+import type { Lookup } from "./query.js";
+import { integerProblem, type IntegerWidth } from "./integer-widths.js";
+import {
+  ARGUMENTS_NOT_OBJECT,
+  bareName,
+  commandNotFoundText,
+  enumText,
+  memberPath,
+  missingText,
+  typeText,
+  unexpectedText,
+} from "./messages.js";
+import { isUncheckedCommand } from "./unchecked.js";
+import { wireKind, wireValue, type WireKind } from "./wire-value.js";
+
+/** One problem with a command's arguments. */
+export interface ArgumentIssue {
+  /** Where: QEMU's full member name (`options.size`, `bitmaps[1].name`); `""` for the arguments as a whole. */
+  path: string;
+  /** QEMU's own text for the problem. */
+  message: string;
+  /** The (masked) schema type expected at `path`, when there is one: look it up with `QmpSchema.type()`. */
+  type?: string;
+}
+
+/** What the validator needs from a schema. */
+export interface ValidationTables {
+  readonly lookup: Lookup;
+  /** Integer widths keyed by {@link widthKey} of the owning object type and the member. */
+  readonly widths: ReadonlyMap<string, IntegerWidth>;
+  /** QAPI names of (masked) alternate types, for QEMU's "expected: NAME" text. */
+  readonly typeNames: ReadonlyMap<string, string>;
+}
+
+/** The key of a member's integer width: the owning object type's (masked) name and the member name. */
+export const widthKey = (owner: string, member: string): string => `${owner}\u0000${member}`;
+
+/** Validates `args` (undefined: no arguments) of `command`; see {@link ArgumentIssue}. */
+export function validateCommandArguments(tables: ValidationTables, command: string, args: unknown): ArgumentIssue[] {
+  const value = wireValue(args, "arguments");
+  const kind = wireKind(value);
+  if (kind !== "absent" && kind !== "object") return [{ path: "", message: ARGUMENTS_NOT_OBJECT }];
+  const entry = tables.lookup(command);
+  if (entry?.["meta-type"] !== "command") return [{ path: "", message: commandNotFoundText(command) }];
+  const members = kind === "absent" ? {} : (value as Record<string, unknown>);
+  const walker = new Walker(tables);
+  if (isUncheckedCommand(command)) walker.missingOnly(entry["arg-type"], members);
+  else walker.value(entry["arg-type"], members, "", null, undefined);
+  return walker.issues;
+}
+
+class Walker {
+  readonly issues: ArgumentIssue[] = [];
+  constructor(private readonly tables: ValidationTables) {}
+
+  private report(path: string, message: string, type?: string): void {
+    this.issues.push(type === undefined ? { path, message } : { path, message, type });
+  }
+
+  missingOnly(typeName: string, value: Record<string, unknown>): void {
+    const entry = this.tables.lookup(typeName);
+    if (entry?.["meta-type"] !== "object") return;
+    for (const member of entry.members) {
+      if (!("default" in member) && memberValue(value, member.name) === undefined) {
+        this.report(member.name, missingText(member.name), member.type);
+      }
+    }
+  }
+
+  /** Checks a present value (already passed through wireValue) against type `typeName`. */
+  value(typeName: string, value: unknown, path: string, name: string | null, width: IntegerWidth | undefined): void {
+    const entry = this.tables.lookup(typeName);
+    if (entry === undefined) return; // a type this schema lacks: nothing to judge by
+    const kind = wireKind(value);
+    switch (entry["meta-type"]) {
+      case "builtin":
+        return this.builtin(entry["json-type"], kind, value, path, name, width, typeName);
+      case "enum":
+        if (kind !== "string") return this.report(path, typeText(path, "string"), typeName);
+        if (!entry.values.includes(value as string)) this.report(path, enumText(bareName(name), value as string), typeName);
+        return;
+      case "array":
+        if (kind !== "array") return this.report(path, typeText(path, "array"), typeName);
+        (value as unknown[]).forEach((item, index) => {
+          const element = wireValue(item, String(index));
+          // An undefined element is written as null.
+          this.value(entry["element-type"], element === undefined ? null : element, `${path}[${index}]`, null, width);
+        });
+        return;
+      case "alternate":
+        return this.alternate(entry, kind, value, path, name, width);
+      case "object":
+        if (kind !== "object") return this.report(path, typeText(path, "object"), typeName);
+        return this.object(entry, value as Record<string, unknown>, path);
+      default:
+        return; // commands and events are not member types
+    }
+  }
+
+  private builtin(
+    jsonType: string,
+    kind: WireKind,
+    value: unknown,
+    path: string,
+    name: string | null,
+    width: IntegerWidth | undefined,
+    typeName: string,
+  ): void {
+    let problem: string | undefined;
+    switch (jsonType) {
+      case "int":
+        problem = integerProblem(width ?? "int", kind, value, path, name);
+        break;
+      case "number":
+        if (kind !== "int64" && kind !== "uint64" && kind !== "double") problem = typeText(path, "number");
+        break;
+      case "string":
+      case "boolean":
+      case "null":
+        if (kind !== jsonType) problem = typeText(path, jsonType);
+        break;
+      default:
+        break; // "value" (any) takes everything
+    }
+    if (problem !== undefined) this.report(path, problem, typeName);
+  }
+
+  private alternate(
+    entry: SchemaInfoAlternate,
+    kind: WireKind,
+    value: unknown,
+    path: string,
+    name: string | null,
+    width: IntegerWidth | undefined,
+  ): void {
+    const wanted = jsonClass(kind);
+    for (const branch of entry.members) {
+      if (branchClass(this.tables.lookup(branch.type)) === wanted) return this.value(branch.type, value, path, name, width);
+    }
+    const qapiName = this.tables.typeNames.get(entry.name) ?? entry.name;
+    this.report(path, typeText(bareName(name), qapiName), entry.name);
+  }
+
+  private object(entry: SchemaInfoObject, value: Record<string, unknown>, path: string): void {
+    const visited = new Set<string>();
+    this.members(entry, entry.members, value, path, visited);
+    if (entry.tag !== undefined && entry.variants !== undefined) {
+      const tag = memberValue(value, entry.tag);
+      const tagMember = entry.members.find((m) => m.name === entry.tag);
+      const tagType = tagMember === undefined ? undefined : this.tables.lookup(tagMember.type);
+      // Without a valid tag QEMU stops at the tag; which members are unexpected is then unknown.
+      if (typeof tag !== "string" || tagType?.["meta-type"] !== "enum" || !tagType.values.includes(tag)) return;
+      const variant = entry.variants.find((v) => v.case === tag);
+      const branch = variant === undefined ? undefined : this.tables.lookup(variant.type);
+      if (branch?.["meta-type"] === "object") this.members(branch, branch.members, value, path, visited);
+    }
+    for (const key of Object.keys(value)) {
+      if (!visited.has(key) && memberValue(value, key) !== undefined)
+        this.report(memberPath(path, key), unexpectedText(memberPath(path, key)));
+    }
+  }
+
+  private members(
+    owner: SchemaInfo,
+    members: readonly SchemaInfoObjectMember[],
+    value: Record<string, unknown>,
+    path: string,
+    visited: Set<string>,
+  ): void {
+    const widths = this.tables.widths;
+    for (const member of members) {
+      visited.add(member.name);
+      const present = memberValue(value, member.name);
+      const full = memberPath(path, member.name);
+      if (present === undefined) {
+        if (!("default" in member)) this.report(full, missingText(full), member.type);
+        continue;
+      }
+      const width = widths.size === 0 ? undefined : widths.get(widthKey(owner.name, member.name));
+      this.value(member.type, present, full, member.name, width);
+    }
+  }
+}
+
+// A member as it will be sent; undefined when it will be left out.
+function memberValue(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? wireValue(object[key], key) : undefined;
+}
+
+type JsonClass = "number" | "string" | "boolean" | "null" | "object" | "array" | "none";
+
+function jsonClass(kind: WireKind): JsonClass {
+  return kind === "int64" || kind === "uint64" || kind === "double" ? "number" : kind === "absent" ? "none" : kind;
+}
+
+// The JSON type that selects an alternate branch of this type (QEMU switches on the QObject type).
+function branchClass(entry: SchemaInfo | undefined): JsonClass {
+  switch (entry?.["meta-type"]) {
+    case "builtin": {
+      const json = entry["json-type"];
+      return json === "int" ? "number" : json === "value" ? "none" : json;
+    }
+    case "enum":
+      return "string";
+    case "object":
+    case "array":
+      return entry["meta-type"];
+    default:
+      return "none";
+  }
+}
