@@ -5,7 +5,7 @@
  * @module
  */
 import { transactionDataType } from "./line-parser.js";
-import type { ShellSchema } from "./schema-contract.js";
+import type { QmpSchema } from "../schema/qmp-schema.js";
 import { argType, entryField, memberAt, membersOf, objectEntry, unionOf, valueWords } from "./schema-walk.js";
 import { parseValue, tokenize, type Token } from "./values.js";
 
@@ -17,7 +17,7 @@ export const BUILTINS = ["help", "events", "wait", "quit", "exit", "transaction(
 
 /** What the completer knows. */
 export interface CompleterContext {
-  readonly schema: ShellSchema | undefined;
+  readonly schema: QmpSchema | undefined;
   /** Command names when there is no schema (qemu-ga's `guest-info`, HMP's `help`). */
   readonly commandNames?: readonly string[] | undefined;
   /** Event names when there is no schema. */
@@ -63,7 +63,7 @@ function completeAction(ctx: CompleterContext, done: Token[], fragment: string):
   return completeArgument(schema, root, action.slice(1), fragment);
 }
 
-function actionNames(schema: ShellSchema | undefined): string[] {
+function actionNames(schema: QmpSchema | undefined): string[] {
   if (schema === undefined) return [];
   const root = argType(schema, "transaction");
   const actions = root === undefined ? undefined : memberAt(schema, root, ["actions"], undefined);
@@ -73,7 +73,7 @@ function actionNames(schema: ShellSchema | undefined): string[] {
 }
 
 /** `key.sub` names (with `=` or `.` appended) or, after `key=`, the values that fit. */
-export function completeArgument(schema: ShellSchema, root: string, given: readonly Token[], fragment: string): Completion {
+export function completeArgument(schema: QmpSchema, root: string, given: readonly Token[], fragment: string): Completion {
   const args = looseArgs(given);
   const eq = fragment.indexOf("=");
   if (eq >= 0) {
@@ -96,7 +96,7 @@ export function completeArgument(schema: ShellSchema, root: string, given: reado
 }
 
 /** `.` for an object (members follow), `=` for a value, nothing when both fit (e.g. `str | object`). */
-function suffix(schema: ShellSchema, type: string): string {
+function suffix(schema: QmpSchema, type: string): string {
   const entry = schema.type(type);
   if (entry?.["meta-type"] === "object") return ".";
   if (entry?.["meta-type"] === "alternate" && objectEntry(schema, type) !== undefined) return "";

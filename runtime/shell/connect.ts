@@ -11,7 +11,7 @@ import type { MessageHooks } from "../client-options.js";
 import { launchQemu, type LaunchedQemu } from "../launch.js";
 import type { ConnectTarget } from "../transport.js";
 import type { ShellMode } from "./core.js";
-import { EntrySchema, type ShellSchema } from "./schema-contract.js";
+import { QmpSchema } from "../schema/qmp-schema.js";
 
 /** Where to connect. */
 export type ShellTarget =
@@ -32,7 +32,7 @@ export interface ConnectSpec {
 /** An open connection. */
 export interface ShellConnection {
   readonly qmp: QmpClient;
-  readonly schema: ShellSchema | undefined;
+  readonly schema: QmpSchema | undefined;
   /** Names to complete without a schema: qemu-ga's commands, HMP's commands. */
   readonly commandNames: readonly string[];
   /** The started QEMU (`--qemu`), which `close()` quits. */
@@ -97,12 +97,12 @@ export async function openConnection(spec: ConnectSpec): Promise<ShellConnection
   }
 }
 
-async function liveSchema(qmp: QmpClient, timeout: number): Promise<ShellSchema> {
-  return new EntrySchema(await qmp.execute("query-qmp-schema", undefined, { timeout }));
+async function liveSchema(qmp: QmpClient, timeout: number): Promise<QmpSchema> {
+  return new QmpSchema(await qmp.execute("query-qmp-schema", undefined, { timeout }));
 }
 
 /** A saved reply: a bare array or `{"return": [...]}`. */
-export async function schemaFromFile(path: string): Promise<ShellSchema> {
+export async function schemaFromFile(path: string): Promise<QmpSchema> {
   const text = await readFile(path, "utf8");
   let reply: unknown;
   try {
@@ -112,7 +112,7 @@ export async function schemaFromFile(path: string): Promise<ShellSchema> {
   }
   const list = Array.isArray(reply) ? reply : (reply as { return?: unknown } | null)?.return;
   if (!Array.isArray(list)) throw new Error(`${path}: expected a query-qmp-schema reply (an array or {"return": [...]})`);
-  return new EntrySchema(reply);
+  return new QmpSchema(reply);
 }
 
 /** qemu-ga's enabled commands, from `guest-info`. */

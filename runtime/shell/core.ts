@@ -9,7 +9,7 @@ import type { Palette } from "./format.js";
 import { helpIndex, helpTopic } from "./help.js";
 import { issueHints } from "./hints.js";
 import { LineParser, ShellSyntaxError, type ShellLine } from "./line-parser.js";
-import type { ShellSchema } from "./schema-contract.js";
+import type { QmpSchema } from "../schema/qmp-schema.js";
 import { suggest } from "./suggest.js";
 
 /** How the shell talks to its peer. */
@@ -45,7 +45,7 @@ export class ShellCore {
 
   constructor(
     readonly qmp: QmpClient,
-    readonly schema: ShellSchema | undefined,
+    readonly schema: QmpSchema | undefined,
     private readonly config: CoreConfig,
     /** Command names when there is no schema (qemu-ga's guest-info, HMP's help). */
     readonly commandNames: readonly string[] = [],

@@ -5,7 +5,7 @@
  * @module
  */
 import { columns, type Palette } from "./format.js";
-import type { ShellSchema } from "./schema-contract.js";
+import type { QmpSchema } from "../schema/qmp-schema.js";
 import { entryField, enumMembers, membersOf, objectEntry, typeLabel, unionOf, type MemberView } from "./schema-walk.js";
 
 const MAX_DEPTH = 4;
@@ -34,7 +34,7 @@ export function helpIndex(commands: readonly string[], width: number, palette: P
 }
 
 /** Help for a command or an event; undefined when the schema has neither. */
-export function helpTopic(schema: ShellSchema, topic: string, given: unknown, palette: Palette): string | undefined {
+export function helpTopic(schema: QmpSchema, topic: string, given: unknown, palette: Palette): string | undefined {
   const entry = schema.command(topic) ?? schema.event(topic);
   if (entry === undefined) return undefined;
   const isCommand = entry["meta-type"] === "command";
@@ -60,7 +60,7 @@ export function helpTopic(schema: ShellSchema, topic: string, given: unknown, pa
 
 /** Member lines of an object type (and of its union branches). */
 function objectTree(
-  schema: ShellSchema,
+  schema: QmpSchema,
   typeName: string,
   given: unknown,
   depth: number,
@@ -88,7 +88,7 @@ function objectTree(
 }
 
 function memberLines(
-  schema: ShellSchema,
+  schema: QmpSchema,
   member: MemberView,
   given: unknown,
   depth: number,
@@ -107,7 +107,7 @@ function memberLines(
 }
 
 /** The object whose members a member's value holds: the type itself, an array's element, an alternate's object branch. */
-function elementObject(schema: ShellSchema, typeName: string): string | undefined {
+function elementObject(schema: QmpSchema, typeName: string): string | undefined {
   const entry = schema.type(typeName);
   const inner = entry?.["meta-type"] === "array" ? (entryField<string>(entry, "element-type") ?? typeName) : typeName;
   const object = objectEntry(schema, inner);
@@ -118,7 +118,7 @@ function elementObject(schema: ShellSchema, typeName: string): string | undefine
 }
 
 /** `enum: a | b(deprecated)`, `[str]`, `str | object`, ... */
-function typeText(schema: ShellSchema, typeName: string): string {
+function typeText(schema: QmpSchema, typeName: string): string {
   const entry = schema.type(typeName);
   if (entry?.["meta-type"] === "enum") {
     const values = enumMembers(schema, typeName).map((v) =>

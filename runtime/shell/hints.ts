@@ -3,12 +3,13 @@
  * members an object accepts, the type a missing member needs, commands close to a typo.
  * @module
  */
-import type { ArgumentIssue, ShellSchema } from "./schema-contract.js";
+import type { QmpSchema } from "../schema/qmp-schema.js";
+import type { ArgumentIssue } from "../schema/validate.js";
 import { argType, entryField, membersOf, objectEntry, typeLabel, unionOf, valueWords, type MemberView } from "./schema-walk.js";
 import { suggest } from "./suggest.js";
 
 /** Lines explaining `issue` (the first problem QEMU would report) for a person. */
-export function issueHints(schema: ShellSchema, command: string, args: unknown, issue: ArgumentIssue): string[] {
+export function issueHints(schema: QmpSchema, command: string, args: unknown, issue: ArgumentIssue): string[] {
   if (!schema.hasCommand(command)) {
     const near = suggest(command, schema.commands());
     return near.length > 0 ? [`did you mean: ${near.join(", ")}`] : ["help lists the commands"];
@@ -20,6 +21,7 @@ export function issueHints(schema: ShellSchema, command: string, args: unknown, 
   if (/ is unexpected$/.test(issue.message)) {
     if (parent === undefined) return [];
     const members = membersOf(schema, parent.type, parent.value);
+    if (members.length === 0) return [path.length > 1 ? `'${path.slice(0, -1).join(".")}' takes no members` : `${command} takes no arguments`];
     const last = path[path.length - 1] ?? "";
     const near = suggest(
       last,
@@ -37,7 +39,7 @@ export function issueHints(schema: ShellSchema, command: string, args: unknown, 
 }
 
 /** What fits type `type` at `where`. */
-function typeHints(schema: ShellSchema, type: string, where: string): string[] {
+function typeHints(schema: QmpSchema, type: string, where: string): string[] {
   const entry = schema.type(type);
   const values = valueWords(schema, type);
   const label = typeLabel(schema, type);
@@ -61,7 +63,7 @@ function typeHints(schema: ShellSchema, type: string, where: string): string[] {
   return [`'${where}' expects ${label}${values.length > 0 ? ` (${values.join(", ")})` : ""}`];
 }
 
-function branchHint(schema: ShellSchema, type: string, value: unknown): string[] {
+function branchHint(schema: QmpSchema, type: string, value: unknown): string[] {
   const union = unionOf(schema, type);
   if (union === undefined) return [];
   const chosen = isRecord(value) ? value[union.tag] : undefined;
@@ -84,7 +86,7 @@ interface Position {
 }
 
 /** Follows `path` through objects (and arrays' elements), keeping the value typed there. */
-function walk(schema: ShellSchema, root: string, path: readonly string[], args: unknown): Position | undefined {
+function walk(schema: QmpSchema, root: string, path: readonly string[], args: unknown): Position | undefined {
   let position: Position = { type: root, value: args };
   for (const name of path) {
     const type = memberType(schema, position, name);
@@ -95,7 +97,7 @@ function walk(schema: ShellSchema, root: string, path: readonly string[], args: 
   return position;
 }
 
-function memberType(schema: ShellSchema, position: Position, name: string): string | undefined {
+function memberType(schema: QmpSchema, position: Position, name: string): string | undefined {
   const found = membersOf(schema, position.type, position.value).find((m) => m.name === name)?.type;
   const entry = found === undefined ? undefined : schema.type(found);
   return entry?.["meta-type"] === "array" ? entryField<string>(entry, "element-type") : found;

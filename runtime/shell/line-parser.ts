@@ -4,7 +4,7 @@
  * @module
  */
 import { argType, entryField, jsonTypeOf, memberAt } from "./schema-walk.js";
-import type { ShellSchema } from "./schema-contract.js";
+import type { QmpSchema } from "../schema/qmp-schema.js";
 import { parseStructured, parseValue, tokenize, type Token } from "./values.js";
 
 /** A line the shell cannot read; nothing was sent. */
@@ -29,7 +29,7 @@ export type ShellLine =
 /** Parser settings. */
 export interface LineParserOptions {
   /** Used to retype bare words by the member's type (`id=1` for a `str` member stays `"1"`). */
-  readonly schema?: ShellSchema | undefined;
+  readonly schema?: QmpSchema | undefined;
   /** Retype by schema (default true); false reads values exactly as qmp-shell does. */
   readonly coerce?: boolean | undefined;
   /** Lines are human monitor commands. */
@@ -221,7 +221,7 @@ function rawMessage(text: string): ShellLine {
 }
 
 /** The type of `data` in a transaction action of type `action`. */
-export function transactionDataType(schema: ShellSchema | undefined, action: string): string | undefined {
+export function transactionDataType(schema: QmpSchema | undefined, action: string): string | undefined {
   if (schema === undefined) return undefined;
   const root = argType(schema, "transaction");
   const actions = root === undefined ? undefined : memberAt(schema, root, ["actions"], undefined);

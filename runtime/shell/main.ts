@@ -65,7 +65,10 @@ export async function runShell(options: ShellOptions, io: ShellIo): Promise<numb
       timeout: options.timeout ?? CONNECT_TIMEOUT_MS,
     });
   } catch (error) {
-    fail(`cannot connect: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // A second client waits in QEMU's backlog without a greeting until the first one leaves.
+    const busy = /timed out/.test(message) && options.target.kind !== "qemu" ? " (a QEMU monitor serves one client at a time: is another one connected?)" : "";
+    fail(`cannot connect: ${message}${busy}`);
     await transcript?.close();
     return 1;
   }

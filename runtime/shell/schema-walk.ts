@@ -5,7 +5,8 @@
  * the live schema's job; this only walks `schema.type(name)` entries.
  * @module
  */
-import type { ShellSchema, WireEntry } from "./schema-contract.js";
+import type { QmpSchema } from "../schema/qmp-schema.js";
+import type { SchemaInfo } from "../schema/schema-info.js";
 
 /** An object member as the shell shows it. */
 export interface MemberView {
@@ -28,8 +29,8 @@ interface WireVariant {
   type: string;
 }
 
-function field<T>(entry: WireEntry | undefined, key: string): T | undefined {
-  return entry?.[key] as T | undefined;
+function field<T>(entry: SchemaInfo | undefined, key: string): T | undefined {
+  return (entry as Readonly<Record<string, unknown>> | undefined)?.[key] as T | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -37,7 +38,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** The members of an object entry (base, then the branch selected by `given[tag]`). */
-export function membersOf(schema: ShellSchema, typeName: string, given?: unknown, depth = 0): MemberView[] {
+export function membersOf(schema: QmpSchema, typeName: string, given?: unknown, depth = 0): MemberView[] {
   const entry = objectEntry(schema, typeName);
   if (entry === undefined || depth > 8) return [];
   const members = (field<WireMember[]>(entry, "members") ?? []).map((m): MemberView => ({
@@ -56,7 +57,7 @@ export function membersOf(schema: ShellSchema, typeName: string, given?: unknown
 }
 
 /** The union of `typeName` (its discriminator and branches), when it is one. */
-export function unionOf(schema: ShellSchema, typeName: string): { tag: string; variants: WireVariant[] } | undefined {
+export function unionOf(schema: QmpSchema, typeName: string): { tag: string; variants: WireVariant[] } | undefined {
   const entry = objectEntry(schema, typeName);
   const tag = field<string>(entry, "tag");
   const variants = field<WireVariant[]>(entry, "variants");
@@ -64,7 +65,7 @@ export function unionOf(schema: ShellSchema, typeName: string): { tag: string; v
 }
 
 /** The object an entry stands for: itself, or an alternate's object branch. */
-export function objectEntry(schema: ShellSchema, typeName: string): WireEntry | undefined {
+export function objectEntry(schema: QmpSchema, typeName: string): SchemaInfo | undefined {
   const entry = schema.type(typeName);
   if (entry?.["meta-type"] === "object") return entry;
   if (entry?.["meta-type"] === "alternate") {
@@ -76,7 +77,7 @@ export function objectEntry(schema: ShellSchema, typeName: string): WireEntry | 
 }
 
 /** The member reached by `path` from object type `root`, given the arguments typed so far. */
-export function memberAt(schema: ShellSchema, root: string, path: readonly string[], given: unknown): MemberView | undefined {
+export function memberAt(schema: QmpSchema, root: string, path: readonly string[], given: unknown): MemberView | undefined {
   let typeName = root;
   let args = given;
   let member: MemberView | undefined;
@@ -90,12 +91,12 @@ export function memberAt(schema: ShellSchema, root: string, path: readonly strin
 }
 
 /** The arguments object type of a command (or data type of an event). */
-export function argType(schema: ShellSchema, name: string): string | undefined {
+export function argType(schema: QmpSchema, name: string): string | undefined {
   return field<string>(schema.command(name) ?? schema.event(name), "arg-type");
 }
 
 /** Words that fit a type as a whole value: enum values, true/false, null. */
-export function valueWords(schema: ShellSchema, typeName: string, depth = 0): string[] {
+export function valueWords(schema: QmpSchema, typeName: string, depth = 0): string[] {
   const entry = schema.type(typeName);
   if (entry === undefined || depth > 4) return [];
   switch (entry["meta-type"]) {
@@ -113,13 +114,13 @@ export function valueWords(schema: ShellSchema, typeName: string, depth = 0): st
 }
 
 /** The JSON type of a builtin (`string`, `int`, `number`, `boolean`, `null`, `value`), else undefined. */
-export function jsonTypeOf(schema: ShellSchema, typeName: string): string | undefined {
+export function jsonTypeOf(schema: QmpSchema, typeName: string): string | undefined {
   const entry = schema.type(typeName);
   return entry?.["meta-type"] === "builtin" ? field<string>(entry, "json-type") : undefined;
 }
 
 /** A short human label for a masked type: `str`, `int`, `enum`, `object`, `[str]`, `str | object`. */
-export function typeLabel(schema: ShellSchema, typeName: string, depth = 0): string {
+export function typeLabel(schema: QmpSchema, typeName: string, depth = 0): string {
   const entry = schema.type(typeName);
   if (entry === undefined) return typeName;
   switch (entry["meta-type"]) {
@@ -138,7 +139,7 @@ export function typeLabel(schema: ShellSchema, typeName: string, depth = 0): str
 }
 
 /** Enum value names with their features (`deprecated`, `unstable`), for help. */
-export function enumMembers(schema: ShellSchema, typeName: string): { name: string; features: string[] }[] {
+export function enumMembers(schema: QmpSchema, typeName: string): { name: string; features: string[] }[] {
   const entry = schema.type(typeName);
   if (entry?.["meta-type"] !== "enum") return [];
   const members = field<{ name: string; features?: string[] }[]>(entry, "members");
@@ -147,6 +148,6 @@ export function enumMembers(schema: ShellSchema, typeName: string): { name: stri
 }
 
 /** The field of an entry, for the few places that need a raw one (`ret-type`, `allow-oob`, alternates' members). */
-export function entryField<T>(entry: WireEntry | undefined, key: string): T | undefined {
+export function entryField<T>(entry: SchemaInfo | undefined, key: string): T | undefined {
   return field<T>(entry, key);
 }
