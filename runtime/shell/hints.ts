@@ -21,7 +21,8 @@ export function issueHints(schema: QmpSchema, command: string, args: unknown, is
   if (/ is unexpected$/.test(issue.message)) {
     if (parent === undefined) return [];
     const members = membersOf(schema, parent.type, parent.value);
-    if (members.length === 0) return [path.length > 1 ? `'${path.slice(0, -1).join(".")}' takes no members` : `${command} takes no arguments`];
+    if (members.length === 0)
+      return [path.length > 1 ? `'${path.slice(0, -1).join(".")}' takes no members` : `${command} takes no arguments`];
     const last = path[path.length - 1] ?? "";
     const near = suggest(
       last,

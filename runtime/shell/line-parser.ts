@@ -108,9 +108,11 @@ export class LineParser {
       }
       case "wait": {
         const [event, timeout, ...extra] = rest;
-        if (event === undefined || extra.length > 0 || (timeout !== undefined && !/^\d+$/.test(timeout)))
-          throw new ShellSyntaxError("usage: wait EVENT [TIMEOUT_MS]");
-        return { kind: "wait", event, timeout: timeout === undefined ? undefined : Number(timeout) };
+        const time = timeout === undefined ? undefined : /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(timeout);
+        if (event === undefined || extra.length > 0 || time === null)
+          throw new ShellSyntaxError("usage: wait EVENT [TIMEOUT] (milliseconds, or with a unit: 500ms, 5s)");
+        const ms = time === undefined ? undefined : Math.round(Number(time[1]) * (time[2] === "s" ? 1000 : 1));
+        return { kind: "wait", event, timeout: ms };
       }
       default:
         return undefined;

@@ -67,7 +67,10 @@ export async function runShell(options: ShellOptions, io: ShellIo): Promise<numb
   } catch (error) {
     const message = (error as Error).message;
     // A second client waits in QEMU's backlog without a greeting until the first one leaves.
-    const busy = /timed out/.test(message) && options.target.kind !== "qemu" ? " (a QEMU monitor serves one client at a time: is another one connected?)" : "";
+    const busy =
+      /timed out/.test(message) && options.target.kind !== "qemu"
+        ? " (a QEMU monitor serves one client at a time: is another one connected?)"
+        : "";
     fail(`cannot connect: ${message}${busy}`);
     await transcript?.close();
     return 1;
