@@ -71,6 +71,10 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
     });
     const unsubscribeState = core.qmp.onStateChange((state, _previous, error) => {
       if (state !== "idle" || closing) return;
+      if (core.quitDone) {
+        output.write(`${palette.dim("QEMU quit; leaving")}\n`);
+        return finish(0);
+      }
       output.write(`\n${palette.error(`connection lost${error ? `: ${error.message}` : ""}`)}\n`);
       finish(1);
     });

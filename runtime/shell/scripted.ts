@@ -29,7 +29,7 @@ export async function runScripted(core: ShellCore, options: ScriptedOptions): Pr
   });
   const controller = new AbortController();
   const unwatch = core.qmp.onStateChange((state, _previous, error) => {
-    if (state !== "idle") return;
+    if (state !== "idle" || core.quitDone) return;
     lost = error ?? new Error("connection closed");
     controller.abort(lost);
   });
@@ -44,12 +44,12 @@ export async function runScripted(core: ShellCore, options: ScriptedOptions): Pr
         lost ??= error as Error;
         break;
       }
-      if (lost !== undefined) break;
       if (outcome.kind === "quit") break;
       if (outcome.kind === "error") failed = true;
       if (outcome.kind === "events" && outcome.on !== undefined) eventsOn = outcome.on;
       const rendered = render(outcome);
       if (rendered !== undefined) write(rendered);
+      if (lost !== undefined) break;
     }
     if (lost === undefined && core.parser.inTransaction) {
       json({ error: { class: "SyntaxError", desc: "input ended inside transaction(" } });
