@@ -42,8 +42,8 @@ export type Outcome =
 /** Parses and runs lines for one connection. */
 export class ShellCore {
   readonly parser: LineParser;
-  /** QEMU answered `quit`: the connection ending next is expected, not lost. */
-  quitDone = false;
+  /** `quit` was sent: the connection ending next is expected, not lost. */
+  quitSent = false;
 
   constructor(
     readonly qmp: QmpClient,
@@ -102,13 +102,13 @@ export class ShellCore {
         return { kind: "error", errorClass, desc: issue.message, hints: issueHints(schema, command, args, issue) };
       }
     }
+    if (command === "quit" && this.config.mode === "qmp") this.quitSent = true;
     const options = { signal, ...(this.config.timeout === undefined ? {} : { timeout: this.config.timeout }) };
     try {
       const value =
         message !== undefined
           ? await this.qmp.executeMessage(message as Parameters<QmpClient["executeMessage"]>[0], options)
           : await this.qmp.execute(command, args, options);
-      if (command === "quit" && this.config.mode !== "qga") this.quitDone = true;
       return { kind: "return", value: value ?? {}, command };
     } catch (error) {
       return this.failure(error, signal);
@@ -138,7 +138,7 @@ export class ShellCore {
   private failure(error: unknown, signal: AbortSignal): Outcome {
     if (error instanceof ExecuteError) return { kind: "error", errorClass: error.errorClass, desc: error.desc, hints: [] };
     // After a sent quit the end is expected: later commands simply fail.
-    if (error instanceof DisconnectedError && !this.quitDone) throw error;
+    if (error instanceof DisconnectedError && !this.quitSent) throw error;
     if (signal.aborted)
       return { kind: "error", errorClass: "Cancelled", desc: "cancelled (a reply that still comes is ignored)", hints: [] };
     if (error instanceof DOMException && error.name === "TimeoutError")

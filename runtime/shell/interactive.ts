@@ -71,7 +71,7 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
     });
     const unsubscribeState = core.qmp.onStateChange((state, _previous, error) => {
       if (state !== "idle" || closing) return;
-      if (core.quitDone) {
+      if (error === undefined && core.quitSent) {
         output.write(`${palette.dim("QEMU quit; leaving")}\n`);
         return finish(0);
       }

@@ -29,7 +29,7 @@ export async function runScripted(core: ShellCore, options: ScriptedOptions): Pr
   });
   const controller = new AbortController();
   const unwatch = core.qmp.onStateChange((state, _previous, error) => {
-    if (state !== "idle" || core.quitDone) return;
+    if (state !== "idle" || (error === undefined && core.quitSent)) return;
     lost = error ?? new Error("connection closed");
     controller.abort(lost);
   });

@@ -50,7 +50,10 @@ async function waitForFiles(paths: readonly string[], child: ChildProcess, what:
 }
 
 /** A QEMU with no guest and two QMP monitors (QEMU serves one client per monitor socket). */
-export async function qemuWithTwoMonitors(dir: string, extra: readonly string[] = []): Promise<{ child: ChildProcess; a: string; b: string }> {
+export async function qemuWithTwoMonitors(
+  dir: string,
+  extra: readonly string[] = [],
+): Promise<{ child: ChildProcess; a: string; b: string }> {
   const a = join(dir, "a.sock");
   const b = join(dir, "b.sock");
   const child = spawnQemu([...extra, "-qmp", `unix:${a},server=on,wait=off`, "-qmp", `unix:${b},server=on,wait=off`]);

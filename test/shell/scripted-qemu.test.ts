@@ -35,7 +35,10 @@ describeWith(QEMU)("qmpkit shell, scripted (real QEMU)", () => {
     ].join("\n");
     const result = await runQmpkit(["shell", qemu.a], input);
     expect(result.code).toBe(1);
-    const lines = result.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as unknown);
+    const lines = result.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as unknown);
     expect(lines).toHaveLength(6);
     expect(lines[0]).toEqual({});
     expect(lines[1]).toEqual({ error: { class: "DeviceNotFound", desc: "Device 'nope' not found" } });
@@ -74,7 +77,10 @@ describeWith(QEMU)("qmpkit shell, scripted (real QEMU)", () => {
     const quiet = await runQmpkit(["shell", qemu.a], "stop\ncont\n");
     expect(quiet.stdout).toBe("{}\n{}\n");
     const loud = await runQmpkit(["shell", qemu.a, "--events"], "stop\ncont\n");
-    const lines = loud.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = loud.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => "event" in l).map((l) => l["event"])).toEqual(["STOP", "RESUME"]);
     expect(lines.filter((l) => !("event" in l))).toEqual([{}, {}]);
     expect(lines.find((l) => l["event"] === "STOP")).toMatchObject({ timestamp: { seconds: expect.any(Number) } });
@@ -83,7 +89,10 @@ describeWith(QEMU)("qmpkit shell, scripted (real QEMU)", () => {
   it("wait EVENT times out as an error; a multi-line transaction runs", async () => {
     const input = ["wait STOP 200", "transaction(", "abort", ")", "wait BOGUS_EVENT"].join("\n");
     const result = await runQmpkit(["shell", qemu.a], input);
-    const lines = result.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as { error: { class: string; desc: string } });
+    const lines = result.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { error: { class: string; desc: string } });
     expect(lines.map((l) => l.error.class)).toEqual(["Timeout", "GenericError", "GenericError"]);
     expect(lines[1]?.error.desc).toBe("Transaction aborted using Abort action");
     expect(result.code).toBe(1);
@@ -120,7 +129,10 @@ describeWith(QEMU)("qmpkit shell, scripted (real QEMU)", () => {
 
 describeWith(QEMU)("qmpkit shell, scripted: --qemu and --tcp", () => {
   it("--qemu starts QEMU with no guest (plus --qemu-arg) and quits it at the end", async () => {
-    const result = await runQmpkit(["shell", "--qemu", QEMU, "--qemu-arg", "-S", "--qemu-arg", "-name", "--qemu-arg", "shelltest"], "query-name\nquery-status\n");
+    const result = await runQmpkit(
+      ["shell", "--qemu", QEMU, "--qemu-arg", "-S", "--qemu-arg", "-name", "--qemu-arg", "shelltest"],
+      "query-name\nquery-status\n",
+    );
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe('{"name":"shelltest"}\n{"status":"prelaunch","singlestep":false,"running":false}\n');
     expect(result.code).toBe(0);
@@ -131,7 +143,8 @@ describeWith(QEMU)("qmpkit shell, scripted: --qemu and --tcp", () => {
     const child = spawnQemu(["-qmp", `tcp:127.0.0.1:${port},server=on,wait=off`]);
     try {
       let result = await runQmpkit(["shell", "--tcp", `127.0.0.1:${port}`], "query-status\n");
-      for (let i = 0; i < 20 && result.code !== 0; i++) result = await runQmpkit(["shell", "--tcp", `127.0.0.1:${port}`], "query-status\n");
+      for (let i = 0; i < 20 && result.code !== 0; i++)
+        result = await runQmpkit(["shell", "--tcp", `127.0.0.1:${port}`], "query-status\n");
       expect(result.stdout).toBe('{"status":"running","singlestep":false,"running":true}\n');
     } finally {
       await stop(child);
@@ -145,7 +158,10 @@ describeWith(QGA)("qmpkit shell --qga, scripted (real qemu-ga)", () => {
     const agent = await startAgent(dir.path);
     try {
       const result = await runQmpkit(["shell", "--qga", agent.socket], "guest-ping\n{'execute': 'guest-info'}\nguest-nope\n");
-      const lines = result.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = result.stdout
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(lines[0]).toEqual({});
       expect(lines[1]).toMatchObject({ version: expect.stringMatching(/^7\.2/) });
       expect(lines[2]).toMatchObject({ error: { class: "CommandNotFound" } });
