@@ -1,0 +1,178 @@
+/**
+ * The interactive shell in a real terminal, as a person uses it: tmux runs `qmpkit shell`
+ * against a real QEMU; keys (Tab included) go in with send-keys, the screen comes back with
+ * capture-pane. QEMU has two monitors: the shell holds one, the test emits events on the other.
+ */
+import { spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { describeWith, hasBinary, QEMU, tempDir } from "../helpers/qemu.js";
+import { CLI, executeOnSecondMonitor, qemuWithTwoMonitors, ROOT, stop } from "./helpers.js";
+
+const required = process.env["QMP_REQUIRE_QEMU"] !== undefined && process.env["QMP_REQUIRE_QEMU"] !== "";
+const haveTmux = spawnSync("tmux", ["-V"], { stdio: "ignore" }).status === 0;
+const describeTerminal = haveTmux || required ? describeWith(QEMU) : describeWith("tmux-is-not-installed");
+
+const server = `qmpkit-test-${process.pid}`;
+const tmux = (...args: string[]) => {
+  const result = spawnSync("tmux", ["-L", server, ...args], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`tmux ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout;
+};
+/** The screen, wrapped rows joined (-J), trailing blanks of each row dropped. */
+const screen = (escapes = false) =>
+  tmux("capture-pane", "-p", "-J", ...(escapes ? ["-e"] : []), "-t", "shell")
+    .split("\n")
+    .map((row) => row.trimEnd())
+    .join("\n");
+/** The screen without trailing blank rows. */
+const lines = () => screen().trimEnd().split("\n");
+const lastLine = () => lines().at(-1) ?? "";
+
+/** Types text literally (no key names). */
+async function type(text: string): Promise<void> {
+  tmux("send-keys", "-t", "shell", "-l", text);
+  await sleep(50);
+}
+
+/** Presses keys by name (`Tab`, `Enter`, `C-c`), one at a time: readline completes only on a Tab read on its own. */
+async function press(...keys: string[]): Promise<void> {
+  for (const key of keys) {
+    tmux("send-keys", "-t", "shell", key);
+    await sleep(150);
+  }
+}
+
+async function waitFor(test: (text: string) => boolean, what: string, ms = 8000): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const text = screen();
+    if (test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
+    await sleep(50);
+  }
+}
+
+/** Clears the screen (Ctrl-L) so each step reads only its own output. */
+async function clear(): Promise<void> {
+  await press("C-l");
+  await waitFor((t) => t.trimEnd() === "(QEMU)", "a cleared screen");
+}
+
+describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
+  let dir: { path: string } & Disposable;
+  let qemu: { child: ChildProcess; a: string; b: string };
+
+  beforeAll(async () => {
+    if (!haveTmux) throw new Error("tmux is not installed (QMP_REQUIRE_QEMU is set)");
+    if (!hasBinary(QEMU) && required) throw new Error(`${QEMU} is not installed`);
+    dir = tempDir();
+    qemu = await qemuWithTwoMonitors(dir.path);
+    const command = [...CLI, "shell", qemu.a, "--no-history", "--log", join(dir.path, "transcript.log")]
+      .map((w) => `'${w}'`)
+      .join(" ");
+    tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "shell", "-c", ROOT, `${command}; echo EXIT=$?; sleep 600`);
+    await waitFor((t) => /^\(QEMU\)$/m.test(t), "the prompt", 15_000);
+  });
+
+  afterAll(async () => {
+    spawnSync("tmux", ["-L", server, "kill-server"], { stdio: "ignore" });
+    if (qemu !== undefined) await stop(qemu.child);
+    dir?.[Symbol.dispose]();
+  });
+
+  it("completes a command name: several candidates are listed, one is inserted", async () => {
+    await type("query-stat");
+    await press("Tab", "Tab");
+    const listed = await waitFor((t) => t.includes("query-stats-schemas"), "the candidate list");
+    expect(listed).toMatch(/query-stats\s+query-stats-schemas\s+query-status/);
+    await type("us");
+    await press("Tab");
+    await waitFor(() => lastLine() === "(QEMU) query-status", "the completed command");
+    await press("Enter");
+    await waitFor((t) => t.includes('{"status":"running","singlestep":false,"running":true}'), "the reply");
+    await waitFor(() => lastLine() === "(QEMU)", "the next prompt");
+  });
+
+  it("completes a nested argument of the branch chosen by a discriminator typed earlier", async () => {
+    await clear();
+    await type("blockdev-add driver=qcow2 node-name=n0 lazy");
+    await press("Tab");
+    await waitFor(() => lastLine().endsWith("lazy-refcounts="), "the qcow2 branch member");
+    await type("on file.driver=file file.fil");
+    await press("Tab");
+    await waitFor(() => lastLine().endsWith("file.filename="), "the nested file branch member");
+    await press("C-c");
+    await waitFor(() => lastLine() === "(QEMU)", "an empty line after Ctrl-C");
+  });
+
+  it("completes enum values after key=", async () => {
+    await clear();
+    await type("blockdev-add driver=file discard=");
+    await press("Tab", "Tab");
+    await waitFor((t) => /^ignore\s+unmap$/m.test(t), "the enum values listed");
+    await type("un");
+    await press("Tab");
+    await waitFor(() => lastLine() === "(QEMU) blockdev-add driver=file discard=unmap", "the completed enum value");
+    await press("C-c");
+  });
+
+  it("shows a validation error with QEMU's text and the valid values; nothing is sent", async () => {
+    await clear();
+    await type("blockdev-add driver=qcow3 node-name=n0");
+    await press("Enter");
+    const text = await waitFor((t) => t.includes("valid values"), "the validation error");
+    expect(text).toContain("GenericError: Parameter 'driver' does not accept value 'qcow3'");
+    expect(text).toMatch(/valid values for 'driver': blkdebug, .*qcow2, .*vvfat/);
+    // Errors are red on a terminal.
+    expect(screen(true)).toMatch(/\x1b\[31mGenericError: Parameter 'driver'/);
+    const transcript = readFileSync(join(dir.path, "transcript.log"), "utf8");
+    expect(transcript).toMatch(/ -> \{"execute":"query-status"/);
+    expect(transcript).not.toContain("qcow3");
+  });
+
+  it("prints an event above the prompt while a line is half typed, and the line stays intact", async () => {
+    await clear();
+    await type("query-na");
+    await executeOnSecondMonitor(qemu.b, "stop");
+    const text = await waitFor((t) => / STOP$/m.test(t), "the STOP event");
+    const rows = text.trimEnd().split("\n");
+    expect(rows.at(-1)).toBe("(QEMU) query-na");
+    expect(rows.at(-2)).toMatch(/^\d\d:\d\d:\d\d\.\d{3} STOP$/);
+    // The typed text is still in readline's buffer, not only on screen: finish and run it.
+    await type("me");
+    await press("Enter");
+    await waitFor(() => lines().at(-2) === "{}" && lastLine() === "(QEMU)", "query-name's reply");
+    await executeOnSecondMonitor(qemu.b, "cont");
+    await waitFor((t) => / RESUME$/m.test(t), "the RESUME event");
+  });
+
+  it("Ctrl-C cancels a running command and the shell stays", async () => {
+    await clear();
+    await type("wait SHUTDOWN");
+    await press("Enter");
+    await sleep(200);
+    await press("C-c");
+    await waitFor((t) => t.includes("Cancelled: cancelled"), "the cancellation");
+    await type("query-kvm");
+    await press("Enter");
+    await waitFor((t) => t.includes('{"enabled":false,"present":true}'), "a reply after the cancel");
+  });
+
+  it("help COMMAND prints the argument tree", async () => {
+    await clear();
+    await type("block-dirty-bitmap-add?");
+    await press("Enter");
+    const text = await waitFor((t) => t.includes("returns: {}"), "the help text");
+    expect(text).toMatch(/^ {2}node: str$/m);
+    expect(text).toMatch(/^ {2}\*granularity: int$/m);
+  });
+
+  it("Ctrl-D leaves with status 0 and QEMU keeps running", async () => {
+    await press("C-d");
+    await waitFor((t) => t.includes("EXIT=0"), "the shell's exit");
+    expect(qemu.child.exitCode).toBeNull();
+  });
+});
