@@ -150,9 +150,7 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
         output.write(`^C\n${palette.dim("transaction dropped")}\n`);
         rl.setPrompt(options.prompt);
       } else if (rl.line !== "") {
-        output.write("^C\n");
-        rl.write(null, { ctrl: true, name: "e" });
-        rl.write(null, { ctrl: true, name: "u" });
+        abandonLine(rl, output);
       } else {
         output.write(`^C\n${palette.dim("(Ctrl-D, quit or exit leaves)")}\n`);
       }
@@ -179,7 +177,26 @@ function printAbove(rl: Interface, output: NodeJS.WritableStream, text: string, 
   moveCursor(output, 0, -rows);
   cursorTo(output, 0);
   clearScreenDown(output);
-  // readline moves up by the cursor's row before redrawing: leave that many blank rows.
-  output.write(`${text}\n${"\n".repeat(rows)}`);
+  // readline's redraw first moves up by the row it believes the cursor is on (not always
+  // updated while typing at the end of a wrapped line): leave that many blank rows for it.
+  const believed = (rl as unknown as { prevRows?: unknown }).prevRows;
+  const up = typeof believed === "number" ? believed : rows;
+  output.write(`${text}\n${"\n".repeat(up)}`);
   rl.prompt(true);
+}
+
+/**
+ * Ctrl-C on a typed line, as shells do: the line stays on screen marked `^C`, a fresh prompt
+ * follows. readline's own `clearLine()` (end of line, newline, state reset) keeps its idea of
+ * the cursor right for lines that wrap; Ctrl-E + Ctrl-U are the fallback.
+ */
+function abandonLine(rl: Interface, output: NodeJS.WritableStream): void {
+  rl.write(null, { ctrl: true, name: "e" });
+  output.write("^C");
+  const clearLine = (rl as unknown as { clearLine?: () => void }).clearLine;
+  if (typeof clearLine === "function") clearLine.call(rl);
+  else {
+    output.write("\n");
+    rl.write(null, { ctrl: true, name: "u" });
+  }
 }
