@@ -149,6 +149,25 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     await waitFor((t) => / RESUME$/m.test(t), "the RESUME event");
   });
 
+  it("keeps a half-typed line that wraps over two rows intact around an event", async () => {
+    await clear();
+    const long = `blockdev-add driver=file node-name=n1 filename=/tmp/${"x".repeat(150)}.img discard=unmap`;
+    await type(long);
+    await press("Left", "Left");
+    await executeOnSecondMonitor(qemu.b, "stop");
+    const text = await waitFor((t) => / STOP$/m.test(t), "the STOP event");
+    const rows = text.trimEnd().split("\n");
+    expect(rows.at(-1)).toBe(`(QEMU) ${long}`);
+    expect(rows.at(-2)).toMatch(/^\d\d:\d\d:\d\d\.\d{3} STOP$/);
+    // Typing goes on where the cursor was.
+    await type("X");
+    await waitFor(() => lastLine() === `(QEMU) ${long.slice(0, -2)}X${long.slice(-2)}`, "the edit at the cursor");
+    await press("C-c");
+    await waitFor(() => lastLine() === "(QEMU)", "a fresh prompt after Ctrl-C");
+    expect(lines().at(-2)).toBe(`(QEMU) ${long.slice(0, -2)}X${long.slice(-2)}^C`);
+    await executeOnSecondMonitor(qemu.b, "cont");
+  });
+
   it("Ctrl-C cancels a running command and the shell stays", async () => {
     await clear();
     await type("wait SHUTDOWN");
