@@ -85,6 +85,10 @@ describeWith(QEMU)("qmpkit shell, scripted (real QEMU)", () => {
     expect(lines.filter((l) => "event" in l).map((l) => l["event"])).toEqual(["STOP", "RESUME"]);
     expect(lines.filter((l) => !("event" in l))).toEqual([{}, {}]);
     expect(lines.find((l) => l["event"] === "STOP")).toMatchObject({ timestamp: { seconds: expect.any(Number) } });
+    const switched = await runQmpkit(["shell", qemu.a], "stop\nevents on\ncont\nevents off\nstop\n");
+    expect(switched.stdout).toMatch(
+      /^\{\}\n\{"timestamp":\{[^}]*\},"event":"RESUME"\}\n\{\}\n\{\}\n$|^\{\}\n\{\}\n\{"timestamp":\{[^}]*\},"event":"RESUME"\}\n\{\}\n$/,
+    );
   });
 
   it("wait EVENT times out as an error; a multi-line transaction runs", async () => {
@@ -119,6 +123,12 @@ describeWith(QEMU)("qmpkit shell, scripted (real QEMU)", () => {
     expect(result.stdout.split("\n")[0]).toBe("{}");
     expect(JSON.parse(result.stdout.split("\n")[1] ?? "")).toMatchObject({ error: { class: expect.any(String) } });
     expect(result.code).toBe(1);
+  });
+
+  it("-v echoes what is sent on stderr, keeping stdout for replies", async () => {
+    const result = await runQmpkit(["shell", qemu.a, "-v"], "query-status\n");
+    expect(result.stdout).toBe('{"status":"running","singlestep":false,"running":true}\n');
+    expect(result.stderr).toMatch(/^\{"execute":"query-status","id":\S+\}\n$/);
   });
 
   it("--hmp sends human monitor commands; the reply is a JSON string", async () => {

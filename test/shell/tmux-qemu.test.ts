@@ -4,7 +4,7 @@
  * capture-pane. QEMU has two monitors: the shell holds one, the test emits events on the other.
  */
 import { spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -70,7 +70,8 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     if (!hasBinary(QEMU) && required) throw new Error(`${QEMU} is not installed`);
     dir = tempDir();
     qemu = await qemuWithTwoMonitors(dir.path);
-    const command = [...CLI, "shell", qemu.a, "--no-history", "--log", join(dir.path, "transcript.log")]
+    writeFileSync(join(dir.path, "history"), "query-version\n");
+    const command = [...CLI, "shell", qemu.a, "--history", join(dir.path, "history"), "--log", join(dir.path, "transcript.log")]
       .map((w) => `'${w}'`)
       .join(" ");
     tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "shell", "-c", ROOT, `${command}; echo EXIT=$?; sleep 600`);
@@ -81,6 +82,13 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     spawnSync("tmux", ["-L", server, "kill-server"], { stdio: "ignore" });
     if (qemu !== undefined) await stop(qemu.child);
     dir?.[Symbol.dispose]();
+  });
+
+  it("recalls the history file with Up", async () => {
+    await press("Up");
+    await waitFor(() => lastLine() === "(QEMU) query-version", "the recalled line");
+    await press("C-c");
+    await waitFor(() => lastLine() === "(QEMU)", "an empty line");
   });
 
   it("completes a command name: several candidates are listed, one is inserted", async () => {
@@ -189,9 +197,29 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     expect(text).toMatch(/^ {2}\*granularity: int$/m);
   });
 
-  it("Ctrl-D leaves with status 0 and QEMU keeps running", async () => {
+  it("reads a multi-line transaction at the TRANS> prompt", async () => {
+    await clear();
+    await type("transaction(");
+    await press("Enter");
+    await waitFor(() => lastLine() === "TRANS>", "the TRANS> prompt");
+    await type("abort");
+    await press("Enter");
+    await type(")");
+    await press("Enter");
+    await waitFor((t) => t.includes("GenericError: Transaction aborted using Abort action"), "the transaction's reply");
+    await waitFor(() => lastLine() === "(QEMU)", "the normal prompt again");
+  });
+
+  it("Ctrl-D leaves with status 0, QEMU keeps running, the history is saved", async () => {
     await press("C-d");
     await waitFor((t) => t.includes("EXIT=0"), "the shell's exit");
     expect(qemu.child.exitCode).toBeNull();
+    const history = readFileSync(join(dir.path, "history"), "utf8")
+      .split("\n")
+      .map((line) => line.trimEnd());
+    expect(history[0]).toBe("query-version");
+    expect(history).toContain("query-status");
+    expect(history).toContain("block-dirty-bitmap-add?");
+    expect(history.at(-2)).toBe(")");
   });
 });
