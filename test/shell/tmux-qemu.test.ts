@@ -222,4 +222,16 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     expect(history).toContain("block-dirty-bitmap-add?");
     expect(history.at(-2)).toBe(")");
   });
+
+  it("reports a lost connection and exits 1", async () => {
+    const command = [...CLI, "shell", qemu.a, "--no-history"].map((w) => `'${w}'`).join(" ");
+    tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "lost", "-c", ROOT, `${command}; echo EXIT=$?; sleep 600`);
+    const lost = () => tmux("capture-pane", "-p", "-J", "-t", "lost");
+    for (let i = 0; i < 300 && !/^\(QEMU\)/m.test(lost()); i++) await sleep(50);
+    tmux("send-keys", "-t", "lost", "-l", "query-na");
+    await sleep(100);
+    qemu.child.kill("SIGKILL");
+    for (let i = 0; i < 200 && !lost().includes("EXIT="); i++) await sleep(50);
+    expect(lost()).toMatch(/connection lost[^\n]*\n(.*\n)*EXIT=1/);
+  });
 });
