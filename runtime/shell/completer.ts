@@ -18,11 +18,11 @@ export const BUILTINS = ["help", "events", "wait", "quit", "exit", "transaction(
 /** What the completer knows. */
 export interface CompleterContext {
   readonly schema: QmpSchema | undefined;
-  /** Command names when there is no schema (qemu-ga's `guest-info`, HMP's `help`). */
+  /** Command names when there is no schema (qemu-ga's `guest-info`), or HMP's phrases from `help` and `help info`. */
   readonly commandNames?: readonly string[] | undefined;
   /** Event names when there is no schema. */
   readonly eventNames?: readonly string[] | undefined;
-  /** HMP mode: only the first word (the HMP command) is completed. */
+  /** HMP mode: `commandNames` are HMP command phrases (`stop`, `info block`). */
   readonly hmp?: boolean | undefined;
   /** The line is inside a multi-line `transaction(` (one action per line). */
   readonly inTransaction?: boolean | undefined;
@@ -35,13 +35,12 @@ export function complete(ctx: CompleterContext, line: string): Completion {
   const done = atWordEnd ? tokens.slice(0, -1) : tokens;
   const fragment = atWordEnd ? (tokens[tokens.length - 1] as Token).text : "";
   if (open && !fragment.includes("=")) return [[], fragment];
+  if (ctx.hmp) return completeHmp(ctx, done, fragment);
   if (ctx.inTransaction) return completeAction(ctx, done, fragment);
-  if (done.length === 0)
-    return words(fragment, commandNames(ctx).concat(ctx.hmp ? ["quit", "exit", "events", "wait"] : [...BUILTINS]));
+  if (done.length === 0) return words(fragment, [...commandNames(ctx), ...BUILTINS]);
   const head = (done[0] as Token).text;
   if (head === "events" && done.length === 1) return words(fragment, ["on", "off"]);
   if (head === "wait" && done.length === 1) return words(fragment, eventNames(ctx));
-  if (ctx.hmp) return [[], fragment];
   if (head === "help" && done.length === 1) return words(fragment, [...commandNames(ctx), ...eventNames(ctx)]);
   if (head === "transaction(") return completeAction(ctx, done.slice(1), fragment);
   const command = head.endsWith("?") ? head.slice(0, -1) : head === "help" ? (done[1]?.text ?? "") : head;
@@ -50,6 +49,20 @@ export function complete(ctx: CompleterContext, line: string): Completion {
   if (schema === undefined || root === undefined) return [[], fragment];
   const given = head === "help" ? done.slice(2) : done.slice(1);
   return completeArgument(schema, root, given, fragment);
+}
+
+/** HMP: `commandNames` are phrases (`stop`, `info block`): complete the word at this position. */
+function completeHmp(ctx: CompleterContext, done: Token[], fragment: string): Completion {
+  const typed = done.map((t) => t.text);
+  const head = typed[0];
+  if (head === "events" && typed.length === 1) return words(fragment, ["on", "off"]);
+  if (head === "wait" && typed.length === 1) return words(fragment, eventNames(ctx));
+  const phrases = [...(ctx.commandNames ?? []), ...(typed.length === 0 ? ["quit", "exit", "events", "wait"] : [])];
+  const next = phrases
+    .map((phrase) => phrase.split(" "))
+    .filter((parts) => parts.length > typed.length && typed.every((word, i) => parts[i] === word))
+    .map((parts) => parts[typed.length] as string);
+  return words(fragment, next);
 }
 
 /** Inside `transaction(`: the action name, then its `data` members; `,` and `)` separate. */

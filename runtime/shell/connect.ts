@@ -123,13 +123,17 @@ async function agentCommands(qmp: QmpClient, timeout: number): Promise<string[]>
   return (info.supported_commands ?? []).filter((c) => c.enabled).map((c) => c.name);
 }
 
-/** HMP command names from HMP's `help` (first word of each line; `c|cont` gives both). */
+/** HMP command phrases from HMP's `help` and `help info` (first words of each line; `c|cont` gives both). */
 async function hmpCommands(qmp: QmpClient, timeout: number): Promise<string[]> {
-  try {
-    const text = (await qmp.execute("human-monitor-command", { "command-line": "help" }, { timeout })) as string;
-    const names = text.split("\n").flatMap((line) => (/^([\w|-]+)/.exec(line)?.[1] ?? "").split("|"));
-    return [...new Set(names.filter((n) => n !== ""))].sort();
-  } catch {
-    return [];
-  }
+  const help = async (line: string) => {
+    try {
+      return (await qmp.execute("human-monitor-command", { "command-line": line }, { timeout })) as string;
+    } catch {
+      return "";
+    }
+  };
+  const names = (await help("help")).split("\n").flatMap((line) => (/^([\w|-]+)/.exec(line)?.[1] ?? "").split("|"));
+  const info = (await help("help info")).split("\n").map((line) => /^info ([\w-]+)/.exec(line)?.[1]);
+  const phrases = [...names, ...info.filter((name) => name !== undefined).map((name) => `info ${name}`)];
+  return [...new Set(phrases.filter((n) => n !== ""))].sort();
 }

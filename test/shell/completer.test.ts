@@ -86,7 +86,12 @@ describe("completer (QEMU 7.2 schema)", () => {
       ["guest-ping "],
       "guest-p",
     ]);
-    expect(complete({ schema: undefined, commandNames: ["info", "stop"], hmp: true }, "inf")).toEqual([["info "], "inf"]);
-    expect(complete({ schema: undefined, commandNames: ["info"], hmp: true }, "info st")).toEqual([[], "st"]);
+    const hmp = { schema, commandNames: ["info", "info block", "info blockstats", "info status", "stop"], hmp: true };
+    expect(complete(hmp, "inf")).toEqual([["info "], "inf"]);
+    expect(complete(hmp, "st")).toEqual([["stop "], "st"]);
+    expect(complete(hmp, "info bl")).toEqual([["block", "blockstats"], "bl"]);
+    expect(complete(hmp, "info st")).toEqual([["status "], "st"]);
+    expect(complete(hmp, "stop x")).toEqual([[], "x"]);
+    expect(complete(hmp, "wait STO")).toEqual([["STOP "], "STO"]);
   });
 });
