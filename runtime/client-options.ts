@@ -5,6 +5,7 @@
 import type { AddressInfo } from "node:net";
 import type { ExecuteOptions } from "./api.js";
 import { debugFromEnv, defaultLogger, type QmpLogger } from "./logger.js";
+import type { QmpSchemaOptions } from "./schema/qmp-schema.js";
 
 /** Traffic hooks: observe (and, inbound, filter) every message. */
 export interface MessageHooks {
@@ -56,6 +57,15 @@ export interface QmpClientOptions {
   logger?: QmpLogger | undefined;
   /** Traffic hooks for logging or filtering. */
   hooks?: MessageHooks | undefined;
+  /**
+   * Check every command's arguments against the live schema before sending (default false):
+   * the first command of each connection introspects (`query-qmp-schema`, cached per
+   * connection), invalid arguments reject with an `ArgumentError` carrying QEMU's own text,
+   * and nothing is sent. `qmp_capabilities` and `query-qmp-schema` are never checked.
+   */
+  validate?: boolean | undefined;
+  /** Facts for the live schema that introspection lacks (integer widths, alternates' names); see {@link QmpSchemaOptions}. */
+  schemaOptions?: QmpSchemaOptions | undefined;
 }
 
 /** Options for {@link QmpClient.connect} and {@link QmpClient.accept}. */
@@ -92,6 +102,8 @@ export interface ResolvedClientOptions {
   tlsByteRecords: boolean;
   logger: QmpLogger;
   hooks: MessageHooks;
+  validate: boolean;
+  schemaOptions: QmpSchemaOptions;
   /** Whether to build debug lines at all (a logger was given, or DEBUG/NODE_DEBUG asks for them). */
   debug: boolean;
 }
@@ -110,6 +122,8 @@ export function resolveClientOptions(options: QmpClientOptions): ResolvedClientO
     tlsByteRecords: options.tlsByteRecords ?? true,
     logger: options.logger ?? defaultLogger,
     hooks: options.hooks ?? {},
+    validate: options.validate ?? false,
+    schemaOptions: options.schemaOptions ?? {},
     debug: options.logger !== undefined || debugFromEnv,
   };
 }

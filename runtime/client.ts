@@ -15,7 +15,7 @@ import type {
   QmpExecutor,
   UntypedApi,
 } from "./api.js";
-import { ConnectError, DisconnectedError, ExecuteError, ProtocolError, StateError } from "./errors.js";
+import { ArgumentError, ConnectError, DisconnectedError, ExecuteError, ProtocolError, StateError } from "./errors.js";
 import { EventHub, type EventCallback } from "./event-hub.js";
 import { EventListener, type EventMatch, type ListenOptions } from "./event-listener.js";
 import type { EventEnvelope, QmpGreeting } from "./envelopes.js";
@@ -35,6 +35,11 @@ import {
 } from "./client-options.js";
 import { acceptTransport, type AcceptTarget } from "./accept.js";
 import { openTransport, type ConnectTarget, type OpenTransport } from "./transport.js";
+import type { QmpSchema } from "./schema/qmp-schema.js";
+import { SchemaCache, type IntrospectOptions } from "./schema/schema-cache.js";
+
+// The negotiation and the introspection itself are never validated.
+const NEVER_VALIDATED = new Set(["qmp_capabilities", "query-qmp-schema"]);
 
 /**
  * An async QMP client. Generic over an API description (see `qmpkit/qemu`'s `QemuApi`);
@@ -58,10 +63,12 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
   private connectAbort: AbortController | undefined;
   private connecting: Promise<void> | undefined;
   private disconnecting: Promise<void> | undefined;
+  private readonly schemas: SchemaCache;
 
   constructor(options: QmpClientOptions = {}) {
     this.options = resolveClientOptions(options);
     this.events = new EventHub(this.options.logger);
+    this.schemas = new SchemaCache(this.options.schemaOptions);
   }
 
   /** The current connection state. */
@@ -82,6 +89,26 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
   /** The transport of the current connection (`"unix"`, `"tcp"`, `"tls"`, `"duplex"`). */
   get transport(): OpenTransport["kind"] | undefined {
     return this.session?.kind;
+  }
+
+  /** The schema introspected on the current connection, once {@link introspect} (or `validate`) fetched it. */
+  get schema(): QmpSchema | undefined {
+    return this.session === undefined ? undefined : this.schemas.ready(this.session);
+  }
+
+  /**
+   * The live schema of the connected QEMU (`query-qmp-schema`), fetched once per connection
+   * and cached until the connection ends; `refresh` asks again. Rejects with
+   * {@link StateError} when not connected, {@link ExecuteError} when the server has no
+   * introspection (qemu-ga), `signal.reason` on abort and a `TimeoutError` on timeout.
+   */
+  introspect(options: IntrospectOptions = {}): Promise<QmpSchema> {
+    const session = this.session;
+    if (this.currentState !== "running" || session === undefined) {
+      return Promise.reject(new StateError(`cannot introspect: client is ${this.currentState}, not running`));
+    }
+    const fetch = () => session.send({ execute: "query-qmp-schema" }, "query-qmp-schema", undefined);
+    return this.schemas.get(session, fetch, options);
   }
 
   /** Observes state changes; `error` is set when a connection was lost. Returns an unsubscribe function. */
@@ -263,6 +290,12 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     if (options?.oob === true && !session.oob) {
       return Promise.reject(new StateError(`cannot exec-oob ${command}: out-of-band was not negotiated on this connection`));
     }
+    if (this.options.validate && !NEVER_VALIDATED.has(command)) {
+      const schema = this.schemas.ready(session);
+      if (schema === undefined) return this.introspectThenSend(message, command, args, options);
+      const issues = schema.validateArguments(command, args);
+      if (issues.length > 0) return Promise.reject(new ArgumentError(command, args, issues));
+    }
     const fds = options?.fds;
     if (fds === undefined || fds.length === 0) return session.send(message, command, args, options);
     if (options?.noReply === true) return Promise.reject(new TypeError("fds cannot be passed with noReply"));
@@ -272,6 +305,19 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  // First command of a connection with `validate`: fetch the schema within the command's own deadline.
+  private async introspectThenSend(
+    message: Record<string, unknown>,
+    command: string,
+    args: unknown,
+    options: ExecuteOptions | undefined,
+  ): Promise<unknown> {
+    const deadline = options?.timeout === undefined ? undefined : Date.now() + options.timeout;
+    await this.introspect({ signal: options?.signal, timeout: options?.timeout });
+    const timeout = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
+    return this.sendCommand(message, command, args, { ...options, timeout });
   }
 
   private async establish(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {

@@ -40,6 +40,7 @@ export { launchQemu } from "./launch.js";
 export type { LaunchOptions, LaunchedQemu } from "./launch.js";
 export { QmpSchema } from "./schema/qmp-schema.js";
 export type { QmpSchemaOptions } from "./schema/qmp-schema.js";
+export type { IntrospectOptions } from "./schema/schema-cache.js";
 export type { ArgumentIssue } from "./schema/validate.js";
 export { UNCHECKED_ARGUMENT_COMMANDS } from "./schema/unchecked.js";
 export type {

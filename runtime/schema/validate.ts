@@ -18,6 +18,7 @@ import {
   unexpectedText,
 } from "./messages.js";
 import { isUncheckedCommand } from "./unchecked.js";
+import { orderUnexpected } from "./unexpected-order.js";
 import { wireKind, wireValue, type WireKind } from "./wire-value.js";
 
 /** One problem with a command's arguments. */
@@ -68,7 +69,7 @@ class Walker {
     const entry = this.tables.lookup(typeName);
     if (entry?.["meta-type"] !== "object") return;
     for (const member of entry.members) {
-      if (!("default" in member) && memberValue(value, member.name) === undefined) {
+      if (!("default" in member) && !isScalar(memberValue(value, member.name))) {
         this.report(member.name, missingText(member.name), member.type);
       }
     }
@@ -150,7 +151,8 @@ class Walker {
 
   private object(entry: SchemaInfoObject, value: Record<string, unknown>, path: string): void {
     const visited = new Set<string>();
-    this.members(entry, entry.members, value, path, visited);
+    const consumed: string[] = [];
+    this.members(entry, entry.members, value, path, visited, consumed);
     if (entry.tag !== undefined && entry.variants !== undefined) {
       const tag = memberValue(value, entry.tag);
       const tagMember = entry.members.find((m) => m.name === entry.tag);
@@ -159,11 +161,12 @@ class Walker {
       if (typeof tag !== "string" || tagType?.["meta-type"] !== "enum" || !tagType.values.includes(tag)) return;
       const variant = entry.variants.find((v) => v.case === tag);
       const branch = variant === undefined ? undefined : this.tables.lookup(variant.type);
-      if (branch?.["meta-type"] === "object") this.members(branch, branch.members, value, path, visited);
+      if (branch?.["meta-type"] === "object") this.members(branch, branch.members, value, path, visited, consumed);
     }
-    for (const key of Object.keys(value)) {
-      if (!visited.has(key) && memberValue(value, key) !== undefined)
-        this.report(memberPath(path, key), unexpectedText(memberPath(path, key)));
+    const sent = Object.keys(value).filter((key) => memberValue(value, key) !== undefined);
+    const unexpected = sent.filter((key) => !visited.has(key));
+    for (const key of orderUnexpected(sent, consumed, unexpected)) {
+      this.report(memberPath(path, key), unexpectedText(memberPath(path, key)));
     }
   }
 
@@ -173,6 +176,7 @@ class Walker {
     value: Record<string, unknown>,
     path: string,
     visited: Set<string>,
+    consumed: string[],
   ): void {
     const widths = this.tables.widths;
     for (const member of members) {
@@ -183,10 +187,17 @@ class Walker {
         if (!("default" in member)) this.report(full, missingText(full), member.type);
         continue;
       }
+      consumed.push(member.name);
       const width = widths.size === 0 ? undefined : widths.get(widthKey(owner.name, member.name));
       this.value(member.type, present, full, member.name, width);
     }
   }
+}
+
+// What QEMU's own code for an unchecked command reads: it converts scalars and ignores the rest.
+function isScalar(value: unknown): boolean {
+  const kind = wireKind(value);
+  return kind !== "absent" && kind !== "null" && kind !== "object" && kind !== "array";
 }
 
 // A member as it will be sent; undefined when it will be left out.

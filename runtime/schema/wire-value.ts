@@ -37,7 +37,9 @@ export function wireKind(value: unknown): WireKind {
     case "number":
       if (!Number.isFinite(value)) return "null"; // JSON.stringify writes null
       if (!Number.isInteger(value) || Math.abs(value) >= 1e21) return "double"; // written with "." or "e"
-      return Number.isSafeInteger(value) ? "int64" : integerKind(BigInt(value));
+      // Beyond 2^53 the digits QEMU reads are JSON.stringify's (e.g. -2^63 is sent as
+      // -9223372036854776000, below int64's range), not the double's exact value.
+      return Number.isSafeInteger(value) ? "int64" : integerKind(BigInt(String(value)));
     case "object":
       if (value === null) return "null";
       return Array.isArray(value) ? "array" : "object";
@@ -54,11 +56,11 @@ function integerKind(value: bigint): WireKind {
 
 /** The value of an integer (int64 or uint64 kind) as QEMU's uint64 visitor stores it: negatives wrap. */
 export function asUint64(value: unknown): bigint {
-  const big = typeof value === "bigint" ? value : BigInt(value as number);
+  const big = asInt64(value);
   return big < 0n ? big + 2n ** 64n : big;
 }
 
-/** The value of an int64-kind integer. */
+/** The value of an integer (int64 or uint64 kind) as sent. */
 export function asInt64(value: unknown): bigint {
-  return typeof value === "bigint" ? value : BigInt(value as number);
+  return typeof value === "bigint" ? value : BigInt(String(value));
 }

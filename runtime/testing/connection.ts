@@ -14,6 +14,8 @@ import { readFrame } from "./input.js";
 import { checkRequest, errorBody, errorReply, returnReply, type RequestContext, type ValidRequest } from "./protocol.js";
 import type { ReceivedLog } from "./received.js";
 import type { QmpTestServer } from "./server.js";
+import type { QmpSchema } from "../schema/qmp-schema.js";
+import { schemaHasCommand, schemaRejects } from "./schema-check.js";
 import type { Handler, HandlerContext, QmpTestEventOptions } from "./types.js";
 
 /** What a connection needs from its server. */
@@ -29,6 +31,8 @@ export interface ConnectionHost {
   /** The server's fdsets (`add-fd`). */
   readonly fdsets: FdsetTable;
   handler(name: string): Handler | undefined;
+  /** When set, commands are checked against it like QEMU does. */
+  readonly schema: QmpSchema | undefined;
   allowsOob(name: string): boolean;
   emit(event: string, data: Record<string, unknown> | undefined, options: QmpTestEventOptions | undefined): void;
   closed(connection: QmpConnection): void;
@@ -76,9 +80,10 @@ export class QmpConnection implements RequestContext {
     return this.#abort.signal;
   }
 
-  /** A handler is registered for `name` (for request validation). */
+  /** The schema has `name`, or without a schema a handler is registered for it (for request validation). */
   hasCommand(name: string): boolean {
-    return this.#host.handler(name) !== undefined;
+    const schema = this.#host.schema;
+    return schema === undefined ? this.#host.handler(name) !== undefined : schemaHasCommand(schema, name);
   }
 
   /** `name` may be sent with exec-oob (for request validation). */
@@ -173,10 +178,19 @@ export class QmpConnection implements RequestContext {
   #invoke(request: ValidRequest, fds: readonly number[], hasId: boolean, id: unknown): Promise<void> | undefined {
     // The fds count as received when the command runs, so a held command keeps its own.
     this.#fds.serve(fds);
+    const rejected = this.#host.schema === undefined ? undefined : schemaRejects(this.#host.schema, request);
+    if (rejected !== undefined) {
+      this.send(errorReply(rejected, hasId, id));
+      return undefined;
+    }
     const handler = this.#host.handler(request.command);
     if (handler === undefined) {
-      const desc = `The command ${request.command} has not been found`;
-      this.send(errorReply({ class: "CommandNotFound", desc }, hasId, id));
+      // With a schema the command exists (it was checked): only the test lacks a handler for it.
+      const error =
+        this.#host.schema === undefined
+          ? { class: "CommandNotFound", desc: `The command ${request.command} has not been found` }
+          : { class: "GenericError", desc: `QmpTestServer has no handler for ${request.command}` };
+      this.send(errorReply(error, hasId, id));
       return undefined;
     }
     const after: Array<() => void> = [];

@@ -11,6 +11,8 @@ import { FdsetTable } from "./fdsets.js";
 import { defaultHandlers } from "./handlers/defaults.js";
 import { dial, listen, type Listener } from "./listen.js";
 import { DEFAULT_OOB_COMMANDS, greetingOf, timestampNow } from "./qemu-defaults.js";
+import { loadTestSchema } from "./schema-check.js";
+import type { QmpSchema } from "../schema/qmp-schema.js";
 import { ReceivedLog, type NextCommandOptions } from "./received.js";
 import type {
   Handler,
@@ -40,6 +42,8 @@ export class QmpTestServer implements AsyncDisposable {
   readonly version: QmpTestVersion;
   /** Run state shared by the default handlers (`query-status`, `stop`, `cont`); settable. */
   status: string;
+  /** The schema commands are checked against (the `schema` option), if any. */
+  readonly schema: QmpSchema | undefined;
   readonly #handlers = new Map<string, Handler>();
   readonly #oobCommands: Set<string>;
   readonly #faults = new FaultTable();
@@ -57,6 +61,9 @@ export class QmpTestServer implements AsyncDisposable {
       options.greeting === null ? false : (options.greeting ?? {}),
     ));
     this.status = options.status ?? "running";
+    this.schema = options.schema === undefined ? undefined : loadTestSchema(options.schema, options.schemaOptions);
+    const schema = this.schema;
+    if (schema !== undefined) this.handle("query-qmp-schema", () => schema.entries);
     this.#oobCommands = new Set(options.oobCommands ?? DEFAULT_OOB_COMMANDS);
     if (options.defaultHandlers !== false) for (const [name, h] of Object.entries(defaultHandlers())) this.handle(name, h);
     for (const [name, h] of Object.entries(options.handlers ?? {})) this.handle(name, h);
@@ -71,6 +78,7 @@ export class QmpTestServer implements AsyncDisposable {
       log: this.#log,
       fdsets: this.#fdsets,
       handler: (name) => this.#handlers.get(name),
+      schema: this.schema,
       allowsOob: (name) => this.#oobCommands.has(name),
       emit: (event, data, opts) => void this.emit(event, data, opts),
       closed: (connection) => {
@@ -89,9 +97,9 @@ export class QmpTestServer implements AsyncDisposable {
     };
   }
 
-  /** Names of the registered commands, as `query-commands` lists them. */
+  /** Names of the commands, as `query-commands` lists them: the schema's, or else those with a handler. */
   commandNames(): string[] {
-    return [...this.#handlers.keys()];
+    return this.schema?.commands() ?? [...this.#handlers.keys()];
   }
 
   /**

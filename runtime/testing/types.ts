@@ -3,6 +3,8 @@
  * @module
  */
 
+import type { QmpSchema, QmpSchemaOptions } from "../schema/qmp-schema.js";
+import type { SchemaSource } from "../schema/load.js";
 import type { QmpTestServer } from "./server.js";
 
 /** The `version` member of a greeting (also what `query-version` returns). */
@@ -132,6 +134,17 @@ export interface QmpTestServerOptions {
    * async handlers run concurrently and their replies go out as they finish.
    */
   sequential?: boolean;
+  /**
+   * Check every command like QEMU against this schema: a saved `query-qmp-schema` reply
+   * (bare array or `{ return }`, e.g. `qemu72Schema()`), the path of a JSON file holding one,
+   * or a `QmpSchema`. Commands the schema lacks get `CommandNotFound`; arguments that do not
+   * fit get QEMU's `GenericError` text, and handlers run only for valid commands;
+   * `query-qmp-schema` returns the schema. A valid command without a handler gets a
+   * `GenericError` saying so. Without `schema` nothing is checked.
+   */
+  schema?: SchemaSource | string | QmpSchema;
+  /** Integer widths and alternates' names for QEMU's exact texts (see `QmpSchemaOptions`); ignored for a `QmpSchema`. */
+  schemaOptions?: QmpSchemaOptions;
 }
 
 /** The greeting message as sent on the wire. */

@@ -60,6 +60,7 @@ const CASES: readonly (readonly [string, unknown, string | null])[] = [
   ["blockdev-add", { driver: "null-co", size: 2 ** 63 }, "Invalid parameter type for 'size', expected: integer"],
   ["blockdev-add", { driver: "null-co", size: 1e21 }, "Invalid parameter type for 'size', expected: integer"],
   ["blockdev-add", { driver: "null-co", size: -(2n ** 63n) }, null],
+  ["blockdev-add", { driver: "null-co", size: -(2 ** 63) }, "Invalid parameter type for 'size', expected: integer"],
   ["blockdev-add", { driver: "null-co", size: 1.0 }, null],
   ["blockdev-add", { driver: "null-co", size: Number.NaN }, "Invalid parameter type for 'size', expected: integer"],
   ["blockdev-add", { driver: "null-co", size: undefined }, null],
@@ -114,6 +115,8 @@ const CASES: readonly (readonly [string, unknown, string | null])[] = [
   ["device_add", {}, "Parameter 'driver' is missing"],
   ["device_add", { id: 5 }, "Parameter 'driver' is missing"],
   ["device_add", { driver: 5 }, null],
+  ["device_add", { driver: null }, "Parameter 'driver' is missing"],
+  ["device_add", { driver: { a: 1 } }, "Parameter 'driver' is missing"],
   ["device_add", { driver: "nope", zzz: 5, bus: 1 }, null],
 ];
 
