@@ -97,8 +97,8 @@ export async function openConnection(spec: ConnectSpec): Promise<ShellConnection
   }
 }
 
-async function liveSchema(qmp: QmpClient, timeout: number): Promise<QmpSchema> {
-  return new QmpSchema(await qmp.execute("query-qmp-schema", undefined, { timeout }));
+function liveSchema(qmp: QmpClient, timeout: number): Promise<QmpSchema> {
+  return qmp.introspect({ timeout });
 }
 
 /** A saved reply: a bare array or `{"return": [...]}`. */

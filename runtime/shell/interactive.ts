@@ -4,6 +4,7 @@
  * @module
  */
 import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from "node:readline";
+import { Transform } from "node:stream";
 import { complete } from "./completer.js";
 import type { Outcome, ShellCore } from "./core.js";
 import { formatError, formatEvent, formatJson, type Palette } from "./format.js";
@@ -26,8 +27,9 @@ export interface InteractiveOptions {
 /** Runs until Ctrl-D, `quit`/`exit`, or a lost connection; resolves with the exit code. */
 export function runInteractive(core: ShellCore, options: InteractiveOptions): Promise<number> {
   const { output, palette } = options;
+  const input = tabSeparated(options.input);
   const rl = createInterface({
-    input: options.input,
+    input: input.stream,
     output,
     terminal: true,
     prompt: options.prompt,
@@ -64,6 +66,7 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
       unsubscribeState();
       busy?.abort();
       rl.close();
+      input.dispose();
       resolve(code);
     };
     const unsubscribeEvents = core.qmp.on("*", (event) => {
@@ -199,4 +202,48 @@ function abandonLine(rl: Interface, output: NodeJS.WritableStream): void {
     output.write("\n");
     rl.write(null, { ctrl: true, name: "u" });
   }
+}
+
+type TtyInput = NodeJS.ReadableStream & {
+  setRawMode?: ((mode: boolean) => unknown) | undefined;
+  isRaw?: boolean | undefined;
+  isTTY?: boolean | undefined;
+};
+
+/**
+ * node:readline completes only on a Tab that ends a chunk of input; a Tab in the middle of a
+ * chunk (keys typed faster than the shell reads them, `send-keys "query-st" Tab Tab`) is
+ * inserted as text. Passing the terminal's bytes on with a chunk boundary after every Tab
+ * makes every Tab complete. The stand-in forwards raw mode to the real terminal.
+ */
+function tabSeparated(input: TtyInput): { stream: TtyInput; dispose: () => void } {
+  if (typeof input.setRawMode !== "function") return { stream: input, dispose: () => {} };
+  const splitter = new Transform({
+    transform(chunk: Buffer | string, _encoding, callback) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      let start = 0;
+      for (let tab = bytes.indexOf(9); tab >= 0; tab = bytes.indexOf(9, start)) {
+        this.push(bytes.subarray(start, tab + 1));
+        start = tab + 1;
+      }
+      if (start < bytes.length) this.push(bytes.subarray(start));
+      callback();
+    },
+  });
+  const stream = Object.assign(splitter, {
+    isTTY: true,
+    get isRaw() {
+      return input.isRaw;
+    },
+    setRawMode: (mode: boolean) => input.setRawMode?.(mode),
+  });
+  input.pipe(splitter);
+  return {
+    stream,
+    dispose: () => {
+      input.unpipe(splitter);
+      input.pause();
+      splitter.destroy();
+    },
+  };
 }

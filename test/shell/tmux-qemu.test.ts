@@ -31,6 +31,9 @@ const screen = (escapes = false) =>
 const lines = () => screen().trimEnd().split("\n");
 const lastLine = () => lines().at(-1) ?? "";
 
+/** The terminal cursor's column. */
+const cursorColumn = () => Number(tmux("display-message", "-p", "-t", "shell", "#{cursor_x}").trim());
+
 /** Types text literally (no key names). */
 async function type(text: string): Promise<void> {
   tmux("send-keys", "-t", "shell", "-l", text);
@@ -104,6 +107,16 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     await waitFor(() => lastLine() === "(QEMU)", "the next prompt");
   });
 
+  it("completes on every Tab even when keys arrive in one burst (send-keys text Tab Tab)", async () => {
+    await clear();
+    tmux("send-keys", "-t", "shell", "wait JOB_STATUS", "Tab", "Tab", "C-a", "Tab", "Tab");
+    // `wait JOB_STATUS` Tab completes the event; at the line start, Tab Tab lists the commands.
+    const text = await waitFor((t) => t.includes("query-status") && t.includes("blockdev-add"), "the command list");
+    expect(text).toContain("(QEMU) wait JOB_STATUS_CHANGE");
+    await press("C-c");
+    await waitFor(() => lastLine() === "(QEMU)", "an empty line");
+  });
+
   it("completes a nested argument of the branch chosen by a discriminator typed earlier", async () => {
     await clear();
     await type("blockdev-add driver=qcow2 node-name=n0 lazy");
@@ -144,6 +157,7 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
   it("prints an event above the prompt while a line is half typed, and the line stays intact", async () => {
     await clear();
     await type("query-na");
+    await waitFor(() => lastLine() === "(QEMU) query-na", "the typed text");
     await executeOnSecondMonitor(qemu.b, "stop");
     const text = await waitFor((t) => / STOP$/m.test(t), "the STOP event");
     const rows = text.trimEnd().split("\n");
@@ -162,6 +176,9 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     const long = `blockdev-add driver=file node-name=n1 filename=/tmp/${"x".repeat(150)}.img discard=unmap`;
     await type(long);
     await press("Left", "Left");
+    // The shell has echoed the text and moved the cursor (on the second row) before the event comes.
+    const column = (`(QEMU) ${long}`.length - 2) % 200;
+    await waitFor(() => lastLine() === `(QEMU) ${long}` && cursorColumn() === column, "the typed text and the cursor");
     await executeOnSecondMonitor(qemu.b, "stop");
     const text = await waitFor((t) => / STOP$/m.test(t), "the STOP event");
     const rows = text.trimEnd().split("\n");
