@@ -17,7 +17,9 @@ export function runQmpkit(
   args: readonly string[],
   input: string,
   env: NodeJS.ProcessEnv = {},
-  onStdout?: (stdout: string) => void,
+  onStdout?: (stdout: string, endInput: () => void) => void,
+  /** Keep stdin open after `input` until `onStdout` calls `endInput`. */
+  holdInput = false,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(CLI[0] as string, [...CLI.slice(1), ...args], {
@@ -29,12 +31,13 @@ export function runQmpkit(
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (t: string) => {
       stdout += t;
-      onStdout?.(stdout);
+      onStdout?.(stdout, () => child.stdin.end());
     });
     child.stderr.setEncoding("utf8").on("data", (t: string) => (stderr += t));
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
+    if (holdInput) child.stdin.write(input);
+    else child.stdin.end(input);
   });
 }
 

@@ -1,5 +1,7 @@
 /** Scripted mode (stdin not a TTY) against a real QEMU, through the `qmpkit` CLI as a process. */
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { describeWith, freePort, QEMU, QGA, spawnQemu, tempDir } from "../helpers/qemu.js";
@@ -125,6 +127,19 @@ describeWith(QEMU)("qmpkit shell, scripted (real QEMU)", () => {
     expect(result.code).toBe(1);
   });
 
+  it("--timeout MS gives up on a reply that does not come", async () => {
+    // QEMU's main loop blocks in open() of a FIFO nobody writes to: blockdev-add never answers.
+    const fifo = join(dir.path, "fifo");
+    execFileSync("mkfifo", [fifo]);
+    const started = Date.now();
+    const line = `blockdev-add driver=file node-name=f filename=${fifo} read-only=true\n`;
+    const result = await runQmpkit(["shell", qemu.a, "--timeout", "300"], line);
+    await (await open(fifo, "w")).close(); // a writer unblocks QEMU for the cleanup
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { class: "Timeout", desc: expect.stringMatching(/300 ms/) } });
+    expect(result.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it("-v echoes what is sent on stderr, keeping stdout for replies", async () => {
     const result = await runQmpkit(["shell", qemu.a, "-v"], "query-status\n");
     expect(result.stdout).toBe('{"status":"running","singlestep":false,"running":true}\n');
@@ -147,6 +162,25 @@ describeWith(QEMU)("qmpkit shell, scripted: --qemu and --tcp", () => {
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe('{"name":"shelltest"}\n{"status":"prelaunch","singlestep":false,"running":false}\n');
     expect(result.code).toBe(0);
+  });
+
+  it("--qemu: the started QEMU is gone when the shell has left", async () => {
+    using dir = tempDir();
+    const pidfile = join(dir.path, "qemu.pid");
+    let pid = 0;
+    const result = await runQmpkit(
+      ["shell", "--qemu", QEMU, "--qemu-arg", "-pidfile", "--qemu-arg", pidfile],
+      "query-name\n",
+      {},
+      (_stdout, endInput) => {
+        pid = Number(readFileSync(pidfile, "utf8"));
+        endInput();
+      },
+      true,
+    );
+    expect(result).toEqual({ code: 0, stdout: "{}\n", stderr: "" });
+    expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
   });
 
   it("--tcp HOST:PORT", async () => {

@@ -240,6 +240,19 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     expect(history.at(-2)).toBe(")");
   });
 
+  it("uses no color with NO_COLOR set", async () => {
+    const command = [...CLI, "shell", qemu.a, "--no-history"].map((w) => `'${w}'`).join(" ");
+    tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "plain", "-c", ROOT, `NO_COLOR=1 ${command}; sleep 600`);
+    const plain = () => tmux("capture-pane", "-p", "-e", "-J", "-t", "plain");
+    for (let i = 0; i < 300 && !/^\(QEMU\)/m.test(plain()); i++) await sleep(50);
+    tmux("send-keys", "-t", "plain", "-l", "query-status bogus=1");
+    tmux("send-keys", "-t", "plain", "Enter");
+    for (let i = 0; i < 200 && !plain().includes("takes no arguments"); i++) await sleep(50);
+    expect(plain()).toContain("GenericError: Parameter 'bogus' is unexpected\n  query-status takes no arguments");
+    expect(plain()).not.toContain("\x1b[");
+    tmux("send-keys", "-t", "plain", "C-d");
+  });
+
   it("reports a lost connection and exits 1", async () => {
     const command = [...CLI, "shell", qemu.a, "--no-history"].map((w) => `'${w}'`).join(" ");
     tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "lost", "-c", ROOT, `${command}; echo EXIT=$?; sleep 600`);
