@@ -62,7 +62,8 @@ export async function runShell(options: ShellOptions, io: ShellIo): Promise<numb
       mode: options.mode,
       schemaFile: options.schemaFile,
       hooks,
-      timeout: options.timeout ?? CONNECT_TIMEOUT_MS,
+      // --timeout is per command; connecting (and fetching the schema) has its own limit.
+      timeout: CONNECT_TIMEOUT_MS,
     });
   } catch (error) {
     const message = (error as Error).message;
