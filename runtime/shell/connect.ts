@@ -52,7 +52,13 @@ export function noGuestArgs(binary: string): string[] {
 export async function openConnection(spec: ConnectSpec): Promise<ShellConnection> {
   const { target, mode } = spec;
   const agent = mode === "qga";
-  const clientOptions = { name: "shell", hooks: spec.hooks, ...(agent ? { negotiate: false, awaitGreeting: false } : {}) };
+  // bigint: show uint64 values (sizes, qemu-ga's guest-get-time) exactly, not rounded.
+  const clientOptions = {
+    name: "shell",
+    hooks: spec.hooks,
+    bigint: true,
+    ...(agent ? { negotiate: false, awaitGreeting: false } : {}),
+  };
   let qmp: QmpClient;
   let launched: LaunchedQemu | undefined;
   let label: string;

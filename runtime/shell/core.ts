@@ -10,6 +10,7 @@ import { helpIndex, helpTopic } from "./help.js";
 import { issueHints } from "./hints.js";
 import { LineParser, ShellSyntaxError, type ShellLine } from "./line-parser.js";
 import type { QmpSchema } from "../schema/qmp-schema.js";
+import type { ArgumentIssue } from "../schema/validate.js";
 import { suggest } from "./suggest.js";
 
 /** How the shell talks to its peer. */
@@ -96,7 +97,7 @@ export class ShellCore {
   ): Promise<Outcome> {
     const schema = this.schema;
     if (this.config.validate && schema !== undefined && this.config.mode !== "hmp") {
-      const issue = schema.validateArguments(command, args ?? {})[0];
+      const issue = schema.validateArguments(command, args ?? {}).find((i) => !mayBeWiderInteger(i, args));
       if (issue !== undefined) {
         const errorClass = schema.hasCommand(command) ? "GenericError" : "CommandNotFound";
         return { kind: "error", errorClass, desc: issue.message, hints: issueHints(schema, command, args, issue) };
@@ -166,4 +167,25 @@ export class ShellCore {
       hints: near.length > 0 ? [`did you mean: ${near.join(", ")}`] : [],
     };
   }
+}
+
+/**
+ * Introspection shows every integer as `int`, so without the QAPI widths an integer above
+ * int64 is flagged although a `uint64`/`size` member takes it: leave that verdict to QEMU
+ * rather than refuse a command that may be valid.
+ */
+function mayBeWiderInteger(issue: ArgumentIssue, args: unknown): boolean {
+  if (!issue.message.endsWith("expected: integer")) return false;
+  const value = valueAt(args, issue.path);
+  return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
+}
+
+/** The value at a QEMU path such as `options.size` or `bitmaps[1].name`. */
+function valueAt(args: unknown, path: string): unknown {
+  let node = args;
+  for (const part of path.match(/[^.[\]]+/g) ?? []) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
 }
