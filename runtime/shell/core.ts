@@ -156,7 +156,8 @@ export class ShellCore {
         return { kind: "error", errorClass: "GenericError", desc: "no schema: help needs one (--schema FILE)", hints: [] };
       return { kind: "text", text: helpIndex(this.commandNames, this.config.width(), palette) };
     }
-    if (topic === undefined) return { kind: "text", text: helpIndex(schema.commands(), this.config.width(), palette) };
+    if (topic === undefined)
+      return { kind: "text", text: helpIndex(schema.commands(), this.config.width(), palette, schema.events()) };
     const text = helpTopic(schema, topic, args, palette);
     if (text !== undefined) return { kind: "text", text };
     const near = suggest(topic, [...schema.commands(), ...schema.events()]);

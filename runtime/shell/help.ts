@@ -22,12 +22,15 @@ export const BUILTIN_HELP = [
   "quit, exit, Ctrl-D                    leave; Ctrl-C cancels a running command",
 ];
 
-/** `help` with no topic: the commands in columns, then the shell's own commands. */
-export function helpIndex(commands: readonly string[], width: number, palette: Palette): string {
+/** `help` with no topic: the commands in columns, how to reach the events, then the shell's own commands. */
+export function helpIndex(commands: readonly string[], width: number, palette: Palette, events: readonly string[] = []): string {
   return [
     palette.bold(`Commands (${commands.length}; Tab completes, help COMMAND describes one):`),
     columns([...commands].sort(), width),
     "",
+    ...(events.length > 0
+      ? [palette.bold(`Events: ${events.length}; help EVENT describes one, wait EVENT waits for it (Tab completes)`), ""]
+      : []),
     palette.bold("Shell:"),
     ...BUILTIN_HELP.map((l) => `  ${l}`),
   ].join("\n");

@@ -10,8 +10,9 @@ const plain = paletteFor(false);
 
 describe("help", () => {
   it("lists the commands and the shell's own", () => {
-    const text = helpIndex(schema.commands(), 100, plain);
+    const text = helpIndex(schema.commands(), 100, plain, schema.events());
     expect(text).toContain("Commands (216;");
+    expect(text).toContain("Events: 52;");
     expect(text).toMatch(/query-status/);
     expect(text).toMatch(/wait EVENT/);
   });
