@@ -293,7 +293,12 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     if (this.options.validate && !NEVER_VALIDATED.has(command)) {
       const schema = this.schemas.ready(session);
       if (schema === undefined) return this.introspectThenSend(message, command, args, options);
-      const issues = schema.validateArguments(command, args);
+      let issues;
+      try {
+        issues = schema.validateArguments(command, args);
+      } catch (error) {
+        return Promise.reject(error); // e.g. a throwing toJSON(), which serialising would meet too
+      }
       if (issues.length > 0) return Promise.reject(new ArgumentError(command, args, issues));
     }
     const fds = options?.fds;

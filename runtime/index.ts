@@ -41,6 +41,7 @@ export type { LaunchOptions, LaunchedQemu } from "./launch.js";
 export { QmpSchema } from "./schema/qmp-schema.js";
 export type { QmpSchemaOptions } from "./schema/qmp-schema.js";
 export type { IntrospectOptions } from "./schema/schema-cache.js";
+export type { SchemaSource } from "./schema/load.js";
 export type { ArgumentIssue } from "./schema/validate.js";
 export { UNCHECKED_ARGUMENT_COMMANDS } from "./schema/unchecked.js";
 export type {

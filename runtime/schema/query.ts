@@ -31,7 +31,8 @@ const TESTS: Readonly<Record<string, QueryStep["kind"]>> = { "^": "enum-value", 
  * that is not last (only `^value/$feature` may follow each other).
  */
 export function parseQuery(query: string): ParsedQuery {
-  if (typeof query !== "string" || query === "") throw new TypeError("malformed schema query: empty");
+  if (typeof query !== "string") throw new TypeError(`a schema query is a string, got ${typeof query}`);
+  if (query === "") throw new TypeError("malformed schema query: empty");
   const [head = "", ...parts] = query.split("/");
   const steps = parts.map((part): QueryStep => {
     const modifier = part.charAt(0);

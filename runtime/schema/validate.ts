@@ -59,6 +59,8 @@ export function validateCommandArguments(tables: ValidationTables, command: stri
 
 class Walker {
   readonly issues: ArgumentIssue[] = [];
+  // Objects and arrays being checked: a circular value cannot be sent (serialising it fails), so stop there.
+  private readonly open = new Set<object>();
   constructor(private readonly tables: ValidationTables) {}
 
   private report(path: string, message: string, type?: string): void {
@@ -89,19 +91,30 @@ class Walker {
         return;
       case "array":
         if (kind !== "array") return this.report(path, typeText(path, "array"), typeName);
-        (value as unknown[]).forEach((item, index) => {
-          const element = wireValue(item, String(index));
-          // An undefined element is written as null.
-          this.value(entry["element-type"], element === undefined ? null : element, `${path}[${index}]`, null, width);
-        });
-        return;
+        return this.nested(value as unknown[], () =>
+          (value as unknown[]).forEach((item, index) => {
+            const element = wireValue(item, String(index));
+            // An undefined element is written as null.
+            this.value(entry["element-type"], element === undefined ? null : element, `${path}[${index}]`, null, width);
+          }),
+        );
       case "alternate":
         return this.alternate(entry, kind, value, path, name, width);
       case "object":
         if (kind !== "object") return this.report(path, typeText(path, "object"), typeName);
-        return this.object(entry, value as Record<string, unknown>, path);
+        return this.nested(value as object, () => this.object(entry, value as Record<string, unknown>, path));
       default:
         return; // commands and events are not member types
+    }
+  }
+
+  private nested(value: object, check: () => void): void {
+    if (this.open.has(value)) return;
+    this.open.add(value);
+    try {
+      check();
+    } finally {
+      this.open.delete(value);
     }
   }
 
@@ -150,9 +163,9 @@ class Walker {
   }
 
   private object(entry: SchemaInfoObject, value: Record<string, unknown>, path: string): void {
-    const visited = new Set<string>();
     const consumed: string[] = [];
-    this.members(entry, entry.members, value, path, visited, consumed);
+    this.members(entry, entry.members, value, path, consumed);
+    let branch: SchemaInfoObject | undefined;
     if (entry.tag !== undefined && entry.variants !== undefined) {
       const tag = memberValue(value, entry.tag);
       const tagMember = entry.members.find((m) => m.name === entry.tag);
@@ -160,11 +173,17 @@ class Walker {
       // Without a valid tag QEMU stops at the tag; which members are unexpected is then unknown.
       if (typeof tag !== "string" || tagType?.["meta-type"] !== "enum" || !tagType.values.includes(tag)) return;
       const variant = entry.variants.find((v) => v.case === tag);
-      const branch = variant === undefined ? undefined : this.tables.lookup(variant.type);
-      if (branch?.["meta-type"] === "object") this.members(branch, branch.members, value, path, visited, consumed);
+      const found = variant === undefined ? undefined : this.tables.lookup(variant.type);
+      if (found?.["meta-type"] === "object") {
+        branch = found;
+        this.members(branch, branch.members, value, path, consumed);
+      }
     }
-    const sent = Object.keys(value).filter((key) => memberValue(value, key) !== undefined);
-    const unexpected = sent.filter((key) => !visited.has(key));
+    const keys = Object.keys(value);
+    if (keys.length === consumed.length) return; // every key was a member: the common case, kept cheap
+    const known = new Set([...entry.members, ...(branch?.members ?? [])].map((m) => m.name));
+    const sent = keys.filter((key) => memberValue(value, key) !== undefined);
+    const unexpected = sent.filter((key) => !known.has(key));
     for (const key of orderUnexpected(sent, consumed, unexpected)) {
       this.report(memberPath(path, key), unexpectedText(memberPath(path, key)));
     }
@@ -175,21 +194,21 @@ class Walker {
     members: readonly SchemaInfoObjectMember[],
     value: Record<string, unknown>,
     path: string,
-    visited: Set<string>,
     consumed: string[],
   ): void {
     const widths = this.tables.widths;
     for (const member of members) {
-      visited.add(member.name);
       const present = memberValue(value, member.name);
-      const full = memberPath(path, member.name);
       if (present === undefined) {
-        if (!("default" in member)) this.report(full, missingText(full), member.type);
+        if (!("default" in member)) {
+          const full = memberPath(path, member.name);
+          this.report(full, missingText(full), member.type);
+        }
         continue;
       }
       consumed.push(member.name);
       const width = widths.size === 0 ? undefined : widths.get(widthKey(owner.name, member.name));
-      this.value(member.type, present, full, member.name, width);
+      this.value(member.type, present, memberPath(path, member.name), member.name, width);
     }
   }
 }

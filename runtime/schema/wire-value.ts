@@ -16,7 +16,10 @@ const UINT64_MAX = 2n ** 64n - 1n;
  * symbols are `undefined` (an absent member); everything else unchanged.
  */
 export function wireValue(value: unknown, key: string): unknown {
-  if (typeof value === "object" && value !== null && typeof (value as { toJSON?: unknown }).toJSON === "function") {
+  if (typeof value !== "object" || value === null)
+    return typeof value === "function" || typeof value === "symbol" ? undefined : value;
+  if (Array.isArray(value)) return value;
+  if (typeof (value as { toJSON?: unknown }).toJSON === "function") {
     value = (value as { toJSON(key: string): unknown }).toJSON(key);
   }
   if (value instanceof Number || value instanceof String || value instanceof Boolean) return value.valueOf();

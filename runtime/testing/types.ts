@@ -140,7 +140,9 @@ export interface QmpTestServerOptions {
    * or a `QmpSchema`. Commands the schema lacks get `CommandNotFound`; arguments that do not
    * fit get QEMU's `GenericError` text, and handlers run only for valid commands;
    * `query-qmp-schema` returns the schema. A valid command without a handler gets a
-   * `GenericError` saying so. Without `schema` nothing is checked.
+   * `GenericError` saying so. Without `schema` nothing is checked. (One difference from QEMU:
+   * the server's JSON reader cannot tell `1.0` from `1`, so it takes `1.0` as an integer; a
+   * JavaScript client never sends `1.0` anyway.)
    */
   schema?: SchemaSource | string | QmpSchema;
   /** Integer widths and alternates' names for QEMU's exact texts (see `QmpSchemaOptions`); ignored for a `QmpSchema`. */

@@ -89,6 +89,22 @@ export const SEEDS: readonly Seed[] = [
     switchBranches: true,
   },
   {
+    command: "blockdev-add",
+    args: { driver: "qcow2", "node-name": "q2", file: NODE, "overlap-check": { template: "all", "main-header": false } },
+  },
+  { command: "blockdev-add", args: { driver: "qcow2", "node-name": "q3", file: NODE, "overlap-check": "cached" } },
+  { command: "object-add", args: { "qom-type": "rng-random", id: "rng1", filename: MISSING_FILE } },
+  { command: "chardev-add", args: { id: "c1", backend: { type: "file", data: { out: MISSING_FILE } } } },
+  { command: "qom-set", args: { path: "/no/such/object", property: "p", value: { a: [1, "x"] } } },
+  {
+    command: "block_set_io_throttle",
+    args: { id: NODE, bps: 0, bps_rd: 0, bps_wr: 0, iops: 100, iops_rd: 0, iops_wr: 0, group: "g" },
+    addOptional: true,
+  },
+  { command: "block-stream", args: { device: NODE, speed: 0, "on-error": "report" }, addOptional: true },
+  { command: "blockdev-mirror", args: { device: NODE, target: NODE, sync: "full", granularity: 65536 }, addOptional: true },
+  { command: "job-dismiss", args: { id: "no-such-job" } },
+  {
     command: "transaction",
     args: {
       actions: [

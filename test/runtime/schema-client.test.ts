@@ -128,3 +128,29 @@ describe("new QmpClient({ validate: true })", () => {
     expect(schemaRequests(pair.server)).toBe(0);
   });
 });
+
+describe("validate: true with awkward arguments", () => {
+  it("a circular argument is refused by serialisation, not by a stack overflow", async () => {
+    await using pair = await connectedPair({ schema: qemu72Schema() }, { validate: true });
+    // a qcow2 node whose file is itself: the types recurse, the value loops
+    const args: Record<string, unknown> = { driver: "qcow2", "node-name": "n" };
+    args["file"] = args;
+    await expect(pair.qmp.execute("blockdev-add", args)).rejects.toBeInstanceOf(TypeError);
+    const looped: unknown[] = [];
+    looped.push(looped);
+    await expect(pair.qmp.execute("qom-set", { path: "/", property: "p", value: looped })).rejects.toBeInstanceOf(TypeError);
+    expect(pair.server.received.some((r) => r.command === "blockdev-add" || r.command === "qom-set")).toBe(false);
+    expect(await pair.qmp.execute("query-status")).toMatchObject({ running: true });
+  });
+
+  it("a throwing toJSON rejects the call", async () => {
+    await using pair = await connectedPair({ schema: qemu72Schema() }, { validate: true });
+    await pair.qmp.introspect();
+    const bad = {
+      toJSON() {
+        throw new Error("no JSON for you");
+      },
+    };
+    await expect(pair.qmp.execute("blockdev-add", { driver: "file", filename: bad })).rejects.toThrow("no JSON for you");
+  });
+});

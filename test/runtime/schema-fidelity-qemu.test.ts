@@ -40,6 +40,7 @@ async function cleanUp(qmp: QmpClient, c: ArgumentCase): Promise<void> {
     "object-add": ["object-del", { id: args["id"] }],
     "block-export-add": ["block-export-del", { id: args["id"], mode: "hard" }],
     device_add: ["device_del", { id: args["id"] }],
+    "chardev-add": ["chardev-remove", { id: args["id"] }],
   };
   const step = undo[c.command];
   if (step !== undefined) await qmp.execute(step[0], step[1]).catch(() => undefined);
@@ -106,7 +107,9 @@ describeWith(QEMU)("validation fidelity against real QEMU 7.2", () => {
   }
 
   it("agrees with QEMU on generated valid and mutated arguments", async () => {
-    const cases = generateCases(schema);
+    // QMP_FIDELITY_PAIRS / QMP_FIDELITY_SEED widen the search locally; the defaults keep the run short.
+    const pairs = Number(process.env["QMP_FIDELITY_PAIRS"] ?? 40);
+    const cases = generateCases(schema, undefined, pairs, Number(process.env["QMP_FIDELITY_SEED"] ?? 1));
     const { total, invalid, disagreements } = await agreement(cases);
     const rate = ((total - disagreements.length) / total) * 100;
     console.log(
