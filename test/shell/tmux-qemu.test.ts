@@ -58,9 +58,9 @@ async function waitFor(test: (text: string) => boolean, what: string, ms = 8000)
   }
 }
 
-/** Clears the screen (Ctrl-L) so each step reads only its own output. */
+/** Drops whatever a previous step left (Ctrl-C), clears the screen (Ctrl-L): each step reads only its own output. */
 async function clear(): Promise<void> {
-  await press("C-l");
+  await press("C-c", "C-l");
   await waitFor((t) => t.trimEnd() === "(QEMU)", "a cleared screen");
 }
 
@@ -159,7 +159,8 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     await type("query-na");
     await waitFor(() => lastLine() === "(QEMU) query-na", "the typed text");
     await executeOnSecondMonitor(qemu.b, "stop");
-    const text = await waitFor((t) => / STOP$/m.test(t), "the STOP event");
+    // The event line is written first, the redrawn prompt right after: wait for both.
+    const text = await waitFor((t) => / STOP$/m.test(t) && lastLine() === "(QEMU) query-na", "the STOP event and the prompt");
     const rows = text.trimEnd().split("\n");
     expect(rows.at(-1)).toBe("(QEMU) query-na");
     expect(rows.at(-2)).toMatch(/^\d\d:\d\d:\d\d\.\d{3} STOP$/);
@@ -180,7 +181,7 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     const column = (`(QEMU) ${long}`.length - 2) % 200;
     await waitFor(() => lastLine() === `(QEMU) ${long}` && cursorColumn() === column, "the typed text and the cursor");
     await executeOnSecondMonitor(qemu.b, "stop");
-    const text = await waitFor((t) => / STOP$/m.test(t), "the STOP event");
+    const text = await waitFor((t) => / STOP$/m.test(t) && lastLine() === `(QEMU) ${long}`, "the STOP event and the prompt");
     const rows = text.trimEnd().split("\n");
     expect(rows.at(-1)).toBe(`(QEMU) ${long}`);
     expect(rows.at(-2)).toMatch(/^\d\d:\d\d:\d\d\.\d{3} STOP$/);
