@@ -92,7 +92,8 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
         case "text":
           return outcome.text;
         case "event":
-          return formatEvent(outcome.event, options.pretty, palette);
+          // With events on, `wait`'s event was already printed as it arrived.
+          return eventsOn ? undefined : formatEvent(outcome.event, options.pretty, palette);
         case "events":
           if (outcome.on !== undefined) eventsOn = outcome.on;
           return `events ${eventsOn ? "on" : "off"}`;
