@@ -42,6 +42,19 @@ describe("completer (QEMU 7.2 schema)", () => {
     expect(at("blockdev-add driver=qcow2 file.")[0]).toContain("driver=");
   });
 
+  it("the issue's example: options. then the branch chosen by options.driver", () => {
+    expect(at("blockdev-create job-id=j opt")).toEqual([["options."], "opt"]);
+    expect(at("blockdev-create job-id=j options.")).toEqual([["driver="], ""]);
+    expect(at("blockdev-create job-id=j options.driver=qco")).toEqual([["qcow", "qcow2"], "qco"]);
+    const [members] = at("blockdev-create job-id=j options.driver=qcow2 options.");
+    expect(members).toEqual(expect.arrayContaining(["file", "size=", "cluster-size=", "preallocation=", "encrypt."]));
+    expect(members).not.toContain("driver=");
+    expect(at("blockdev-create job-id=j options.driver=qcow2 options.preallocation=")).toEqual([
+      ["falloc", "full", "metadata", "off"],
+      "",
+    ]);
+  });
+
   it("leaves out members already given", () => {
     expect(at("blockdev-add driver=file filename=x ")[0]).not.toContain("filename=");
     expect(at("blockdev-add driver=file filename=x ")[0]).not.toContain("driver=");
