@@ -71,8 +71,9 @@ export class LineParser {
 
   private parse(line: string): ShellLine {
     const trimmed = line.trim();
-    if (this.actions !== undefined) return this.transactionLine(tokenize(trimmed).tokens);
-    if (trimmed === "" || trimmed.startsWith("#")) return { kind: "empty" };
+    const comment = trimmed.startsWith("#");
+    if (this.actions !== undefined) return comment ? { kind: "incomplete" } : this.transactionLine(tokenize(trimmed).tokens);
+    if (trimmed === "" || comment) return { kind: "empty" };
     const { tokens, open } = tokenize(trimmed);
     const head = (tokens[0] as Token).text;
     if (open) throw new ShellSyntaxError("unterminated quote or bracket");

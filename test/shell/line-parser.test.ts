@@ -114,6 +114,7 @@ describe("line parser", () => {
     expect(parser.feed("transaction(")).toEqual({ kind: "incomplete" });
     expect(parser.inTransaction).toBe(true);
     expect(parser.feed("block-dirty-bitmap-add node=n name=b")).toEqual({ kind: "incomplete" });
+    expect(parser.feed("# a comment inside")).toEqual({ kind: "incomplete" });
     expect(parser.feed("block-dirty-bitmap-clear node=n name=b )")).toEqual({
       kind: "command",
       command: "transaction",
