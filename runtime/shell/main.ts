@@ -86,8 +86,8 @@ export async function runShell(options: ShellOptions, io: ShellIo): Promise<numb
   let code: number;
   try {
     if (options.interactive) {
-      if (options.verbose) echo = (text) => printer?.(text);
       let printer: ((text: string) => void) | undefined;
+      if (options.verbose) echo = (text) => printer?.(text);
       code = await runInteractive(core, {
         input: io.stdin,
         output: io.stdout,
