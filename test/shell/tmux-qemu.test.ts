@@ -241,9 +241,21 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     expect(history.at(-2)).toBe(")");
   });
 
-  it("uses no color with NO_COLOR set", async () => {
+  it("uses no color with NO_COLOR set; quit leaves with 0", async () => {
     const command = [...CLI, "shell", qemu.a, "--no-history"].map((w) => `'${w}'`).join(" ");
-    tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "plain", "-c", ROOT, `NO_COLOR=1 ${command}; sleep 600`);
+    tmux(
+      "new-session",
+      "-d",
+      "-x",
+      "200",
+      "-y",
+      "50",
+      "-s",
+      "plain",
+      "-c",
+      ROOT,
+      `NO_COLOR=1 ${command}; echo EXIT=$?; sleep 600`,
+    );
     const plain = () => tmux("capture-pane", "-p", "-e", "-J", "-t", "plain");
     for (let i = 0; i < 300 && !/^\(QEMU\)/m.test(plain()); i++) await sleep(50);
     tmux("send-keys", "-t", "plain", "-l", "query-status bogus=1");
@@ -251,7 +263,11 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     for (let i = 0; i < 200 && !plain().includes("takes no arguments"); i++) await sleep(50);
     expect(plain()).toContain("GenericError: Parameter 'bogus' is unexpected\n  query-status takes no arguments");
     expect(plain()).not.toContain("\x1b[");
-    tmux("send-keys", "-t", "plain", "C-d");
+    // `quit` leaves the shell, not QEMU (no --qemu).
+    tmux("send-keys", "-t", "plain", "quit", "Enter");
+    for (let i = 0; i < 200 && !plain().includes("EXIT="); i++) await sleep(50);
+    expect(plain()).toContain("EXIT=0");
+    expect(qemu.child.exitCode).toBeNull();
   });
 
   it("reports a lost connection and exits 1", async () => {
