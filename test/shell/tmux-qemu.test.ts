@@ -8,8 +8,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeWith, hasBinary, QEMU, tempDir } from "../helpers/qemu.js";
-import { CLI, executeOnSecondMonitor, qemuWithTwoMonitors, ROOT, stop } from "./helpers.js";
+import { describeWith, hasBinary, QEMU, QGA, tempDir } from "../helpers/qemu.js";
+import { CLI, executeOnSecondMonitor, qemuWithTwoMonitors, ROOT, startAgent, stop } from "./helpers.js";
 
 const required = process.env["QMP_REQUIRE_QEMU"] !== undefined && process.env["QMP_REQUIRE_QEMU"] !== "";
 const haveTmux = spawnSync("tmux", ["-V"], { stdio: "ignore" }).status === 0;
@@ -280,5 +280,59 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     qemu.child.kill("SIGKILL");
     for (let i = 0; i < 200 && !lost().includes("EXIT="); i++) await sleep(50);
     expect(lost()).toMatch(/connection lost[^\n]*\n(.*\n)*EXIT=1/);
+  });
+});
+
+describeTerminal("qmpkit shell prompts for the guest agent and HMP (tmux)", () => {
+  const session = async (name: string, args: string[]) => {
+    const command = [...CLI, "shell", ...args, "--no-history"].map((w) => `'${w}'`).join(" ");
+    tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", name, "-c", ROOT, `${command}; echo EXIT=$?; sleep 600`);
+    const view = () =>
+      tmux("capture-pane", "-p", "-J", "-t", name)
+        .split("\n")
+        .map((row) => row.trimEnd())
+        .join("\n");
+    const until = async (test: (text: string) => boolean, what: string) => {
+      for (let i = 0; i < 300; i++) {
+        if (test(view())) return view();
+        await sleep(50);
+      }
+      throw new Error(`timed out waiting for ${what}; screen:\n${view()}`);
+    };
+    return { view, until, keys: (...keys: string[]) => tmux("send-keys", "-t", name, ...keys) };
+  };
+
+  afterAll(() => {
+    spawnSync("tmux", ["-L", server, "kill-server"], { stdio: "ignore" });
+  });
+
+  it.skipIf(!hasBinary(QGA) && !required)("(QGA) with completion of the agent's commands", async () => {
+    using dir = tempDir();
+    const agent = await startAgent(dir.path);
+    try {
+      const qga = await session("qga", ["--qga", agent.socket]);
+      await qga.until((t) => /^\(QGA\)$/m.test(t), "the (QGA) prompt");
+      qga.keys("guest-pi", "Tab", "Enter");
+      await qga.until((t) => /^\(QGA\) guest-ping\n\{\}\n\(QGA\)$/m.test(t), "guest-ping's reply");
+      qga.keys("C-d");
+      await qga.until((t) => t.includes("EXIT=0"), "the exit");
+    } finally {
+      await stop(agent.child);
+    }
+  });
+
+  it("(HMP) with completion of HMP commands and info subcommands", async () => {
+    using dir = tempDir();
+    const qemu = await qemuWithTwoMonitors(dir.path);
+    try {
+      const hmp = await session("hmp", ["--hmp", qemu.a]);
+      await hmp.until((t) => /^\(HMP\)$/m.test(t), "the (HMP) prompt");
+      hmp.keys("inf", "Tab", "versio", "Tab", "Enter");
+      await hmp.until((t) => /^\(HMP\) info version\n7\.2\.\d+/m.test(t), "info version's output");
+      hmp.keys("C-d");
+      await hmp.until((t) => t.includes("EXIT=0"), "the exit");
+    } finally {
+      await stop(qemu.child);
+    }
   });
 });
