@@ -183,14 +183,14 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     await executeOnSecondMonitor(qemu.b, "stop");
     const text = await waitFor((t) => / STOP$/m.test(t) && lastLine() === `(QEMU) ${long}`, "the STOP event and the prompt");
     const rows = text.trimEnd().split("\n");
-    expect(rows.at(-1)).toBe(`(QEMU) ${long}`);
-    expect(rows.at(-2)).toMatch(/^\d\d:\d\d:\d\d\.\d{3} STOP$/);
+    expect(rows.at(-1), text).toBe(`(QEMU) ${long}`);
+    expect(rows.at(-2), text).toMatch(/^\d\d:\d\d:\d\d\.\d{3} STOP$/);
     // Typing goes on where the cursor was.
     await type("X");
     await waitFor(() => lastLine() === `(QEMU) ${long.slice(0, -2)}X${long.slice(-2)}`, "the edit at the cursor");
     await press("C-c");
     await waitFor(() => lastLine() === "(QEMU)", "a fresh prompt after Ctrl-C");
-    expect(lines().at(-2)).toBe(`(QEMU) ${long.slice(0, -2)}X${long.slice(-2)}^C`);
+    expect(lines().at(-2), screen()).toBe(`(QEMU) ${long.slice(0, -2)}X${long.slice(-2)}^C`);
     await executeOnSecondMonitor(qemu.b, "cont");
   });
 
