@@ -1,0 +1,192 @@
+/**
+ * Running one input line, whatever the front end: parse, validate against the live schema,
+ * send, and describe the outcome. The interactive and scripted front ends only render it.
+ * @module
+ */
+import type { QmpClient } from "../client.js";
+import { DisconnectedError, ExecuteError } from "../errors.js";
+import type { Palette } from "./format.js";
+import { helpIndex, helpTopic } from "./help.js";
+import { issueHints } from "./hints.js";
+import { LineParser, ShellSyntaxError, type ShellLine } from "./line-parser.js";
+import type { QmpSchema } from "../schema/qmp-schema.js";
+import type { ArgumentIssue } from "../schema/validate.js";
+import { suggest } from "./suggest.js";
+
+/** How the shell talks to its peer. */
+export type ShellMode = "qmp" | "qga" | "hmp";
+
+/** Settings of one shell. */
+export interface CoreConfig {
+  readonly mode: ShellMode;
+  /** Check arguments against the schema before sending (and retype bare words by it). */
+  readonly validate: boolean;
+  /** Milliseconds per command; undefined waits forever (Ctrl-C cancels). */
+  readonly timeout: number | undefined;
+  /** For help text. */
+  readonly palette: Palette;
+  /** Width for the command list. */
+  readonly width: () => number;
+}
+
+/** What a line did. */
+export type Outcome =
+  | { kind: "empty" }
+  | { kind: "incomplete" }
+  | { kind: "quit" }
+  | { kind: "return"; value: unknown; command: string }
+  | { kind: "error"; errorClass: string; desc: string; hints: string[] }
+  | { kind: "text"; text: string }
+  | { kind: "event"; event: Record<string, unknown> }
+  | { kind: "events"; on: boolean | undefined };
+
+/** Parses and runs lines for one connection. */
+export class ShellCore {
+  readonly parser: LineParser;
+  /** `quit` was sent: the connection ending next is expected, not lost. */
+  quitSent = false;
+
+  constructor(
+    readonly qmp: QmpClient,
+    readonly schema: QmpSchema | undefined,
+    private readonly config: CoreConfig,
+    /** Command names when there is no schema (qemu-ga's guest-info, HMP's help). */
+    readonly commandNames: readonly string[] = [],
+  ) {
+    this.parser = new LineParser({ schema, coerce: config.validate, hmp: config.mode === "hmp" });
+  }
+
+  /** How the shell talks to its peer. */
+  get mode(): ShellMode {
+    return this.config.mode;
+  }
+
+  /** Runs `line`. @throws {@link DisconnectedError} when the connection is gone. */
+  async run(line: string, signal: AbortSignal): Promise<Outcome> {
+    let parsed: ShellLine;
+    try {
+      parsed = this.parser.feed(line);
+    } catch (error) {
+      if (error instanceof ShellSyntaxError) return { kind: "error", errorClass: "SyntaxError", desc: error.message, hints: [] };
+      throw error;
+    }
+    switch (parsed.kind) {
+      case "empty":
+      case "incomplete":
+      case "quit":
+        return { kind: parsed.kind };
+      case "events":
+        return { kind: "events", on: parsed.on };
+      case "help":
+        return this.help(parsed.topic, parsed.args);
+      case "wait":
+        return this.wait(parsed.event, parsed.timeout, signal);
+      case "hmp":
+        return this.send("human-monitor-command", { "command-line": parsed.commandLine }, undefined, signal);
+      case "command":
+      case "message":
+        return this.send(parsed.command, parsed.args, parsed.kind === "message" ? parsed.message : undefined, signal);
+    }
+  }
+
+  private async send(
+    command: string,
+    args: Record<string, unknown> | undefined,
+    message: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+  ): Promise<Outcome> {
+    const schema = this.schema;
+    if (this.config.validate && schema !== undefined && this.config.mode !== "hmp") {
+      const issue = schema.validateArguments(command, args ?? {}).find((i) => !mayBeWiderInteger(i, args));
+      if (issue !== undefined) {
+        const errorClass = schema.hasCommand(command) ? "GenericError" : "CommandNotFound";
+        return { kind: "error", errorClass, desc: issue.message, hints: issueHints(schema, command, args, issue) };
+      }
+    }
+    if (command === "quit" && this.config.mode === "qmp") this.quitSent = true;
+    const options = { signal, ...(this.config.timeout === undefined ? {} : { timeout: this.config.timeout }) };
+    try {
+      const value =
+        message !== undefined
+          ? await this.qmp.executeMessage(message as Parameters<QmpClient["executeMessage"]>[0], options)
+          : await this.qmp.execute(command, args, options);
+      return { kind: "return", value: value ?? {}, command };
+    } catch (error) {
+      return this.failure(error, signal);
+    }
+  }
+
+  private async wait(event: string, timeout: number | undefined, signal: AbortSignal): Promise<Outcome> {
+    const schema = this.schema;
+    if (schema !== undefined && !schema.hasEvent(event)) {
+      const near = suggest(event, schema.events());
+      return {
+        kind: "error",
+        errorClass: "GenericError",
+        desc: `no event ${event}`,
+        hints: near.length > 0 ? [`did you mean: ${near.join(", ")}`] : [],
+      };
+    }
+    using listener = this.qmp.listen(event);
+    try {
+      const received = await listener.wait(undefined, { signal, ...(timeout === undefined ? {} : { timeout }) });
+      return { kind: "event", event: received as unknown as Record<string, unknown> };
+    } catch (error) {
+      return this.failure(error, signal);
+    }
+  }
+
+  private failure(error: unknown, signal: AbortSignal): Outcome {
+    if (error instanceof ExecuteError) return { kind: "error", errorClass: error.errorClass, desc: error.desc, hints: [] };
+    // After a sent quit the end is expected: later commands simply fail.
+    if (error instanceof DisconnectedError && !this.quitSent) throw error;
+    if (signal.aborted)
+      return { kind: "error", errorClass: "Cancelled", desc: "cancelled (a reply that still comes is ignored)", hints: [] };
+    if (error instanceof DOMException && error.name === "TimeoutError")
+      return { kind: "error", errorClass: "Timeout", desc: error.message, hints: [] };
+    const text = error instanceof Error ? error.message : String(error);
+    return { kind: "error", errorClass: error instanceof Error ? error.name : "Error", desc: text, hints: [] };
+  }
+
+  private help(topic: string | undefined, args: Record<string, unknown> | undefined): Outcome {
+    const { palette } = this.config;
+    const schema = this.schema;
+    if (schema === undefined) {
+      if (topic !== undefined)
+        return { kind: "error", errorClass: "GenericError", desc: "no schema: help needs one (--schema FILE)", hints: [] };
+      return { kind: "text", text: helpIndex(this.commandNames, this.config.width(), palette) };
+    }
+    if (topic === undefined)
+      return { kind: "text", text: helpIndex(schema.commands(), this.config.width(), palette, schema.events()) };
+    const text = helpTopic(schema, topic, args, palette);
+    if (text !== undefined) return { kind: "text", text };
+    const near = suggest(topic, [...schema.commands(), ...schema.events()]);
+    return {
+      kind: "error",
+      errorClass: "GenericError",
+      desc: `no command or event ${topic}`,
+      hints: near.length > 0 ? [`did you mean: ${near.join(", ")}`] : [],
+    };
+  }
+}
+
+/**
+ * Introspection shows every integer as `int`, so without the QAPI widths an integer above
+ * int64 is flagged although a `uint64`/`size` member takes it: leave that verdict to QEMU
+ * rather than refuse a command that may be valid.
+ */
+function mayBeWiderInteger(issue: ArgumentIssue, args: unknown): boolean {
+  if (!issue.message.endsWith("expected: integer")) return false;
+  const value = valueAt(args, issue.path);
+  return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
+}
+
+/** The value at a QEMU path such as `options.size` or `bitmaps[1].name`. */
+function valueAt(args: unknown, path: string): unknown {
+  let node = args;
+  for (const part of path.match(/[^.[\]]+/g) ?? []) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
