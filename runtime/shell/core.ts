@@ -27,6 +27,11 @@ export interface CoreConfig {
   readonly palette: Palette;
   /** Width for the command list. */
   readonly width: () => number;
+  /**
+   * The schema knows every member's integer width (a live QEMU 7.2): an integer it refuses is
+   * refused. Otherwise an integer a `uint64` would take is left to QEMU.
+   */
+  readonly widthsKnown?: boolean | undefined;
 }
 
 /** What a line did. */
@@ -97,7 +102,8 @@ export class ShellCore {
   ): Promise<Outcome> {
     const schema = this.schema;
     if (this.config.validate && schema !== undefined && this.config.mode !== "hmp") {
-      const issue = schema.validateArguments(command, args ?? {}).find((i) => !mayBeWiderInteger(i, args));
+      const issues = schema.validateArguments(command, args ?? {});
+      const issue = this.config.widthsKnown === true ? issues[0] : issues.find((i) => !mayBeWiderInteger(i, args));
       if (issue !== undefined) {
         const errorClass = schema.hasCommand(command) ? "GenericError" : "CommandNotFound";
         return { kind: "error", errorClass, desc: issue.message, hints: issueHints(schema, command, args, issue) };
@@ -170,15 +176,21 @@ export class ShellCore {
   }
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
 /**
- * Introspection shows every integer as `int`, so without the QAPI widths an integer above
- * int64 is flagged although a `uint64`/`size` member takes it: leave that verdict to QEMU
- * rather than refuse a command that may be valid.
+ * Introspection shows every integer as `int`; where the schema's widths may not be QEMU's
+ * own (see {@link CoreConfig.widthsKnown}), an integer above int64 but within uint64 is
+ * flagged although a `uint64`/`size` member takes it: leave that verdict to QEMU rather than
+ * refuse a command that may be valid. What no width accepts is still refused.
  */
 function mayBeWiderInteger(issue: ArgumentIssue, args: unknown): boolean {
   if (!issue.message.endsWith("expected: integer")) return false;
   const value = valueAt(args, issue.path);
-  return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
+  const integer =
+    typeof value === "bigint" ? value : typeof value === "number" && Number.isInteger(value) ? BigInt(value) : undefined;
+  return integer !== undefined && integer > INT64_MAX && integer <= UINT64_MAX;
 }
 
 /** The value at a QEMU path such as `options.size` or `bitmaps[1].name`. */

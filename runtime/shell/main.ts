@@ -80,7 +80,14 @@ export async function runShell(options: ShellOptions, io: ShellIo): Promise<numb
   const core = new ShellCore(
     connection.qmp,
     connection.schema,
-    { mode: options.mode, validate: options.validate, timeout: options.timeout, palette, width: () => io.stdout.columns ?? 80 },
+    {
+      mode: options.mode,
+      validate: options.validate,
+      timeout: options.timeout,
+      palette,
+      width: () => io.stdout.columns ?? 80,
+      widthsKnown: connection.widthsKnown,
+    },
     connection.commandNames,
   );
   let code: number;
