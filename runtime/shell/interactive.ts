@@ -177,6 +177,17 @@ function printAbove(rl: Interface, output: NodeJS.WritableStream, text: string, 
     output.write(`${text}\n`);
     return;
   }
+  // One write for the whole redraw: the terminal never shows the text without the prompt under it.
+  const corkable = output as NodeJS.WritableStream & { cork?: () => void; uncork?: () => void };
+  corkable.cork?.();
+  try {
+    redrawAbove(rl, output, text);
+  } finally {
+    corkable.uncork?.();
+  }
+}
+
+function redrawAbove(rl: Interface, output: NodeJS.WritableStream, text: string): void {
   const rows = rl.getCursorPos().rows;
   moveCursor(output, 0, -rows);
   cursorTo(output, 0);
