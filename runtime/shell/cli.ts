@@ -31,7 +31,7 @@ interface ShellArgs {
   log?: string;
   events?: boolean;
   history?: string | false;
-  timeout?: number;
+  timeout?: string;
   validate: boolean;
 }
 
@@ -82,7 +82,7 @@ function parser() {
               describe: "Print events as they arrive (default: on in a terminal, off in scripts); --no-events turns them off",
             },
             history: { type: "string", describe: "History file (default ~/.qmpkit_history); --no-history keeps none" },
-            timeout: { type: "number", describe: "Milliseconds to wait for each reply (default: no limit; Ctrl-C cancels)" },
+            timeout: { type: "string", describe: "Milliseconds to wait for each reply (default: no limit; Ctrl-C cancels)" },
             validate: {
               type: "boolean",
               default: true,
@@ -139,8 +139,10 @@ function shellOptions(args: ShellArgs, io: ShellIo): ShellOptions | string {
   if (args["qemu-arg"].length > 0 && target.kind !== "qemu") return "--qemu-arg needs --qemu";
   if (args.qga && args.hmp) return "--qga and --hmp cannot be combined";
   if (args.qga && target.kind === "qemu") return "--qga needs the agent's SOCKET, not --qemu";
-  if (args.timeout !== undefined && !(Number.isInteger(args.timeout) && args.timeout > 0))
-    return `--timeout expects a positive number of milliseconds, got ${String(args.timeout)}`;
+  // Read here, not by yargs: a number option turns `--timeout soon` into NaN.
+  const timeout = args.timeout === undefined ? undefined : Number(args.timeout);
+  if (timeout !== undefined && !(/^\s*\d+\s*$/.test(args.timeout ?? "") && timeout > 0))
+    return `--timeout expects a positive number of milliseconds, got ${JSON.stringify(args.timeout)}`;
   if (args.history === "") return "--history needs a FILE";
   const interactive = io.stdin.isTTY === true;
   return {
@@ -152,7 +154,7 @@ function shellOptions(args: ShellArgs, io: ShellIo): ShellOptions | string {
     log: args.log,
     events: args.events ?? interactive,
     history: args.history,
-    timeout: args.timeout,
+    timeout,
     validate: args.validate,
     interactive,
   };

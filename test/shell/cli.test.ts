@@ -55,7 +55,9 @@ describe("qmpkit CLI", () => {
     [["shell", "--qga", "--qemu", "qemu-system-x86_64"], /--qga needs/],
     [["shell", "/s", "--bogus"], /Unknown argument/],
     [["shell", "/s", "--timeout", "0"], /--timeout expects a positive number/],
-    [["shell", "/s", "--timeout", "soon"], /--timeout expects a positive number/],
+    [["shell", "/s", "--timeout", "soon"], /--timeout expects a positive number of milliseconds, got "soon"/],
+    [["shell", "/s", "--timeout", "1.5"], /--timeout expects a positive number of milliseconds, got "1.5"/],
+    [["shell", "/s", "--timeout"], /--timeout expects a positive number of milliseconds, got ""/],
     [["frobnicate"], /Unknown argument/],
   ])("usage error %j exits 2 with a clear message", async (argv, message) => {
     const cli = io();
