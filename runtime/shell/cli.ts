@@ -37,6 +37,8 @@ interface ShellArgs {
 
 function parser() {
   return yargs()
+    // `--qemu-arg -S /run/vm.qmp`: an array option takes one value, the socket stays positional.
+    .parserConfiguration({ "greedy-arrays": false })
     .scriptName("qmpkit")
     .usage("$0 <command> [options]")
     .command(

@@ -51,6 +51,7 @@ describe("qmpkit CLI", () => {
     [["shell", "--tcp", "localhost"], /--tcp expects HOST:PORT/],
     [["shell", "--tcp", "h:1", "/s"], /mutually exclusive/],
     [["shell", "/s", "--qemu-arg", "-S"], /--qemu-arg needs --qemu/],
+    [["shell", "--qemu-arg", "-S", "/s"], /--qemu-arg needs --qemu/],
     [["shell", "--qga", "--hmp", "/s"], /--qga and --hmp cannot be combined/],
     [["shell", "--qga", "--qemu", "qemu-system-x86_64"], /--qga needs/],
     [["shell", "/s", "--bogus"], /Unknown argument/],
