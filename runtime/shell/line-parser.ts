@@ -72,7 +72,8 @@ export class LineParser {
   private parse(line: string): ShellLine {
     const trimmed = line.trim();
     const comment = trimmed.startsWith("#");
-    if (this.actions !== undefined) return comment ? { kind: "incomplete" } : this.transactionLine(tokenize(trimmed).tokens);
+    if (this.actions !== undefined)
+      return comment ? { kind: "incomplete" } : this.transactionLine(transactionTokens(tokenize(trimmed).tokens));
     if (trimmed === "" || comment) return { kind: "empty" };
     const { tokens, open } = tokenize(trimmed);
     const head = (tokens[0] as Token).text;
@@ -81,9 +82,9 @@ export class LineParser {
     if (builtin !== undefined) return builtin;
     if (this.options.hmp) return { kind: "hmp", commandLine: trimmed };
     if (head.startsWith("{")) return rawMessage(trimmed);
-    if (head === "transaction(") {
+    if (head.startsWith("transaction(")) {
       this.actions = [];
-      return this.transactionLine(tokens.slice(1));
+      return this.transactionLine(transactionTokens(tokens).slice(1));
     }
     if (head.endsWith("?") && head.length > 1)
       return { kind: "help", topic: head.slice(0, -1), args: this.args(head.slice(0, -1), tokens.slice(1)) };
@@ -165,6 +166,42 @@ export class LineParser {
     }
     return build(pairs);
   }
+}
+
+/**
+ * A transaction's words with its punctuation on its own, however it was spaced:
+ * `transaction(abort,` and `name=b)` read as `transaction(` `abort` `,` and `name=b` `)`.
+ * Quoted and bracketed text keeps its commas and parentheses.
+ */
+export function transactionTokens(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  const push = (text: string, start: number) => {
+    if (text !== "") out.push({ text, start, end: start + text.length });
+  };
+  for (const token of tokens) {
+    let { text, start } = token;
+    if (text.startsWith("transaction(")) {
+      push("transaction(", start);
+      text = text.slice("transaction(".length);
+      start += "transaction(".length;
+    }
+    while (text.startsWith(",") && text !== ",") {
+      push(",", start);
+      text = text.slice(1);
+      start++;
+    }
+    const tail: string[] = [];
+    for (;;) {
+      const last = text[text.length - 1];
+      const unbalanced = last === ")" && text.split(")").length > text.split("(").length;
+      if (text.length <= 1 || !(last === "," || unbalanced)) break;
+      tail.unshift(last);
+      text = text.slice(0, -1);
+    }
+    push(text, start);
+    tail.forEach((mark, i) => push(mark, start + text.length + i));
+  }
+  return out;
 }
 
 function keyValue(word: string): KeyValue {

@@ -90,6 +90,9 @@ describe("completer (QEMU 7.2 schema)", () => {
     expect(at("transaction( block-dirty-bitmap-a")).toEqual([["block-dirty-bitmap-add "], "block-dirty-bitmap-a"]);
     expect(at("transaction( block-dirty-bitmap-add no")).toEqual([["node="], "no"]);
     expect(at("transaction( abort , block-dirty-bitmap-add node=n na")).toEqual([["name="], "na"]);
+    expect(at("transaction(abort, block-dirty-bitmap-add node=n na")).toEqual([["name="], "na"]);
+    expect(at("transaction(block-dirty-bitmap-add no")).toEqual([["node="], "no"]);
+    expect(at("abort, block-dirty-bitmap-add no", { inTransaction: true })).toEqual([["node="], "no"]);
     expect(at("", { inTransaction: true })[0]).toContain("abort");
     expect(at("blockdev-snapshot-sync snapshot-f", { inTransaction: true })).toEqual([["snapshot-file="], "snapshot-f"]);
   });

@@ -109,6 +109,42 @@ describe("line parser", () => {
     });
   });
 
+  it("reads a transaction however its commas and parentheses are spaced", () => {
+    const twoAborts = {
+      actions: [
+        { type: "abort", data: {} },
+        { type: "abort", data: {} },
+      ],
+    };
+    expect(argsOf("transaction(abort)")).toEqual({ actions: [{ type: "abort", data: {} }] });
+    expect(argsOf("transaction( abort )")).toEqual({ actions: [{ type: "abort", data: {} }] });
+    expect(argsOf("transaction( abort, abort )")).toEqual(twoAborts);
+    expect(argsOf("transaction(abort ,abort)")).toEqual(twoAborts);
+    expect(argsOf("transaction( block-dirty-bitmap-add node=n name=b, abort)")).toEqual({
+      actions: [
+        { type: "block-dirty-bitmap-add", data: { node: "n", name: "b" } },
+        { type: "abort", data: {} },
+      ],
+    });
+    // Quoted text keeps its commas and parentheses.
+    expect(argsOf('transaction( block-dirty-bitmap-add node=n name="b,)" )')).toEqual({
+      actions: [{ type: "block-dirty-bitmap-add", data: { node: "n", name: "b,)" } }],
+    });
+    const parser = new LineParser({ schema });
+    expect(parser.feed("transaction(")).toEqual({ kind: "incomplete" });
+    expect(parser.feed("abort,")).toEqual({ kind: "incomplete" });
+    expect(parser.feed("block-dirty-bitmap-clear node=n name=b)")).toEqual({
+      kind: "command",
+      command: "transaction",
+      args: {
+        actions: [
+          { type: "abort", data: {} },
+          { type: "block-dirty-bitmap-clear", data: { node: "n", name: "b" } },
+        ],
+      },
+    });
+  });
+
   it("reads a multi-line transaction, one action per line", () => {
     const parser = new LineParser({ schema });
     expect(parser.feed("transaction(")).toEqual({ kind: "incomplete" });
