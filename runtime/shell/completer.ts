@@ -39,7 +39,7 @@ export function complete(ctx: CompleterContext, line: string): Completion {
   if (ctx.inTransaction) return completeAction(ctx, transactionTokens(done), fragment);
   if (done.length === 0) return words(fragment, [...commandNames(ctx), ...BUILTINS]);
   const head = (done[0] as Token).text;
-  if (head === "events" && done.length === 1) return words(fragment, ["on", "off"]);
+  if (head === "events") return words(fragment, [...(done.length === 1 ? ["on", "off"] : []), ...eventNames(ctx)]);
   if (head === "wait" && done.length === 1) return words(fragment, eventNames(ctx));
   if (head === "help" && done.length === 1) return words(fragment, [...commandNames(ctx), ...eventNames(ctx)]);
   if (head.startsWith("transaction(")) return completeAction(ctx, transactionTokens(done).slice(1), fragment);
@@ -55,7 +55,7 @@ export function complete(ctx: CompleterContext, line: string): Completion {
 function completeHmp(ctx: CompleterContext, done: Token[], fragment: string): Completion {
   const typed = done.map((t) => t.text);
   const head = typed[0];
-  if (head === "events" && typed.length === 1) return words(fragment, ["on", "off"]);
+  if (head === "events") return words(fragment, [...(typed.length === 1 ? ["on", "off"] : []), ...eventNames(ctx)]);
   if (head === "wait" && typed.length === 1) return words(fragment, eventNames(ctx));
   const phrases = [...(ctx.commandNames ?? []), ...(typed.length === 0 ? ["quit", "exit", "events", "wait"] : [])];
   const next = phrases

@@ -43,7 +43,7 @@ export type Outcome =
   | { kind: "error"; errorClass: string; desc: string; hints: string[] }
   | { kind: "text"; text: string }
   | { kind: "event"; event: Record<string, unknown> }
-  | { kind: "events"; on: boolean | undefined };
+  | { kind: "events"; on: boolean | undefined; only?: readonly string[] | undefined };
 
 /** Parses and runs lines for one connection. */
 export class ShellCore {
@@ -80,8 +80,11 @@ export class ShellCore {
       case "incomplete":
       case "quit":
         return { kind: parsed.kind };
-      case "events":
-        return { kind: "events", on: parsed.on };
+      case "events": {
+        const unknown = parsed.only?.find((name) => this.schema !== undefined && !this.schema.hasEvent(name));
+        if (unknown !== undefined) return this.noEvent(unknown);
+        return { kind: "events", on: parsed.on, only: parsed.only };
+      }
       case "help":
         return this.help(parsed.topic, parsed.args);
       case "wait":
@@ -123,16 +126,7 @@ export class ShellCore {
   }
 
   private async wait(event: string, timeout: number | undefined, signal: AbortSignal): Promise<Outcome> {
-    const schema = this.schema;
-    if (schema !== undefined && !schema.hasEvent(event)) {
-      const near = suggest(event, schema.events());
-      return {
-        kind: "error",
-        errorClass: "GenericError",
-        desc: `no event ${event}`,
-        hints: near.length > 0 ? [`did you mean: ${near.join(", ")}`] : [],
-      };
-    }
+    if (this.schema !== undefined && !this.schema.hasEvent(event)) return this.noEvent(event);
     using listener = this.qmp.listen(event);
     try {
       const received = await listener.wait(undefined, { signal, ...(timeout === undefined ? {} : { timeout }) });
@@ -140,6 +134,16 @@ export class ShellCore {
     } catch (error) {
       return this.failure(error, signal);
     }
+  }
+
+  private noEvent(event: string): Outcome {
+    const near = suggest(event, this.schema?.events() ?? []);
+    return {
+      kind: "error",
+      errorClass: "GenericError",
+      desc: `no event ${event}`,
+      hints: near.length > 0 ? [`did you mean: ${near.join(", ")}`] : [],
+    };
   }
 
   private failure(error: unknown, signal: AbortSignal): Outcome {
@@ -201,4 +205,28 @@ function valueAt(args: unknown, path: string): unknown {
     node = (node as Record<string, unknown>)[part];
   }
   return node;
+}
+
+/** Which events a front end shows, as `events on|off|NAME ...` last set it. */
+export class EventView {
+  private only: ReadonlySet<string> | undefined;
+
+  constructor(private on: boolean) {}
+
+  /** Applies an `events` outcome. */
+  apply(outcome: { on: boolean | undefined; only?: readonly string[] | undefined }): void {
+    if (outcome.on === undefined) return;
+    this.on = outcome.on;
+    this.only = outcome.only === undefined ? undefined : new Set(outcome.only);
+  }
+
+  /** True when an event of this name is shown. */
+  shows(name: unknown): boolean {
+    return this.on && (this.only === undefined || this.only.has(String(name)));
+  }
+
+  /** `events on`, `events off`, or `events on: STOP, RESUME`. */
+  describe(): string {
+    return !this.on ? "events off" : this.only === undefined ? "events on" : `events on: ${[...this.only].join(", ")}`;
+  }
 }

@@ -6,7 +6,7 @@
 import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from "node:readline";
 import { Transform } from "node:stream";
 import { complete } from "./completer.js";
-import type { Outcome, ShellCore } from "./core.js";
+import { EventView, type Outcome, type ShellCore } from "./core.js";
 import { formatError, formatEvent, formatJson, type Palette } from "./format.js";
 import { HISTORY_SIZE, loadHistory, saveHistory } from "./history.js";
 
@@ -47,7 +47,7 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
         line,
       ),
   });
-  let eventsOn = options.events;
+  const shown = new EventView(options.events);
   let busy: AbortController | undefined;
   let closing = false;
   const queue: string[] = [];
@@ -70,7 +70,7 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
       resolve(code);
     };
     const unsubscribeEvents = core.qmp.on("*", (event) => {
-      if (eventsOn) print(formatEvent(event as unknown as Record<string, unknown>, options.pretty, palette));
+      if (shown.shows(event.event)) print(formatEvent(event as unknown as Record<string, unknown>, options.pretty, palette));
     });
     const unsubscribeState = core.qmp.onStateChange((state, _previous, error) => {
       if (state !== "idle" || closing) return;
@@ -92,11 +92,11 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
         case "text":
           return outcome.text;
         case "event":
-          // With events on, `wait`'s event was already printed as it arrived.
-          return eventsOn ? undefined : formatEvent(outcome.event, options.pretty, palette);
+          // When shown, `wait`'s event was already printed as it arrived.
+          return shown.shows(outcome.event["event"]) ? undefined : formatEvent(outcome.event, options.pretty, palette);
         case "events":
-          if (outcome.on !== undefined) eventsOn = outcome.on;
-          return `events ${eventsOn ? "on" : "off"}`;
+          shown.apply(outcome);
+          return shown.describe();
         default:
           return undefined;
       }

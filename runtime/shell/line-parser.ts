@@ -22,7 +22,8 @@ export type ShellLine =
   | { kind: "message"; command: string; args: Record<string, unknown> | undefined; message: Record<string, unknown> }
   | { kind: "hmp"; commandLine: string }
   | { kind: "help"; topic: string | undefined; args: Record<string, unknown> | undefined }
-  | { kind: "events"; on: boolean | undefined }
+  /** `events` (show the setting), `events on|off`, `events NAME ...` (only those). */
+  | { kind: "events"; on: boolean | undefined; only?: readonly string[] }
   | { kind: "wait"; event: string; timeout: number | undefined }
   | { kind: "quit" };
 
@@ -104,9 +105,11 @@ export class LineParser {
         if (this.options.hmp) return undefined; // HMP has its own help
         return { kind: "help", topic: rest[0], args: rest[0] === undefined ? undefined : this.args(rest[0], tokens.slice(2)) };
       case "events": {
-        if (rest.length > 1 || (rest[0] !== undefined && rest[0] !== "on" && rest[0] !== "off"))
-          throw new ShellSyntaxError("usage: events [on|off]");
-        return { kind: "events", on: rest[0] === undefined ? undefined : rest[0] === "on" };
+        if (rest.length === 0) return { kind: "events", on: undefined };
+        if (rest.length === 1 && (rest[0] === "on" || rest[0] === "off")) return { kind: "events", on: rest[0] === "on" };
+        if (rest.some((word) => word === "on" || word === "off" || !/^[A-Za-z_][\w-]*$/.test(word)))
+          throw new ShellSyntaxError("usage: events [on|off|EVENT ...]");
+        return { kind: "events", on: true, only: rest };
       }
       case "wait": {
         const [event, timeout, ...extra] = rest;

@@ -79,6 +79,9 @@ describe("completer (QEMU 7.2 schema)", () => {
     expect(at("help query-statu")).toEqual([["query-status "], "query-statu"]);
     expect(at("help SHUTD")).toEqual([["SHUTDOWN "], "SHUTD"]);
     expect(at("events o")).toEqual([["off", "on"], "o"]);
+    expect(at("events STO")).toEqual([["STOP "], "STO"]);
+    expect(at("events STOP RES")).toEqual([["RESET", "RESUME"], "RES"]);
+    expect(at("events STOP o")).toEqual([[], "o"]);
   });
 
   it("completes arguments after help COMMAND and COMMAND?", () => {

@@ -169,6 +169,8 @@ describe("line parser", () => {
     expect(feed("help blockdev-add driver=file")).toEqual({ kind: "help", topic: "blockdev-add", args: { driver: "file" } });
     expect(feed("query-status?")).toEqual({ kind: "help", topic: "query-status", args: undefined });
     expect(feed("events off")).toEqual({ kind: "events", on: false });
+    expect(feed("events")).toEqual({ kind: "events", on: undefined });
+    expect(feed("events STOP RESUME")).toEqual({ kind: "events", on: true, only: ["STOP", "RESUME"] });
     expect(feed("wait STOP 500")).toEqual({ kind: "wait", event: "STOP", timeout: 500 });
     expect(feed("wait STOP 2s")).toEqual({ kind: "wait", event: "STOP", timeout: 2000 });
     expect(feed("quit")).toEqual({ kind: "quit" });
@@ -191,7 +193,8 @@ describe("line parser", () => {
     ['a b="open', /unterminated/],
     ["[1]", /not a command name/],
     ['{"arguments": {}}', /execute/],
-    ["events maybe", /usage: events/],
+    ["events on off", /usage: events/],
+    ["events STOP on", /usage: events/],
     ["wait", /usage: wait/],
     ["transaction( abort ) extra", /after '\)'/],
   ])("rejects %s", (line, message) => {

@@ -99,3 +99,24 @@ it("with another QEMU version (widths unsure): an integer a uint64 takes is left
   expect(cli.out()).toBe("{}\n" + refused("value") + refused("value"));
   expect(server.received.filter((m) => m.command === "balloon").map((m) => m.args)).toEqual([{ value: 9223372036854775808n }]);
 });
+
+it("events NAME ... shows only those events; events on shows all again", async () => {
+  using dir = tempDir();
+  await using server = new QmpTestServer();
+  server.handle("query-qmp-schema", () => qemu72Schema());
+  server.handle("stop", (_args, ctx) => {
+    ctx.emit("STOP");
+    ctx.emit("RESUME");
+    return {};
+  });
+  const path = join(dir.path, "fake.sock");
+  await server.listen(path);
+  const cli = io(["events STOP", "stop", "events on", "stop", "events NOPE"]);
+  expect(await runCli(["shell", path, "--events"], cli)).toBe(1);
+  const names = cli
+    .out()
+    .trimEnd()
+    .split("\n")
+    .map((line) => (JSON.parse(line) as { event?: string; error?: { desc: string } }).event ?? JSON.parse(line));
+  expect(names).toEqual(["STOP", {}, "STOP", "RESUME", {}, { error: { class: "GenericError", desc: "no event NOPE" } }]);
+});
