@@ -97,10 +97,13 @@ export async function openConnection(spec: ConnectSpec): Promise<ShellConnection
         : mode === "hmp"
           ? await hmpCommands(qmp, spec.timeout)
           : [];
-    const close = async () => {
-      if (launched !== undefined) await launched.shutdown(1000);
-      else await qmp.disconnect();
-    };
+    let closed: Promise<void> | undefined;
+    // Once: a signal and the normal end may both ask.
+    const close = () =>
+      (closed ??= (async () => {
+        if (launched !== undefined) await launched.shutdown(1000);
+        else await qmp.disconnect();
+      })());
     const version = qmp.greeting?.version.qemu;
     const widthsKnown = spec.schemaFile === undefined && !agent && version?.major === 7 && version.minor === 2;
     return { qmp, schema, commandNames, widthsKnown, launched, label, close };
