@@ -3,7 +3,7 @@
  * raw JSON, or `transaction( ... )` over one or several lines), or a shell builtin.
  * @module
  */
-import { argType, entryField, jsonTypeOf, memberAt } from "./schema-walk.js";
+import { argType, entryField, jsonTypesOf, memberAt } from "./schema-walk.js";
 import type { QmpSchema } from "../schema/qmp-schema.js";
 import { parseStructured, parseValue, tokenize, type Token } from "./values.js";
 
@@ -165,7 +165,7 @@ export class LineParser {
     for (const pair of pairs) {
       if (!pair.bare) continue;
       const member = memberAt(schema, rootType, pair.path, first);
-      pair.value = member === undefined ? pair.value : retype(jsonTypeOf(schema, member.type), pair.raw, pair.value);
+      pair.value = member === undefined ? pair.value : retype(jsonTypesOf(schema, member.type), pair.raw, pair.value);
     }
     return build(pairs);
   }
@@ -242,11 +242,23 @@ function build(pairs: readonly KeyValue[]): Record<string, unknown> {
   return root;
 }
 
-/** A bare word for a `str` member stays text; a decimal for a `number` member becomes one. */
-function retype(jsonType: string | undefined, raw: string, value: unknown): unknown {
-  if (jsonType === "string" && typeof value !== "string") return raw;
-  if (jsonType === "number" && typeof value === "string" && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw))
-    return Number(raw);
+/**
+ * A bare word the member cannot take as read but can as text stays text (`id=1` for a `str`,
+ * an enum or `StrOrNull` member); a decimal for a `number` member becomes one.
+ */
+function retype(accepted: ReadonlySet<string>, raw: string, value: unknown): unknown {
+  if (accepted.has("value")) return value;
+  const kind =
+    typeof value === "number" || typeof value === "bigint"
+      ? "int"
+      : typeof value === "boolean"
+        ? "boolean"
+        : value === null
+          ? "null"
+          : "string";
+  const fits = accepted.has(kind) || (kind === "int" && accepted.has("number"));
+  if (!fits && accepted.has("string")) return raw;
+  if (kind === "string" && accepted.has("number") && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw)) return Number(raw);
   return value;
 }
 

@@ -85,6 +85,18 @@ describe("line parser", () => {
       granularity: 65536,
     });
     expect(argsOf("device_del id=1", { coerce: false })).toEqual({ id: 1 });
+    // An enum, or an alternate with a string branch (StrOrNull, BlockdevRefOrNull), takes text too.
+    expect(argsOf("migrate-set-parameters tls-creds=1 tls-hostname=null")).toEqual({ "tls-creds": "1", "tls-hostname": null });
+    expect(argsOf("blockdev-add driver=qcow2 node-name=q file=disk0 backing=null")).toEqual({
+      driver: "qcow2",
+      "node-name": "q",
+      file: "disk0",
+      backing: null,
+    });
+    expect(argsOf("blockdev-add driver=qcow2 node-name=q file=true")).toMatchObject({ file: "true" });
+    expect(argsOf("set-action panic=1")).toEqual({ panic: "1" });
+    // Integers and booleans stay what they are where they fit.
+    expect(argsOf("qom-set path=/ property=p value=1")).toEqual({ path: "/", property: "p", value: 1 });
   });
 
   it("reads raw JSON messages, also Python-style", () => {
