@@ -88,7 +88,10 @@ function parser() {
                 type: "boolean",
                 describe: "Print events as they arrive (default: on in a terminal, off in scripts); --no-events turns them off",
               },
-              history: { type: "string", describe: "History file (default ~/.qmpkit_history); --no-history keeps none" },
+              history: {
+                type: "string",
+                describe: "History file (default ~/.qmpkit_history); --no-history saves none (Up still recalls this session)",
+              },
               timeout: { type: "string", describe: "Milliseconds to wait for each reply (default: no limit; Ctrl-C cancels)" },
               validate: {
                 type: "boolean",

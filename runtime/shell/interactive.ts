@@ -34,7 +34,8 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
     terminal: true,
     prompt: options.prompt,
     history: options.history === undefined ? [] : loadHistory(options.history),
-    historySize: options.history === undefined ? 0 : HISTORY_SIZE,
+    // Without a file (--no-history) Up still recalls this session's lines; nothing is saved.
+    historySize: HISTORY_SIZE,
     removeHistoryDuplicates: true,
     completer: (line: string) =>
       complete(

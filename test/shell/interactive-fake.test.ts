@@ -54,3 +54,22 @@ it("an event and the redrawn prompt with the half-typed line reach the terminal 
   input.write("\x15\x04"); // Ctrl-U, Ctrl-D
   expect(await exit).toBe(0);
 });
+
+it("--no-history saves nothing, yet Up recalls a line of this session", async () => {
+  using dir = tempDir();
+  await using server = new QmpTestServer();
+  server.handle("query-qmp-schema", () => qemu72Schema());
+  const path = join(dir.path, "fake.sock");
+  await server.listen(path);
+  const input = Object.assign(new PassThrough(), { isTTY: true });
+  const output = terminal();
+  const io: ShellIo = { stdin: input, stdout: output.stream, stderr: terminal().stream, env: { NO_COLOR: "1" } };
+  const exit = runCli(["shell", path, "--no-history"], io);
+  await until(() => output.batches.join("").includes("(QEMU) "), "the prompt");
+  input.write("query-name\r");
+  await until(() => server.received.filter((m) => m.command === "query-name").length === 1, "query-name");
+  input.write("\x1b[A\r"); // Up, Enter
+  await until(() => server.received.filter((m) => m.command === "query-name").length === 2, "the recalled query-name");
+  input.write("\x04");
+  expect(await exit).toBe(0);
+});
