@@ -28,12 +28,13 @@ export async function runScripted(core: ShellCore, options: ScriptedOptions): Pr
     if (shown.shows(event.event)) json(event);
   });
   const controller = new AbortController();
+  const rl = createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
   const unwatch = core.qmp.onStateChange((state, _previous, error) => {
     if (state !== "idle" || (error === undefined && core.quitSent)) return;
     lost = error ?? new Error("connection closed");
     controller.abort(lost);
+    rl.close(); // report it now, not when the next line (or the end of input) comes
   });
-  const rl = createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
   try {
     for await (const line of rl) {
       if (lost !== undefined) break;

@@ -1,6 +1,6 @@
 /** Scripted mode in-process against the fake server (exact numbers, events with --pretty). */
 import { join } from "node:path";
-import { Readable, Writable } from "node:stream";
+import { PassThrough, Readable, Writable } from "node:stream";
 import { expect, it } from "vitest";
 import { QmpTestServer, qemu72Schema } from "../../runtime/testing/index.js";
 import { runCli, type ShellIo } from "../../runtime/shell/cli.js";
@@ -119,4 +119,24 @@ it("events NAME ... shows only those events; events on shows all again", async (
     .split("\n")
     .map((line) => (JSON.parse(line) as { event?: string; error?: { desc: string } }).event ?? JSON.parse(line));
   expect(names).toEqual(["STOP", {}, "STOP", "RESUME", {}, { error: { class: "GenericError", desc: "no event NOPE" } }]);
+});
+
+it("a connection lost while the script waits for input is reported at once, exit 1", async () => {
+  using dir = tempDir();
+  await using server = new QmpTestServer();
+  server.handle("query-qmp-schema", () => qemu72Schema());
+  server.handle("query-name", (_args, ctx) => {
+    ctx.afterReply(() => ctx.end());
+    return {};
+  });
+  const path = join(dir.path, "fake.sock");
+  await server.listen(path);
+  const cli = io([]);
+  const stdin = new PassThrough(); // never ends: the script is still "typing"
+  stdin.write("query-name\n");
+  const started = Date.now();
+  expect(await runCli(["shell", path], { ...cli, stdin })).toBe(1);
+  expect(Date.now() - started).toBeLessThan(5000);
+  expect(cli.out()).toBe("{}\n");
+  expect(cli.err()).toMatch(/^qmpkit shell: connection lost/);
 });
