@@ -126,7 +126,7 @@ it("a connection lost while the script waits for input is reported at once, exit
   await using server = new QmpTestServer();
   server.handle("query-qmp-schema", () => qemu72Schema());
   server.handle("query-name", (_args, ctx) => {
-    ctx.afterReply(() => ctx.end());
+    ctx.afterReply(() => setTimeout(() => ctx.end(), 300)); // once the shell waits for the next line
     return {};
   });
   const path = join(dir.path, "fake.sock");
