@@ -106,6 +106,7 @@ function parser() {
       .strict()
       .exitProcess(false)
       .help()
+      .alias("help", "h")
       .version(false)
       .wrap(110)
   );

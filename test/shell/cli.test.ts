@@ -45,6 +45,13 @@ describe("qmpkit CLI", () => {
     expect(cli.out()).toContain("--no-validate");
   });
 
+  it.each([["-h"], ["shell", "-h"]])("%s prints the help, exit 0", async (...argv) => {
+    const cli = io();
+    expect(await runCli(argv, cli)).toBe(0);
+    expect(cli.out()).toContain("--help");
+    expect(cli.err()).toBe("");
+  });
+
   it.each([
     [[], /command is required/],
     [["shell"], /where to connect is missing/],
