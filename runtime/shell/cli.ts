@@ -31,73 +31,85 @@ interface ShellArgs {
   log?: string;
   events?: boolean;
   history?: string | false;
-  timeout?: number;
+  timeout?: string;
   validate: boolean;
 }
 
 function parser() {
-  return yargs()
-    .scriptName("qmpkit")
-    .usage("$0 <command> [options]")
-    .command(
-      "shell [socket]",
-      "Interactive QMP shell that knows the live schema (completion, help, validation); scripted when stdin is not a TTY",
-      (y) =>
-        y
-          .usage(
-            "$0 shell SOCKET | --tcp HOST:PORT | --qemu [BINARY] [--qemu-arg ARG ...] [options]\n" +
-              "$0 shell --qga SOCKET [--schema FILE] [options]\n" +
-              "$0 shell --hmp SOCKET [options]\n\n" +
-              "Type qmp-shell's syntax (COMMAND key=value key.sub=value ..., raw JSON, transaction( ... )); Tab completes " +
-              "from the live schema, help COMMAND describes one. Without a TTY on stdin: one command per line, one JSON " +
-              "line per reply, exit 0 only if every command succeeded.",
-          )
-          .positional("socket", {
-            type: "string",
-            describe: "QMP unix socket (QEMU started with -qmp unix:PATH,server=on,wait=off)",
-          })
-          .options({
-            tcp: { type: "string", describe: "Connect to a TCP monitor at HOST:PORT" },
-            qemu: {
+  return (
+    yargs()
+      // `--qemu-arg -S /run/vm.qmp`: an array option takes one value, the socket stays positional.
+      .parserConfiguration({ "greedy-arrays": false })
+      .scriptName("qmpkit")
+      .usage("$0 <command> [options]")
+      .command(
+        "shell [socket]",
+        "Interactive QMP shell that knows the live schema (completion, help, validation); scripted when stdin is not a TTY",
+        (y) =>
+          y
+            .usage(
+              "$0 shell SOCKET | --tcp HOST:PORT | --qemu [BINARY] [--qemu-arg ARG ...] [options]\n" +
+                "$0 shell --qga SOCKET [--schema FILE] [options]\n" +
+                "$0 shell --hmp SOCKET [options]\n\n" +
+                "Type qmp-shell's syntax (COMMAND key=value key.sub=value ..., raw JSON, transaction( ... )); Tab completes " +
+                "from the live schema, help COMMAND describes one. Without a TTY on stdin: one command per line, one JSON " +
+                "line per reply, exit 0 only if every command succeeded.",
+            )
+            .positional("socket", {
               type: "string",
-              describe: "Start this QEMU binary with no guest (default qemu-system-x86_64); quit it on exit",
-            },
-            "qemu-arg": {
-              type: "string",
-              array: true,
-              default: [] as string[],
-              describe: "Extra argument for --qemu, repeatable (values may start with -: --qemu-arg -S)",
-            },
-            qga: { type: "boolean", default: false, describe: "The socket is a qemu-ga guest agent: no greeting, resync first" },
-            schema: {
-              type: "string",
-              describe: "Saved query-qmp-schema reply to use instead of introspection (qemu-ga has none)",
-            },
-            hmp: { type: "boolean", default: false, describe: "Human monitor commands, sent with human-monitor-command" },
-            pretty: { alias: "p", type: "boolean", default: false, describe: "Pretty-print JSON replies" },
-            verbose: { alias: "v", type: "boolean", default: false, describe: "Echo every QMP message sent" },
-            log: { type: "string", describe: "Append a timestamped transcript of everything sent and received to FILE" },
-            events: {
-              type: "boolean",
-              describe: "Print events as they arrive (default: on in a terminal, off in scripts); --no-events turns them off",
-            },
-            history: { type: "string", describe: "History file (default ~/.qmpkit_history); --no-history keeps none" },
-            timeout: { type: "number", describe: "Milliseconds to wait for each reply (default: no limit; Ctrl-C cancels)" },
-            validate: {
-              type: "boolean",
-              default: true,
-              describe: "Check arguments against the schema before sending (--no-validate sends as typed)",
-            },
-          })
-          .conflicts("tcp", ["socket", "qemu"])
-          .conflicts("qemu", "socket"),
-    )
-    .demandCommand(1, "a command is required: qmpkit shell --help")
-    .strict()
-    .exitProcess(false)
-    .help()
-    .version(false)
-    .wrap(110);
+              describe: "QMP unix socket (QEMU started with -qmp unix:PATH,server=on,wait=off)",
+            })
+            .options({
+              tcp: { type: "string", describe: "Connect to a TCP monitor at HOST:PORT" },
+              qemu: {
+                type: "string",
+                describe: "Start this QEMU binary with no guest (default qemu-system-x86_64); quit it on exit",
+              },
+              "qemu-arg": {
+                type: "string",
+                array: true,
+                default: [] as string[],
+                describe: "Extra argument for --qemu, repeatable (values may start with -: --qemu-arg -S)",
+              },
+              qga: {
+                type: "boolean",
+                default: false,
+                describe: "The socket is a qemu-ga guest agent: no greeting, resync first",
+              },
+              schema: {
+                type: "string",
+                describe: "Saved query-qmp-schema reply to use instead of introspection (qemu-ga has none)",
+              },
+              hmp: { type: "boolean", default: false, describe: "Human monitor commands, sent with human-monitor-command" },
+              pretty: { alias: "p", type: "boolean", default: false, describe: "Pretty-print JSON replies" },
+              verbose: { alias: "v", type: "boolean", default: false, describe: "Echo every QMP message sent" },
+              log: { type: "string", describe: "Append a timestamped transcript of everything sent and received to FILE" },
+              events: {
+                type: "boolean",
+                describe: "Print events as they arrive (default: on in a terminal, off in scripts); --no-events turns them off",
+              },
+              history: {
+                type: "string",
+                describe: "History file (default ~/.qmpkit_history); --no-history saves none (Up still recalls this session)",
+              },
+              timeout: { type: "string", describe: "Milliseconds to wait for each reply (default: no limit; Ctrl-C cancels)" },
+              validate: {
+                type: "boolean",
+                default: true,
+                describe: "Check arguments against the schema before sending (--no-validate sends as typed)",
+              },
+            })
+            .conflicts("tcp", ["socket", "qemu"])
+            .conflicts("qemu", "socket"),
+      )
+      .demandCommand(1, "a command is required: qmpkit shell --help")
+      .strict()
+      .exitProcess(false)
+      .help()
+      .alias("help", "h")
+      .version(false)
+      .wrap(110)
+  );
 }
 
 /** `--qemu-arg -S`: the word after `--qemu-arg` is always its value (QEMU's arguments start with -). */
@@ -139,8 +151,10 @@ function shellOptions(args: ShellArgs, io: ShellIo): ShellOptions | string {
   if (args["qemu-arg"].length > 0 && target.kind !== "qemu") return "--qemu-arg needs --qemu";
   if (args.qga && args.hmp) return "--qga and --hmp cannot be combined";
   if (args.qga && target.kind === "qemu") return "--qga needs the agent's SOCKET, not --qemu";
-  if (args.timeout !== undefined && !(Number.isInteger(args.timeout) && args.timeout > 0))
-    return `--timeout expects a positive number of milliseconds, got ${String(args.timeout)}`;
+  // Read here, not by yargs: a number option turns `--timeout soon` into NaN.
+  const timeout = args.timeout === undefined ? undefined : Number(args.timeout);
+  if (timeout !== undefined && !(/^\s*\d+\s*$/.test(args.timeout ?? "") && timeout > 0))
+    return `--timeout expects a positive number of milliseconds, got ${JSON.stringify(args.timeout)}`;
   if (args.history === "") return "--history needs a FILE";
   const interactive = io.stdin.isTTY === true;
   return {
@@ -152,7 +166,7 @@ function shellOptions(args: ShellArgs, io: ShellIo): ShellOptions | string {
     log: args.log,
     events: args.events ?? interactive,
     history: args.history,
-    timeout: args.timeout,
+    timeout,
     validate: args.validate,
     interactive,
   };

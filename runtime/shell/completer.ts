@@ -4,7 +4,7 @@
  * values that fit after `key=` (enum values, true/false, null).
  * @module
  */
-import { transactionDataType } from "./line-parser.js";
+import { transactionDataType, transactionTokens } from "./line-parser.js";
 import type { QmpSchema } from "../schema/qmp-schema.js";
 import { argType, entryField, memberAt, membersOf, objectEntry, unionOf, valueWords } from "./schema-walk.js";
 import { parseValue, tokenize, type Token } from "./values.js";
@@ -36,13 +36,13 @@ export function complete(ctx: CompleterContext, line: string): Completion {
   const fragment = atWordEnd ? (tokens[tokens.length - 1] as Token).text : "";
   if (open && !fragment.includes("=")) return [[], fragment];
   if (ctx.hmp) return completeHmp(ctx, done, fragment);
-  if (ctx.inTransaction) return completeAction(ctx, done, fragment);
+  if (ctx.inTransaction) return completeAction(ctx, transactionTokens(done), fragment);
   if (done.length === 0) return words(fragment, [...commandNames(ctx), ...BUILTINS]);
   const head = (done[0] as Token).text;
-  if (head === "events" && done.length === 1) return words(fragment, ["on", "off"]);
+  if (head === "events") return words(fragment, [...(done.length === 1 ? ["on", "off"] : []), ...eventNames(ctx)]);
   if (head === "wait" && done.length === 1) return words(fragment, eventNames(ctx));
   if (head === "help" && done.length === 1) return words(fragment, [...commandNames(ctx), ...eventNames(ctx)]);
-  if (head === "transaction(") return completeAction(ctx, done.slice(1), fragment);
+  if (head.startsWith("transaction(")) return completeAction(ctx, transactionTokens(done).slice(1), fragment);
   const command = head.endsWith("?") ? head.slice(0, -1) : head === "help" ? (done[1]?.text ?? "") : head;
   const schema = ctx.schema;
   const root = schema === undefined ? undefined : argType(schema, command);
@@ -55,7 +55,7 @@ export function complete(ctx: CompleterContext, line: string): Completion {
 function completeHmp(ctx: CompleterContext, done: Token[], fragment: string): Completion {
   const typed = done.map((t) => t.text);
   const head = typed[0];
-  if (head === "events" && typed.length === 1) return words(fragment, ["on", "off"]);
+  if (head === "events") return words(fragment, [...(typed.length === 1 ? ["on", "off"] : []), ...eventNames(ctx)]);
   if (head === "wait" && typed.length === 1) return words(fragment, eventNames(ctx));
   const phrases = [...(ctx.commandNames ?? []), ...(typed.length === 0 ? ["quit", "exit", "events", "wait"] : [])];
   const next = phrases

@@ -35,6 +35,12 @@ export interface ShellConnection {
   readonly schema: QmpSchema | undefined;
   /** Names to complete without a schema: qemu-ga's commands, HMP's commands. */
   readonly commandNames: readonly string[];
+  /**
+   * The schema's integer widths are QEMU's own: it is a live QEMU 7.2's, which the widths
+   * `QmpSchema` applies by default describe. Otherwise (a saved schema, another version, the
+   * guest agent) a member shown as `int` may be a `uint64` the facts do not know.
+   */
+  readonly widthsKnown: boolean;
   /** The started QEMU (`--qemu`), which `close()` quits. */
   readonly launched: LaunchedQemu | undefined;
   /** A label for messages, e.g. the socket path. */
@@ -91,11 +97,16 @@ export async function openConnection(spec: ConnectSpec): Promise<ShellConnection
         : mode === "hmp"
           ? await hmpCommands(qmp, spec.timeout)
           : [];
-    const close = async () => {
-      if (launched !== undefined) await launched.shutdown(1000);
-      else await qmp.disconnect();
-    };
-    return { qmp, schema, commandNames, launched, label, close };
+    let closed: Promise<void> | undefined;
+    // Once: a signal and the normal end may both ask.
+    const close = () =>
+      (closed ??= (async () => {
+        if (launched !== undefined) await launched.shutdown(1000);
+        else await qmp.disconnect();
+      })());
+    const version = qmp.greeting?.version.qemu;
+    const widthsKnown = spec.schemaFile === undefined && !agent && version?.major === 7 && version.minor === 2;
+    return { qmp, schema, commandNames, widthsKnown, launched, label, close };
   } catch (error) {
     if (launched !== undefined) await launched.shutdown(1000);
     else await qmp.disconnect();

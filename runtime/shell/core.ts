@@ -27,6 +27,11 @@ export interface CoreConfig {
   readonly palette: Palette;
   /** Width for the command list. */
   readonly width: () => number;
+  /**
+   * The schema knows every member's integer width (a live QEMU 7.2): an integer it refuses is
+   * refused. Otherwise an integer a `uint64` would take is left to QEMU.
+   */
+  readonly widthsKnown?: boolean | undefined;
 }
 
 /** What a line did. */
@@ -38,7 +43,7 @@ export type Outcome =
   | { kind: "error"; errorClass: string; desc: string; hints: string[] }
   | { kind: "text"; text: string }
   | { kind: "event"; event: Record<string, unknown> }
-  | { kind: "events"; on: boolean | undefined };
+  | { kind: "events"; on: boolean | undefined; only?: readonly string[] | undefined };
 
 /** Parses and runs lines for one connection. */
 export class ShellCore {
@@ -75,8 +80,11 @@ export class ShellCore {
       case "incomplete":
       case "quit":
         return { kind: parsed.kind };
-      case "events":
-        return { kind: "events", on: parsed.on };
+      case "events": {
+        const unknown = parsed.only?.find((name) => this.schema !== undefined && !this.schema.hasEvent(name));
+        if (unknown !== undefined) return this.noEvent(unknown);
+        return { kind: "events", on: parsed.on, only: parsed.only };
+      }
       case "help":
         return this.help(parsed.topic, parsed.args);
       case "wait":
@@ -97,7 +105,8 @@ export class ShellCore {
   ): Promise<Outcome> {
     const schema = this.schema;
     if (this.config.validate && schema !== undefined && this.config.mode !== "hmp") {
-      const issue = schema.validateArguments(command, args ?? {}).find((i) => !mayBeWiderInteger(i, args));
+      const issues = schema.validateArguments(command, args ?? {});
+      const issue = this.config.widthsKnown === true ? issues[0] : issues.find((i) => !mayBeWiderInteger(i, args));
       if (issue !== undefined) {
         const errorClass = schema.hasCommand(command) ? "GenericError" : "CommandNotFound";
         return { kind: "error", errorClass, desc: issue.message, hints: issueHints(schema, command, args, issue) };
@@ -117,16 +126,7 @@ export class ShellCore {
   }
 
   private async wait(event: string, timeout: number | undefined, signal: AbortSignal): Promise<Outcome> {
-    const schema = this.schema;
-    if (schema !== undefined && !schema.hasEvent(event)) {
-      const near = suggest(event, schema.events());
-      return {
-        kind: "error",
-        errorClass: "GenericError",
-        desc: `no event ${event}`,
-        hints: near.length > 0 ? [`did you mean: ${near.join(", ")}`] : [],
-      };
-    }
+    if (this.schema !== undefined && !this.schema.hasEvent(event)) return this.noEvent(event);
     using listener = this.qmp.listen(event);
     try {
       const received = await listener.wait(undefined, { signal, ...(timeout === undefined ? {} : { timeout }) });
@@ -134,6 +134,16 @@ export class ShellCore {
     } catch (error) {
       return this.failure(error, signal);
     }
+  }
+
+  private noEvent(event: string): Outcome {
+    const near = suggest(event, this.schema?.events() ?? []);
+    return {
+      kind: "error",
+      errorClass: "GenericError",
+      desc: `no event ${event}`,
+      hints: near.length > 0 ? [`did you mean: ${near.join(", ")}`] : [],
+    };
   }
 
   private failure(error: unknown, signal: AbortSignal): Outcome {
@@ -170,15 +180,21 @@ export class ShellCore {
   }
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
 /**
- * Introspection shows every integer as `int`, so without the QAPI widths an integer above
- * int64 is flagged although a `uint64`/`size` member takes it: leave that verdict to QEMU
- * rather than refuse a command that may be valid.
+ * Introspection shows every integer as `int`; where the schema's widths may not be QEMU's
+ * own (see {@link CoreConfig.widthsKnown}), an integer above int64 but within uint64 is
+ * flagged although a `uint64`/`size` member takes it: leave that verdict to QEMU rather than
+ * refuse a command that may be valid. What no width accepts is still refused.
  */
 function mayBeWiderInteger(issue: ArgumentIssue, args: unknown): boolean {
   if (!issue.message.endsWith("expected: integer")) return false;
   const value = valueAt(args, issue.path);
-  return typeof value === "bigint" || (typeof value === "number" && Number.isInteger(value));
+  const integer =
+    typeof value === "bigint" ? value : typeof value === "number" && Number.isInteger(value) ? BigInt(value) : undefined;
+  return integer !== undefined && integer > INT64_MAX && integer <= UINT64_MAX;
 }
 
 /** The value at a QEMU path such as `options.size` or `bitmaps[1].name`. */
@@ -189,4 +205,28 @@ function valueAt(args: unknown, path: string): unknown {
     node = (node as Record<string, unknown>)[part];
   }
   return node;
+}
+
+/** Which events a front end shows, as `events on|off|NAME ...` last set it. */
+export class EventView {
+  private only: ReadonlySet<string> | undefined;
+
+  constructor(private on: boolean) {}
+
+  /** Applies an `events` outcome. */
+  apply(outcome: { on: boolean | undefined; only?: readonly string[] | undefined }): void {
+    if (outcome.on === undefined) return;
+    this.on = outcome.on;
+    this.only = outcome.only === undefined ? undefined : new Set(outcome.only);
+  }
+
+  /** True when an event of this name is shown. */
+  shows(name: unknown): boolean {
+    return this.on && (this.only === undefined || this.only.has(String(name)));
+  }
+
+  /** `events on`, `events off`, or `events on: STOP, RESUME`. */
+  describe(): string {
+    return !this.on ? "events off" : this.only === undefined ? "events on" : `events on: ${[...this.only].join(", ")}`;
+  }
 }

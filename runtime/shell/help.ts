@@ -17,7 +17,7 @@ export const BUILTIN_HELP = [
   "transaction( ACTION args , ... )      a transaction; or one action per line after 'transaction(', ')' ends",
   "help [COMMAND|EVENT] [key=value ...]  list commands, or describe one (key=value picks union branches)",
   "COMMAND?                              same as help COMMAND",
-  "events [on|off]                       show events as they arrive (or not)",
+  "events [on|off|EVENT ...]             show events as they arrive (all, none, or only these)",
   "wait EVENT [TIMEOUT]                  wait for the next EVENT (TIMEOUT in ms, or 5s)",
   "quit, exit, Ctrl-D                    leave; Ctrl-C cancels a running command",
 ];

@@ -36,14 +36,46 @@ export function issueHints(schema: QmpSchema, command: string, args: unknown, is
     ];
   }
   const type = issue.type ?? (parent === undefined ? undefined : memberType(schema, parent, path[path.length - 1] ?? ""));
-  return type === undefined ? [] : typeHints(schema, type, issue.path);
+  if (type === undefined) return [];
+  const entry = schema.type(type);
+  const integer = entry?.["meta-type"] === "builtin" && entry["json-type"] === "int";
+  return typeHints(schema, type, issue.path, integer ? integerWidth(schema, command, args, issue.path) : undefined);
 }
 
-/** What fits type `type` at `where`. */
-function typeHints(schema: QmpSchema, type: string, where: string): string[] {
+/**
+ * The width the schema gives the integer member at `path` (`uint32`, `uint64`, `int8`, ...;
+ * `int` for int64), read off the validator's verdict on probe values: introspection shows
+ * only `int`, and the widths are the schema's own knowledge.
+ */
+function integerWidth(schema: QmpSchema, command: string, args: unknown, path: string): string {
+  const verdict = (value: bigint) =>
+    schema.validateArguments(command, withValueAt(args, path, value)).find((i) => i.path === path)?.message;
+  const unsigned = verdict(2n ** 63n);
+  if (unsigned === undefined) return "uint64";
+  const narrow = / expects (u?int\d+)_t$/.exec(unsigned) ?? / expects (int\d+)_t$/.exec(verdict(2n ** 62n) ?? "");
+  return narrow?.[1] ?? "int";
+}
+
+/** A copy of `args` with `value` at the QEMU path `path` (`options.size`, `bitmaps[1].granularity`). */
+function withValueAt(args: unknown, path: string, value: bigint): Record<string, unknown> {
+  const root: Record<string, unknown> = isRecord(args) ? structuredClone(args) : {};
+  const parts = path.match(/[^.[\]]+/g) ?? [];
+  let node: Record<string, unknown> = root;
+  parts.forEach((part, i) => {
+    if (i === parts.length - 1) node[part] = value;
+    else {
+      if (typeof node[part] !== "object" || node[part] === null) node[part] = {};
+      node = node[part] as Record<string, unknown>;
+    }
+  });
+  return root;
+}
+
+/** What fits type `type` at `where`; `integer` names an integer member's width. */
+function typeHints(schema: QmpSchema, type: string, where: string, integer?: string): string[] {
   const entry = schema.type(type);
   const values = valueWords(schema, type);
-  const label = typeLabel(schema, type);
+  const label = integer ?? typeLabel(schema, type);
   if (entry?.["meta-type"] === "enum") return [`valid values for '${where}': ${values.join(", ")}`];
   const object = objectEntry(schema, type);
   if (object !== undefined) {

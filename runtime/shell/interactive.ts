@@ -6,7 +6,7 @@
 import { clearScreenDown, createInterface, cursorTo, moveCursor, type Interface } from "node:readline";
 import { Transform } from "node:stream";
 import { complete } from "./completer.js";
-import type { Outcome, ShellCore } from "./core.js";
+import { EventView, type Outcome, type ShellCore } from "./core.js";
 import { formatError, formatEvent, formatJson, type Palette } from "./format.js";
 import { HISTORY_SIZE, loadHistory, saveHistory } from "./history.js";
 
@@ -34,7 +34,8 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
     terminal: true,
     prompt: options.prompt,
     history: options.history === undefined ? [] : loadHistory(options.history),
-    historySize: options.history === undefined ? 0 : HISTORY_SIZE,
+    // Without a file (--no-history) Up still recalls this session's lines; nothing is saved.
+    historySize: HISTORY_SIZE,
     removeHistoryDuplicates: true,
     completer: (line: string) =>
       complete(
@@ -47,7 +48,7 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
         line,
       ),
   });
-  let eventsOn = options.events;
+  const shown = new EventView(options.events);
   let busy: AbortController | undefined;
   let closing = false;
   const queue: string[] = [];
@@ -70,7 +71,7 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
       resolve(code);
     };
     const unsubscribeEvents = core.qmp.on("*", (event) => {
-      if (eventsOn) print(formatEvent(event as unknown as Record<string, unknown>, options.pretty, palette));
+      if (shown.shows(event.event)) print(formatEvent(event as unknown as Record<string, unknown>, options.pretty, palette));
     });
     const unsubscribeState = core.qmp.onStateChange((state, _previous, error) => {
       if (state !== "idle" || closing) return;
@@ -92,11 +93,11 @@ export function runInteractive(core: ShellCore, options: InteractiveOptions): Pr
         case "text":
           return outcome.text;
         case "event":
-          // With events on, `wait`'s event was already printed as it arrived.
-          return eventsOn ? undefined : formatEvent(outcome.event, options.pretty, palette);
+          // When shown, `wait`'s event was already printed as it arrived.
+          return shown.shows(outcome.event["event"]) ? undefined : formatEvent(outcome.event, options.pretty, palette);
         case "events":
-          if (outcome.on !== undefined) eventsOn = outcome.on;
-          return `events ${eventsOn ? "on" : "off"}`;
+          shown.apply(outcome);
+          return shown.describe();
         default:
           return undefined;
       }
@@ -177,6 +178,17 @@ function printAbove(rl: Interface, output: NodeJS.WritableStream, text: string, 
     output.write(`${text}\n`);
     return;
   }
+  // One write for the whole redraw: the terminal never shows the text without the prompt under it.
+  const corkable = output as NodeJS.WritableStream & { cork?: () => void; uncork?: () => void };
+  corkable.cork?.();
+  try {
+    redrawAbove(rl, output, text);
+  } finally {
+    corkable.uncork?.();
+  }
+}
+
+function redrawAbove(rl: Interface, output: NodeJS.WritableStream, text: string): void {
   const rows = rl.getCursorPos().rows;
   moveCursor(output, 0, -rows);
   cursorTo(output, 0);

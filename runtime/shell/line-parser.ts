@@ -3,7 +3,7 @@
  * raw JSON, or `transaction( ... )` over one or several lines), or a shell builtin.
  * @module
  */
-import { argType, entryField, jsonTypeOf, memberAt } from "./schema-walk.js";
+import { argType, entryField, jsonTypesOf, memberAt } from "./schema-walk.js";
 import type { QmpSchema } from "../schema/qmp-schema.js";
 import { parseStructured, parseValue, tokenize, type Token } from "./values.js";
 
@@ -22,7 +22,8 @@ export type ShellLine =
   | { kind: "message"; command: string; args: Record<string, unknown> | undefined; message: Record<string, unknown> }
   | { kind: "hmp"; commandLine: string }
   | { kind: "help"; topic: string | undefined; args: Record<string, unknown> | undefined }
-  | { kind: "events"; on: boolean | undefined }
+  /** `events` (show the setting), `events on|off`, `events NAME ...` (only those). */
+  | { kind: "events"; on: boolean | undefined; only?: readonly string[] }
   | { kind: "wait"; event: string; timeout: number | undefined }
   | { kind: "quit" };
 
@@ -72,7 +73,8 @@ export class LineParser {
   private parse(line: string): ShellLine {
     const trimmed = line.trim();
     const comment = trimmed.startsWith("#");
-    if (this.actions !== undefined) return comment ? { kind: "incomplete" } : this.transactionLine(tokenize(trimmed).tokens);
+    if (this.actions !== undefined)
+      return comment ? { kind: "incomplete" } : this.transactionLine(transactionTokens(tokenize(trimmed).tokens));
     if (trimmed === "" || comment) return { kind: "empty" };
     const { tokens, open } = tokenize(trimmed);
     const head = (tokens[0] as Token).text;
@@ -81,9 +83,9 @@ export class LineParser {
     if (builtin !== undefined) return builtin;
     if (this.options.hmp) return { kind: "hmp", commandLine: trimmed };
     if (head.startsWith("{")) return rawMessage(trimmed);
-    if (head === "transaction(") {
+    if (head.startsWith("transaction(")) {
       this.actions = [];
-      return this.transactionLine(tokens.slice(1));
+      return this.transactionLine(transactionTokens(tokens).slice(1));
     }
     if (head.endsWith("?") && head.length > 1)
       return { kind: "help", topic: head.slice(0, -1), args: this.args(head.slice(0, -1), tokens.slice(1)) };
@@ -103,9 +105,11 @@ export class LineParser {
         if (this.options.hmp) return undefined; // HMP has its own help
         return { kind: "help", topic: rest[0], args: rest[0] === undefined ? undefined : this.args(rest[0], tokens.slice(2)) };
       case "events": {
-        if (rest.length > 1 || (rest[0] !== undefined && rest[0] !== "on" && rest[0] !== "off"))
-          throw new ShellSyntaxError("usage: events [on|off]");
-        return { kind: "events", on: rest[0] === undefined ? undefined : rest[0] === "on" };
+        if (rest.length === 0) return { kind: "events", on: undefined };
+        if (rest.length === 1 && (rest[0] === "on" || rest[0] === "off")) return { kind: "events", on: rest[0] === "on" };
+        if (rest.some((word) => word === "on" || word === "off" || !/^[A-Za-z_][\w-]*$/.test(word)))
+          throw new ShellSyntaxError("usage: events [on|off|EVENT ...]");
+        return { kind: "events", on: true, only: rest };
       }
       case "wait": {
         const [event, timeout, ...extra] = rest;
@@ -161,10 +165,46 @@ export class LineParser {
     for (const pair of pairs) {
       if (!pair.bare) continue;
       const member = memberAt(schema, rootType, pair.path, first);
-      pair.value = member === undefined ? pair.value : retype(jsonTypeOf(schema, member.type), pair.raw, pair.value);
+      pair.value = member === undefined ? pair.value : retype(jsonTypesOf(schema, member.type), pair.raw, pair.value);
     }
     return build(pairs);
   }
+}
+
+/**
+ * A transaction's words with its punctuation on its own, however it was spaced:
+ * `transaction(abort,` and `name=b)` read as `transaction(` `abort` `,` and `name=b` `)`.
+ * Quoted and bracketed text keeps its commas and parentheses.
+ */
+export function transactionTokens(tokens: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  const push = (text: string, start: number) => {
+    if (text !== "") out.push({ text, start, end: start + text.length });
+  };
+  for (const token of tokens) {
+    let { text, start } = token;
+    if (text.startsWith("transaction(")) {
+      push("transaction(", start);
+      text = text.slice("transaction(".length);
+      start += "transaction(".length;
+    }
+    while (text.startsWith(",") && text !== ",") {
+      push(",", start);
+      text = text.slice(1);
+      start++;
+    }
+    const tail: string[] = [];
+    for (;;) {
+      const last = text[text.length - 1];
+      const unbalanced = last === ")" && text.split(")").length > text.split("(").length;
+      if (text.length <= 1 || !(last === "," || unbalanced)) break;
+      tail.unshift(last);
+      text = text.slice(0, -1);
+    }
+    push(text, start);
+    tail.forEach((mark, i) => push(mark, start + text.length + i));
+  }
+  return out;
 }
 
 function keyValue(word: string): KeyValue {
@@ -202,11 +242,23 @@ function build(pairs: readonly KeyValue[]): Record<string, unknown> {
   return root;
 }
 
-/** A bare word for a `str` member stays text; a decimal for a `number` member becomes one. */
-function retype(jsonType: string | undefined, raw: string, value: unknown): unknown {
-  if (jsonType === "string" && typeof value !== "string") return raw;
-  if (jsonType === "number" && typeof value === "string" && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw))
-    return Number(raw);
+/**
+ * A bare word the member cannot take as read but can as text stays text (`id=1` for a `str`,
+ * an enum or `StrOrNull` member); a decimal for a `number` member becomes one.
+ */
+function retype(accepted: ReadonlySet<string>, raw: string, value: unknown): unknown {
+  if (accepted.has("value")) return value;
+  const kind =
+    typeof value === "number" || typeof value === "bigint"
+      ? "int"
+      : typeof value === "boolean"
+        ? "boolean"
+        : value === null
+          ? "null"
+          : "string";
+  const fits = accepted.has(kind) || (kind === "int" && accepted.has("number"));
+  if (!fits && accepted.has("string")) return raw;
+  if (kind === "string" && accepted.has("number") && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw)) return Number(raw);
   return value;
 }
 

@@ -3,6 +3,7 @@
  * or script), and clean up. Resolves with the exit code.
  * @module
  */
+import { constants } from "node:os";
 import { openConnection, type ShellConnection, type ShellTarget } from "./connect.js";
 import { ShellCore, type ShellMode } from "./core.js";
 import { formatJson, paletteFor } from "./format.js";
@@ -77,10 +78,18 @@ export async function runShell(options: ShellOptions, io: ShellIo): Promise<numb
     return 1;
   }
   transcript?.note(`qmpkit shell connected to ${connection.label}`);
+  const unwatchSignals = connection.launched === undefined ? () => {} : quitOnSignals(connection, transcript);
   const core = new ShellCore(
     connection.qmp,
     connection.schema,
-    { mode: options.mode, validate: options.validate, timeout: options.timeout, palette, width: () => io.stdout.columns ?? 80 },
+    {
+      mode: options.mode,
+      validate: options.validate,
+      timeout: options.timeout,
+      palette,
+      width: () => io.stdout.columns ?? 80,
+      widthsKnown: connection.widthsKnown,
+    },
     connection.commandNames,
   );
   let code: number;
@@ -109,10 +118,33 @@ export async function runShell(options: ShellOptions, io: ShellIo): Promise<numb
       });
     }
   } finally {
+    unwatchSignals();
     echo = undefined;
     await connection.close().catch(() => {});
     transcript?.note("qmpkit shell closed");
     await transcript?.close();
   }
   return code;
+}
+
+/**
+ * `--qemu`: a shell ended by SIGTERM or SIGHUP (a closed terminal window) still quits the QEMU
+ * it started, rather than leaving it running. Returns the function that stops watching.
+ */
+function quitOnSignals(connection: ShellConnection, transcript: Transcript | undefined): () => void {
+  const signals = ["SIGTERM", "SIGHUP"] as const;
+  const onSignal = (signal: NodeJS.Signals) => {
+    void connection
+      .close()
+      .catch(() => {})
+      .then(async () => {
+        transcript?.note(`qmpkit shell ended by ${signal}`);
+        await transcript?.close();
+      })
+      .finally(() => process.exit(128 + (constants.signals[signal] ?? 0)));
+  };
+  for (const signal of signals) process.once(signal, onSignal);
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+  };
 }

@@ -113,10 +113,28 @@ export function valueWords(schema: QmpSchema, typeName: string, depth = 0): stri
   }
 }
 
-/** The JSON type of a builtin (`string`, `int`, `number`, `boolean`, `null`, `value`), else undefined. */
-export function jsonTypeOf(schema: QmpSchema, typeName: string): string | undefined {
+/**
+ * The JSON types a value of this type may have: a builtin's (`string`, `int`, `number`,
+ * `boolean`, `null`, `value`), `string` for an enum, each branch's for an alternate.
+ */
+export function jsonTypesOf(schema: QmpSchema, typeName: string, depth = 0): Set<string> {
   const entry = schema.type(typeName);
-  return entry?.["meta-type"] === "builtin" ? field<string>(entry, "json-type") : undefined;
+  switch (entry?.["meta-type"]) {
+    case "builtin":
+      return new Set([field<string>(entry, "json-type") ?? "value"]);
+    case "enum":
+      return new Set(["string"]);
+    case "object":
+    case "array":
+      return new Set([entry["meta-type"]]);
+    case "alternate":
+      if (depth > 4) return new Set(["value"]);
+      return new Set(
+        (field<{ type: string }[]>(entry, "members") ?? []).flatMap((m) => [...jsonTypesOf(schema, m.type, depth + 1)]),
+      );
+    default:
+      return new Set(["value"]);
+  }
 }
 
 /** A short human label for a masked type: `str`, `int`, `enum`, `object`, `[str]`, `str | object`. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { createInterface } from "node:readline";
-import type { Outcome, ShellCore } from "./core.js";
+import { EventView, type Outcome, type ShellCore } from "./core.js";
 import { formatJson } from "./format.js";
 
 /** Settings of the scripted front end. */
@@ -23,17 +23,18 @@ export async function runScripted(core: ShellCore, options: ScriptedOptions): Pr
   let failed = false;
   let lost: Error | undefined;
   const json = (value: unknown) => write(`${formatJson(value, options.pretty)}\n`);
-  let eventsOn = options.events;
+  const shown = new EventView(options.events);
   const unsubscribe = core.qmp.on("*", (event) => {
-    if (eventsOn) json(event);
+    if (shown.shows(event.event)) json(event);
   });
   const controller = new AbortController();
+  const rl = createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
   const unwatch = core.qmp.onStateChange((state, _previous, error) => {
     if (state !== "idle" || (error === undefined && core.quitSent)) return;
     lost = error ?? new Error("connection closed");
     controller.abort(lost);
+    rl.close(); // report it now, not when the next line (or the end of input) comes
   });
-  const rl = createInterface({ input: options.input, terminal: false, crlfDelay: Infinity });
   try {
     for await (const line of rl) {
       if (lost !== undefined) break;
@@ -46,7 +47,7 @@ export async function runScripted(core: ShellCore, options: ScriptedOptions): Pr
       }
       if (outcome.kind === "quit") break;
       if (outcome.kind === "error") failed = true;
-      if (outcome.kind === "events" && outcome.on !== undefined) eventsOn = outcome.on;
+      if (outcome.kind === "events") shown.apply(outcome);
       const rendered = render(outcome);
       if (rendered !== undefined) write(rendered);
       if (lost !== undefined) break;

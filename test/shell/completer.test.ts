@@ -79,6 +79,9 @@ describe("completer (QEMU 7.2 schema)", () => {
     expect(at("help query-statu")).toEqual([["query-status "], "query-statu"]);
     expect(at("help SHUTD")).toEqual([["SHUTDOWN "], "SHUTD"]);
     expect(at("events o")).toEqual([["off", "on"], "o"]);
+    expect(at("events STO")).toEqual([["STOP "], "STO"]);
+    expect(at("events STOP RES")).toEqual([["RESET", "RESUME"], "RES"]);
+    expect(at("events STOP o")).toEqual([[], "o"]);
   });
 
   it("completes arguments after help COMMAND and COMMAND?", () => {
@@ -90,6 +93,9 @@ describe("completer (QEMU 7.2 schema)", () => {
     expect(at("transaction( block-dirty-bitmap-a")).toEqual([["block-dirty-bitmap-add "], "block-dirty-bitmap-a"]);
     expect(at("transaction( block-dirty-bitmap-add no")).toEqual([["node="], "no"]);
     expect(at("transaction( abort , block-dirty-bitmap-add node=n na")).toEqual([["name="], "na"]);
+    expect(at("transaction(abort, block-dirty-bitmap-add node=n na")).toEqual([["name="], "na"]);
+    expect(at("transaction(block-dirty-bitmap-add no")).toEqual([["node="], "no"]);
+    expect(at("abort, block-dirty-bitmap-add no", { inTransaction: true })).toEqual([["node="], "no"]);
     expect(at("", { inTransaction: true })[0]).toContain("abort");
     expect(at("blockdev-snapshot-sync snapshot-f", { inTransaction: true })).toEqual([["snapshot-file="], "snapshot-f"]);
   });

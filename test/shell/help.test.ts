@@ -86,4 +86,11 @@ describe("validation hints", () => {
     expect(hints("blockdev-add", { driver: "file" })).toEqual(["'filename' expects str"]);
     expect(hints("quer-status", undefined)).toEqual(["did you mean: query-status, query-stats"]);
   });
+
+  it("names an integer member's declared width, not introspection's int", () => {
+    expect(hints("block-dirty-bitmap-add", { node: "n", name: "b", granularity: "x" })).toEqual(["'granularity' expects uint32"]);
+    expect(hints("block-set-write-threshold", { "node-name": "n" })).toEqual(["'write-threshold' expects uint64"]);
+    expect(hints("balloon", { value: 2n ** 63n })).toEqual(["'value' expects int"]);
+    expect(hints("set-numa-node", { type: "node", nodeid: -1 })).toEqual(["'nodeid' expects uint16"]);
+  });
 });

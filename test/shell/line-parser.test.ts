@@ -85,6 +85,18 @@ describe("line parser", () => {
       granularity: 65536,
     });
     expect(argsOf("device_del id=1", { coerce: false })).toEqual({ id: 1 });
+    // An enum, or an alternate with a string branch (StrOrNull, BlockdevRefOrNull), takes text too.
+    expect(argsOf("migrate-set-parameters tls-creds=1 tls-hostname=null")).toEqual({ "tls-creds": "1", "tls-hostname": null });
+    expect(argsOf("blockdev-add driver=qcow2 node-name=q file=disk0 backing=null")).toEqual({
+      driver: "qcow2",
+      "node-name": "q",
+      file: "disk0",
+      backing: null,
+    });
+    expect(argsOf("blockdev-add driver=qcow2 node-name=q file=true")).toMatchObject({ file: "true" });
+    expect(argsOf("set-action panic=1")).toEqual({ panic: "1" });
+    // Integers and booleans stay what they are where they fit.
+    expect(argsOf("qom-set path=/ property=p value=1")).toEqual({ path: "/", property: "p", value: 1 });
   });
 
   it("reads raw JSON messages, also Python-style", () => {
@@ -106,6 +118,42 @@ describe("line parser", () => {
         { type: "block-dirty-bitmap-add", data: { node: "n", name: "b", granularity: 65536 } },
         { type: "abort", data: {} },
       ],
+    });
+  });
+
+  it("reads a transaction however its commas and parentheses are spaced", () => {
+    const twoAborts = {
+      actions: [
+        { type: "abort", data: {} },
+        { type: "abort", data: {} },
+      ],
+    };
+    expect(argsOf("transaction(abort)")).toEqual({ actions: [{ type: "abort", data: {} }] });
+    expect(argsOf("transaction( abort )")).toEqual({ actions: [{ type: "abort", data: {} }] });
+    expect(argsOf("transaction( abort, abort )")).toEqual(twoAborts);
+    expect(argsOf("transaction(abort ,abort)")).toEqual(twoAborts);
+    expect(argsOf("transaction( block-dirty-bitmap-add node=n name=b, abort)")).toEqual({
+      actions: [
+        { type: "block-dirty-bitmap-add", data: { node: "n", name: "b" } },
+        { type: "abort", data: {} },
+      ],
+    });
+    // Quoted text keeps its commas and parentheses.
+    expect(argsOf('transaction( block-dirty-bitmap-add node=n name="b,)" )')).toEqual({
+      actions: [{ type: "block-dirty-bitmap-add", data: { node: "n", name: "b,)" } }],
+    });
+    const parser = new LineParser({ schema });
+    expect(parser.feed("transaction(")).toEqual({ kind: "incomplete" });
+    expect(parser.feed("abort,")).toEqual({ kind: "incomplete" });
+    expect(parser.feed("block-dirty-bitmap-clear node=n name=b)")).toEqual({
+      kind: "command",
+      command: "transaction",
+      args: {
+        actions: [
+          { type: "abort", data: {} },
+          { type: "block-dirty-bitmap-clear", data: { node: "n", name: "b" } },
+        ],
+      },
     });
   });
 
@@ -133,6 +181,8 @@ describe("line parser", () => {
     expect(feed("help blockdev-add driver=file")).toEqual({ kind: "help", topic: "blockdev-add", args: { driver: "file" } });
     expect(feed("query-status?")).toEqual({ kind: "help", topic: "query-status", args: undefined });
     expect(feed("events off")).toEqual({ kind: "events", on: false });
+    expect(feed("events")).toEqual({ kind: "events", on: undefined });
+    expect(feed("events STOP RESUME")).toEqual({ kind: "events", on: true, only: ["STOP", "RESUME"] });
     expect(feed("wait STOP 500")).toEqual({ kind: "wait", event: "STOP", timeout: 500 });
     expect(feed("wait STOP 2s")).toEqual({ kind: "wait", event: "STOP", timeout: 2000 });
     expect(feed("quit")).toEqual({ kind: "quit" });
@@ -155,7 +205,8 @@ describe("line parser", () => {
     ['a b="open', /unterminated/],
     ["[1]", /not a command name/],
     ['{"arguments": {}}', /execute/],
-    ["events maybe", /usage: events/],
+    ["events on off", /usage: events/],
+    ["events STOP on", /usage: events/],
     ["wait", /usage: wait/],
     ["transaction( abort ) extra", /after '\)'/],
   ])("rejects %s", (line, message) => {

@@ -1,11 +1,13 @@
 /** Scripted mode (stdin not a TTY) against a real QEMU, through the `qmpkit` CLI as a process. */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
+import { constants } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { describeWith, freePort, QEMU, QGA, spawnQemu, tempDir } from "../helpers/qemu.js";
-import { qemuWithTwoMonitors, runQmpkit, startAgent, stop } from "./helpers.js";
+import { CLI, qemuWithTwoMonitors, ROOT, runQmpkit, startAgent, stop } from "./helpers.js";
 import type { ChildProcess } from "node:child_process";
 
 describeWith(QEMU)("qmpkit shell, scripted (real QEMU)", () => {
@@ -180,6 +182,29 @@ describeWith(QEMU)("qmpkit shell, scripted: --qemu and --tcp", () => {
     );
     expect(result).toEqual({ code: 0, stdout: "{}\n", stderr: "" });
     expect(pid).toBeGreaterThan(0);
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
+
+  it.each(["SIGTERM", "SIGHUP"] as const)("--qemu: a shell ended by %s still quits its QEMU", async (signal) => {
+    using dir = tempDir();
+    const pidfile = join(dir.path, "qemu.pid");
+    const child = spawn(
+      CLI[0] as string,
+      [...CLI.slice(1), "shell", "--qemu", QEMU, "--qemu-arg", "-pidfile", "--qemu-arg", pidfile],
+      {
+        cwd: ROOT,
+        stdio: ["pipe", "pipe", "inherit"],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (t: string) => (stdout += t));
+    child.stdin.write("query-name\n"); // stdin stays open: the shell waits for more
+    for (let i = 0; i < 600 && stdout === ""; i++) await sleep(50);
+    expect(stdout).toBe("{}\n");
+    const pid = Number(readFileSync(pidfile, "utf8"));
+    child.kill(signal);
+    expect(await exited).toBe(128 + (constants.signals[signal] as number));
     expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
   });
 

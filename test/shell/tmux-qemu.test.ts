@@ -7,7 +7,7 @@ import { spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { describeWith, hasBinary, QEMU, QGA, tempDir } from "../helpers/qemu.js";
 import { CLI, executeOnSecondMonitor, qemuWithTwoMonitors, ROOT, startAgent, stop } from "./helpers.js";
 
@@ -15,29 +15,47 @@ const required = process.env["QMP_REQUIRE_QEMU"] !== undefined && process.env["Q
 const haveTmux = spawnSync("tmux", ["-V"], { stdio: "ignore" }).status === 0;
 const describeTerminal = haveTmux || required ? describeWith(QEMU) : describeWith("tmux-is-not-installed");
 
+// A loaded machine (2 cores, many jobs) can take seconds to start the CLI or echo a key:
+// every step waits for the screen it expects, with generous limits, instead of sleeping.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+const PATIENCE_MS = 30_000;
+const STARTUP_MS = 60_000;
+
 const server = `qmpkit-test-${process.pid}`;
 const tmux = (...args: string[]) => {
   const result = spawnSync("tmux", ["-L", server, ...args], { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`tmux ${args.join(" ")}: ${result.stderr}`);
   return result.stdout;
 };
-/** The screen, wrapped rows joined (-J), trailing blanks of each row dropped. */
-const screen = (escapes = false) =>
-  tmux("capture-pane", "-p", "-J", ...(escapes ? ["-e"] : []), "-t", "shell")
+/** A session's screen, wrapped rows joined (-J), trailing blanks of each row dropped. */
+const capture = (session: string, escapes = false) =>
+  tmux("capture-pane", "-p", "-J", ...(escapes ? ["-e"] : []), "-t", session)
     .split("\n")
     .map((row) => row.trimEnd())
     .join("\n");
-/** The screen without trailing blank rows. */
-const lines = () => screen().trimEnd().split("\n");
-const lastLine = () => lines().at(-1) ?? "";
+const screen = (escapes = false) => capture("shell", escapes);
+/** The rows of a captured screen, without trailing blank rows. */
+const rowsOf = (text: string) => text.trimEnd().split("\n");
+const lastOf = (text: string) => rowsOf(text).at(-1) ?? "";
+
+/** Polls a session's screen until `test` holds for one capture; returns that capture. */
+async function untilScreen(session: string, test: (text: string) => boolean, what: string, ms = PATIENCE_MS): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const text = capture(session);
+    if (test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
+    await sleep(50);
+  }
+}
 
 /** The terminal cursor's column. */
 const cursorColumn = () => Number(tmux("display-message", "-p", "-t", "shell", "#{cursor_x}").trim());
 
-/** Types text literally (no key names). */
+/** Types text literally (no key names) at the end of the line, and waits for its echo. */
 async function type(text: string): Promise<void> {
   tmux("send-keys", "-t", "shell", "-l", text);
-  await sleep(50);
+  await waitFor((t) => lastOf(t).endsWith(text), `the echo of ${JSON.stringify(text)}`);
 }
 
 /** Presses keys by name (`Tab`, `Enter`, `C-c`), one at a time: readline completes only on a Tab read on its own. */
@@ -48,14 +66,9 @@ async function press(...keys: string[]): Promise<void> {
   }
 }
 
-async function waitFor(test: (text: string) => boolean, what: string, ms = 8000): Promise<string> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const text = screen();
-    if (test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${text}`);
-    await sleep(50);
-  }
+/** Polls the main session's screen until `test` holds for one capture; returns that capture. */
+function waitFor(test: (text: string) => boolean, what: string, ms = PATIENCE_MS): Promise<string> {
+  return untilScreen("shell", test, what, ms);
 }
 
 /** Drops whatever a previous step left (Ctrl-C), clears the screen (Ctrl-L): each step reads only its own output. */
@@ -78,7 +91,7 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
       .map((w) => `'${w}'`)
       .join(" ");
     tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "shell", "-c", ROOT, `${command}; echo EXIT=$?; sleep 600`);
-    await waitFor((t) => /^\(QEMU\)$/m.test(t), "the prompt", 15_000);
+    await waitFor((t) => /^\(QEMU\)$/m.test(t), "the prompt", STARTUP_MS);
   });
 
   afterAll(async () => {
@@ -89,9 +102,9 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
 
   it("recalls the history file with Up", async () => {
     await press("Up");
-    await waitFor(() => lastLine() === "(QEMU) query-version", "the recalled line");
+    await waitFor((t) => lastOf(t) === "(QEMU) query-version", "the recalled line");
     await press("C-c");
-    await waitFor(() => lastLine() === "(QEMU)", "an empty line");
+    await waitFor((t) => lastOf(t) === "(QEMU)", "an empty line");
   });
 
   it("completes a command name: several candidates are listed, one is inserted", async () => {
@@ -101,10 +114,10 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     expect(listed).toMatch(/query-stats\s+query-stats-schemas\s+query-status/);
     await type("us");
     await press("Tab");
-    await waitFor(() => lastLine() === "(QEMU) query-status", "the completed command");
+    await waitFor((t) => lastOf(t) === "(QEMU) query-status", "the completed command");
     await press("Enter");
     await waitFor((t) => t.includes('{"status":"running","singlestep":false,"running":true}'), "the reply");
-    await waitFor(() => lastLine() === "(QEMU)", "the next prompt");
+    await waitFor((t) => lastOf(t) === "(QEMU)", "the next prompt");
   });
 
   it("completes on every Tab even when keys arrive in one burst (send-keys text Tab Tab)", async () => {
@@ -114,19 +127,19 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     const text = await waitFor((t) => t.includes("query-status") && t.includes("blockdev-add"), "the command list");
     expect(text).toContain("(QEMU) wait JOB_STATUS_CHANGE");
     await press("C-c");
-    await waitFor(() => lastLine() === "(QEMU)", "an empty line");
+    await waitFor((t) => lastOf(t) === "(QEMU)", "an empty line");
   });
 
   it("completes a nested argument of the branch chosen by a discriminator typed earlier", async () => {
     await clear();
     await type("blockdev-add driver=qcow2 node-name=n0 lazy");
     await press("Tab");
-    await waitFor(() => lastLine().endsWith("lazy-refcounts="), "the qcow2 branch member");
+    await waitFor((t) => lastOf(t).endsWith("lazy-refcounts="), "the qcow2 branch member");
     await type("on file.driver=file file.fil");
     await press("Tab");
-    await waitFor(() => lastLine().endsWith("file.filename="), "the nested file branch member");
+    await waitFor((t) => lastOf(t).endsWith("file.filename="), "the nested file branch member");
     await press("C-c");
-    await waitFor(() => lastLine() === "(QEMU)", "an empty line after Ctrl-C");
+    await waitFor((t) => lastOf(t) === "(QEMU)", "an empty line after Ctrl-C");
   });
 
   it("completes enum values after key=", async () => {
@@ -136,7 +149,7 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     await waitFor((t) => /^ignore\s+unmap$/m.test(t), "the enum values listed");
     await type("un");
     await press("Tab");
-    await waitFor(() => lastLine() === "(QEMU) blockdev-add driver=file discard=unmap", "the completed enum value");
+    await waitFor((t) => lastOf(t) === "(QEMU) blockdev-add driver=file discard=unmap", "the completed enum value");
     await press("C-c");
   });
 
@@ -157,17 +170,17 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
   it("prints an event above the prompt while a line is half typed, and the line stays intact", async () => {
     await clear();
     await type("query-na");
-    await waitFor(() => lastLine() === "(QEMU) query-na", "the typed text");
+    await waitFor((t) => lastOf(t) === "(QEMU) query-na", "the typed text");
     await executeOnSecondMonitor(qemu.b, "stop");
     // The event line is written first, the redrawn prompt right after: wait for both.
-    const text = await waitFor((t) => / STOP$/m.test(t) && lastLine() === "(QEMU) query-na", "the STOP event and the prompt");
+    const text = await waitFor((t) => / STOP$/m.test(t) && lastOf(t) === "(QEMU) query-na", "the STOP event and the prompt");
     const rows = text.trimEnd().split("\n");
     expect(rows.at(-1)).toBe("(QEMU) query-na");
     expect(rows.at(-2)).toMatch(/^\d\d:\d\d:\d\d\.\d{3} STOP$/);
     // The typed text is still in readline's buffer, not only on screen: finish and run it.
     await type("me");
     await press("Enter");
-    await waitFor(() => lines().at(-2) === "{}" && lastLine() === "(QEMU)", "query-name's reply");
+    await waitFor((t) => rowsOf(t).at(-2) === "{}" && lastOf(t) === "(QEMU)", "query-name's reply");
     await executeOnSecondMonitor(qemu.b, "cont");
     await waitFor((t) => / RESUME$/m.test(t), "the RESUME event");
   });
@@ -179,18 +192,18 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     await press("Left", "Left");
     // The shell has echoed the text and moved the cursor (on the second row) before the event comes.
     const column = (`(QEMU) ${long}`.length - 2) % 200;
-    await waitFor(() => lastLine() === `(QEMU) ${long}` && cursorColumn() === column, "the typed text and the cursor");
+    await waitFor((t) => lastOf(t) === `(QEMU) ${long}` && cursorColumn() === column, "the typed text and the cursor");
     await executeOnSecondMonitor(qemu.b, "stop");
-    const text = await waitFor((t) => / STOP$/m.test(t) && lastLine() === `(QEMU) ${long}`, "the STOP event and the prompt");
+    const text = await waitFor((t) => / STOP$/m.test(t) && lastOf(t) === `(QEMU) ${long}`, "the STOP event and the prompt");
     const rows = text.trimEnd().split("\n");
     expect(rows.at(-1), text).toBe(`(QEMU) ${long}`);
     expect(rows.at(-2), text).toMatch(/^\d\d:\d\d:\d\d\.\d{3} STOP$/);
     // Typing goes on where the cursor was.
-    await type("X");
-    await waitFor(() => lastLine() === `(QEMU) ${long.slice(0, -2)}X${long.slice(-2)}`, "the edit at the cursor");
+    tmux("send-keys", "-t", "shell", "-l", "X");
+    await waitFor((t) => lastOf(t) === `(QEMU) ${long.slice(0, -2)}X${long.slice(-2)}`, "the edit at the cursor");
     await press("C-c");
-    await waitFor(() => lastLine() === "(QEMU)", "a fresh prompt after Ctrl-C");
-    expect(lines().at(-2), screen()).toBe(`(QEMU) ${long.slice(0, -2)}X${long.slice(-2)}^C`);
+    const after = await waitFor((t) => lastOf(t) === "(QEMU)", "a fresh prompt after Ctrl-C");
+    expect(rowsOf(after).at(-2), after).toBe(`(QEMU) ${long.slice(0, -2)}X${long.slice(-2)}^C`);
     await executeOnSecondMonitor(qemu.b, "cont");
   });
 
@@ -198,7 +211,8 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     await clear();
     await type("wait SHUTDOWN");
     await press("Enter");
-    await sleep(200);
+    // Running: the line was taken (the cursor left it) and no prompt followed.
+    await waitFor((t) => lastOf(t) === "(QEMU) wait SHUTDOWN" && cursorColumn() === 0, "the running wait");
     await press("C-c");
     await waitFor((t) => t.includes("Cancelled: cancelled"), "the cancellation");
     await type("query-kvm");
@@ -219,13 +233,13 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     await clear();
     await type("transaction(");
     await press("Enter");
-    await waitFor(() => lastLine() === "TRANS>", "the TRANS> prompt");
+    await waitFor((t) => lastOf(t) === "TRANS>", "the TRANS> prompt");
     await type("abort");
     await press("Enter");
     await type(")");
     await press("Enter");
     await waitFor((t) => t.includes("GenericError: Transaction aborted using Abort action"), "the transaction's reply");
-    await waitFor(() => lastLine() === "(QEMU)", "the normal prompt again");
+    await waitFor((t) => lastOf(t) === "(QEMU)", "the normal prompt again");
   });
 
   it("Ctrl-D leaves with status 0, QEMU keeps running, the history is saved", async () => {
@@ -256,30 +270,29 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
       ROOT,
       `NO_COLOR=1 ${command}; echo EXIT=$?; sleep 600`,
     );
-    const plain = () => tmux("capture-pane", "-p", "-e", "-J", "-t", "plain");
-    for (let i = 0; i < 300 && !/^\(QEMU\)/m.test(plain()); i++) await sleep(50);
+    await untilScreen("plain", (t) => /^\(QEMU\)$/m.test(t), "the prompt", STARTUP_MS);
     tmux("send-keys", "-t", "plain", "-l", "query-status bogus=1");
     tmux("send-keys", "-t", "plain", "Enter");
-    for (let i = 0; i < 200 && !plain().includes("takes no arguments"); i++) await sleep(50);
-    expect(plain()).toContain("GenericError: Parameter 'bogus' is unexpected\n  query-status takes no arguments");
-    expect(plain()).not.toContain("\x1b[");
+    await untilScreen("plain", (t) => t.includes("takes no arguments"), "the validation error");
+    const plain = capture("plain", true);
+    expect(plain).toContain("GenericError: Parameter 'bogus' is unexpected\n  query-status takes no arguments");
+    expect(plain).not.toContain("\x1b[");
     // `quit` leaves the shell, not QEMU (no --qemu).
     tmux("send-keys", "-t", "plain", "quit", "Enter");
-    for (let i = 0; i < 200 && !plain().includes("EXIT="); i++) await sleep(50);
-    expect(plain()).toContain("EXIT=0");
+    const exited = await untilScreen("plain", (t) => t.includes("EXIT="), "the shell's exit");
+    expect(exited).toContain("EXIT=0");
     expect(qemu.child.exitCode).toBeNull();
   });
 
   it("reports a lost connection and exits 1", async () => {
     const command = [...CLI, "shell", qemu.a, "--no-history"].map((w) => `'${w}'`).join(" ");
     tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", "lost", "-c", ROOT, `${command}; echo EXIT=$?; sleep 600`);
-    const lost = () => tmux("capture-pane", "-p", "-J", "-t", "lost");
-    for (let i = 0; i < 300 && !/^\(QEMU\)/m.test(lost()); i++) await sleep(50);
+    await untilScreen("lost", (t) => /^\(QEMU\)$/m.test(t), "the prompt", STARTUP_MS);
     tmux("send-keys", "-t", "lost", "-l", "query-na");
-    await sleep(100);
+    await untilScreen("lost", (t) => lastOf(t) === "(QEMU) query-na", "the typed text");
     qemu.child.kill("SIGKILL");
-    for (let i = 0; i < 200 && !lost().includes("EXIT="); i++) await sleep(50);
-    expect(lost()).toMatch(/connection lost[^\n]*\n(.*\n)*EXIT=1/);
+    const exited = await untilScreen("lost", (t) => t.includes("EXIT="), "the shell's exit");
+    expect(exited).toMatch(/connection lost[^\n]*\n(.*\n)*EXIT=1/);
   });
 });
 
@@ -287,19 +300,8 @@ describeTerminal("qmpkit shell prompts for the guest agent and HMP (tmux)", () =
   const session = async (name: string, args: string[]) => {
     const command = [...CLI, "shell", ...args, "--no-history"].map((w) => `'${w}'`).join(" ");
     tmux("new-session", "-d", "-x", "200", "-y", "50", "-s", name, "-c", ROOT, `${command}; echo EXIT=$?; sleep 600`);
-    const view = () =>
-      tmux("capture-pane", "-p", "-J", "-t", name)
-        .split("\n")
-        .map((row) => row.trimEnd())
-        .join("\n");
-    const until = async (test: (text: string) => boolean, what: string) => {
-      for (let i = 0; i < 300; i++) {
-        if (test(view())) return view();
-        await sleep(50);
-      }
-      throw new Error(`timed out waiting for ${what}; screen:\n${view()}`);
-    };
-    return { view, until, keys: (...keys: string[]) => tmux("send-keys", "-t", name, ...keys) };
+    const until = (test: (text: string) => boolean, what: string) => untilScreen(name, test, what, STARTUP_MS);
+    return { until, keys: (...keys: string[]) => tmux("send-keys", "-t", name, ...keys) };
   };
 
   afterAll(() => {
