@@ -5700,3 +5700,10 @@ export interface YankInstanceBlockNode {
 export interface YankInstanceChardev {
   "id": string;
 }
+
+/** The result of `human-monitor-command`. */
+export type HumanMonitorCommandResult = string;
+/** The result of `qom-get`. */
+export type QomGetResult = unknown;
+/** The result of `ringbuf-read`. */
+export type RingbufReadResult = string;

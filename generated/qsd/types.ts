@@ -2999,3 +2999,8 @@ export interface XDbgBlockGraphNode {
   "type": XDbgBlockGraphNodeType;
   "name": string;
 }
+
+/** The result of `qom-get`. */
+export type QomGetResult = unknown;
+/** The result of `ringbuf-read`. */
+export type RingbufReadResult = string;

@@ -91,3 +91,7 @@ export interface Thing {
 
 /** Same type as {@link Thing}, named after the element of the result of `list-things`. */
 export type ListThingsResult = Thing;
+/** The result of `read_buffer`. */
+export type ReadBufferResult = string;
+/** The result of `x-get-prop`. */
+export type XGetPropResult = unknown;

@@ -86,3 +86,8 @@ export interface StateChangedData {
   "id": string;
   "state": QueryStateResultState;
 }
+
+/** The result of `read_buffer`. */
+export type ReadBufferResult = string;
+/** The result of `x-get-prop`. */
+export type XGetPropResult = unknown;

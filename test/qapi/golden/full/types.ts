@@ -288,3 +288,11 @@ export type WidgetOptions =
  * @since 1.0
  */
 export type WidgetRef = WidgetOptions | string | null | WidgetColor[];
+/** The result of `echo-text`. */
+export type EchoTextResult = string;
+/**
+ * The result of `get-counter`.
+ *
+ * QAPI `uint64`: values above 2^53 lose precision as a JavaScript number.
+ */
+export type GetCounterResult = number;

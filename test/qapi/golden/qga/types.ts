@@ -42,3 +42,16 @@ export interface GuestSyncDelimitedArguments {
    */
   "id": number;
 }
+
+/**
+ * The result of `guest-get-time`.
+ *
+ * QAPI `int`: values above 2^53 lose precision as a JavaScript number.
+ */
+export type GuestGetTimeResult = number;
+/**
+ * The result of `guest-sync-delimited`.
+ *
+ * QAPI `int`: values above 2^53 lose precision as a JavaScript number.
+ */
+export type GuestSyncDelimitedResult = number;
