@@ -199,10 +199,19 @@ describe("doc comments of each era", () => {
     expect(errorOf(doc("# @a: x\n# @b: y\n#\n# Examples::\n#\n#  - not a section"))).toBe("no error");
   });
 
-  it("every era: a continuation that is indented sets the indentation the next lines keep", () => {
+  it("QEMU ≥ 5.2: a continuation that is indented sets the indentation the next lines keep", () => {
     expect(errorOf(doc("# @a: line one\n#   line two\n# line three"))).toBe(
       "QapiError: main.json:8:3: unexpected de-indent: continuation lines of '@a:' must be indented at least 2 spaces",
     );
+  });
+
+  it("before 5.2 (old pragma names): continuation lines may de-indent, the text runs on", () => {
+    const text = doc("# @a: line one\n#   line two\n# line three\n# @b: y\n#\n# Since: 4.2\n#        and on\n# still since");
+    expect(errorOf(text)).toMatch(/unexpected de-indent/);
+    expect(errorOf(OLD_PRAGMA + text)).toBe("no error");
+    expect(docsOf(OLD_PRAGMA + text)?.since).toBe("4.2 and on still since");
+    const member = object(loadMemory(OLD_PRAGMA + text), "FrobArguments").members.find((m) => m.name === "a");
+    expect(member?.doc).toBe("line one\n  line two\nline three");
   });
 });
 
