@@ -1,7 +1,8 @@
 /**
  * Aliases: further root names of a shared type (`export type AQueryXResult = QueryStatusResult;`),
  * declared right after the type, in the same file; and the `<Command>Result` of commands
- * returning a built-in type (`export type RingbufReadResult = string;`).
+ * returning a built-in type (`export type RingbufReadResult = string;`) and the root names of
+ * empty uses (`export type StopResult = Record<string, never>;`).
  * @module
  */
 import { StructureKind } from "ts-morph";
@@ -64,6 +65,25 @@ export function emitBuiltinResults(commands: readonly Command[], file: FileBuild
             note === undefined ? `${what} of ${docCode(command.name)}.` : `${what} of ${docCode(command.name)}.\n\n${note}`,
         },
       ],
+    });
+  }
+}
+
+/** Emits `export type StopResult = Record<string, never>;` for every planned empty root name. */
+export function emitEmptyRoots(file: FileBuilder): void {
+  for (const { id, usedBy, role } of file.model.plan.emptyRoots) {
+    const what =
+      role === "arguments"
+        ? `${docCode(usedBy)} takes no arguments`
+        : role === "result"
+          ? `${docCode(usedBy)} returns an empty object`
+          : `event ${docCode(usedBy)} carries no data`;
+    file.add({
+      kind: StructureKind.TypeAlias,
+      name: file.use(id),
+      isExported: true,
+      type: "Record<string, never>",
+      docs: [{ kind: StructureKind.JSDoc, description: `Empty: ${what}.` }],
     });
   }
 }

@@ -49,8 +49,20 @@ export interface NamePlan {
    * built-in type (`RingbufReadResult = string`): named types get theirs as aliases.
    */
   readonly builtinResults: ReadonlyMap<string, string>;
+  /**
+   * Root names of empty uses (no arguments, an empty result, an event without data), as
+   * `Record<string, never>` aliases, so every command and event has all its root names.
+   */
+  readonly emptyRoots: readonly PlannedEmptyRoot[];
   /** Identifier → the file declaring it. */
   readonly owner: ReadonlyMap<string, OutFile>;
+}
+
+/** A root name of an empty use: `<Command>Arguments`, `<Command>Result` or `<Event>Data`. */
+export interface PlannedEmptyRoot {
+  readonly id: string;
+  readonly usedBy: string;
+  readonly role: NameAlias["role"];
 }
 
 /** An alias of a type, with its identifier. */
@@ -120,7 +132,18 @@ export function planNames(schema: Schema, options: EmitOptions): NamePlan {
     const id = safeIdentifier(`${pascalCase(c.name) || "Command"}Result`, "Type");
     if (builtinResult(c) !== undefined && !taken.has(id)) builtinResults.set(c.name, claim("types", id, "Type"));
   }
-  return { fixed, types, unionBases, enumValues, aliases, functions, builtinResults, owner };
+  const emptyRoots: PlannedEmptyRoot[] = [];
+  const emptyRoot = (usedBy: string, role: NameAlias["role"], proposal: string): void => {
+    const id = safeIdentifier(proposal, "Type");
+    if (!taken.has(id)) emptyRoots.push({ id: claim("types", id, "Type"), usedBy, role });
+  };
+  for (const c of sortedBy(schema.commands, (c) => c.name)) {
+    if (c.args === undefined) emptyRoot(c.name, "arguments", `${pascalCase(c.name) || "Command"}Arguments`);
+    if (c.returns === undefined) emptyRoot(c.name, "result", `${pascalCase(c.name) || "Command"}Result`);
+  }
+  for (const e of sortedBy(schema.events, (e) => e.name))
+    if (e.data === undefined) emptyRoot(e.name, "data", `${pascalCase(e.name) || "Event"}Data`);
+  return { fixed, types, unionBases, enumValues, aliases, functions, builtinResults, emptyRoots, owner };
 }
 
 /** A command's result (for arrays: the element) when it is a built-in type. */

@@ -55,3 +55,13 @@ export type GuestGetTimeResult = number;
  * QAPI `int`: values above 2^53 lose precision as a JavaScript number.
  */
 export type GuestSyncDelimitedResult = number;
+/** Empty: `guest-get-time` takes no arguments. */
+export type GuestGetTimeArguments = Record<string, never>;
+/** Empty: `guest-info` takes no arguments. */
+export type GuestInfoArguments = Record<string, never>;
+/** Empty: `guest-ping` takes no arguments. */
+export type GuestPingArguments = Record<string, never>;
+/** Empty: `guest-ping` returns an empty object. */
+export type GuestPingResult = Record<string, never>;
+/** Empty: `guest-shutdown` returns an empty object. */
+export type GuestShutdownResult = Record<string, never>;
