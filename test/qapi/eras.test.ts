@@ -59,6 +59,11 @@ describe("pragmas before 6.0 (returns-whitelist, name-case-whitelist)", () => {
 
   it("still refuses what every release refused", () => {
     expect(errorOf(OLD_PRAGMA + "{ 'struct': 'FooList', 'data': {} }")).toMatch(/must not end in 'List'/);
+    // 'Kind' was reserved for simple unions' tag enums until 6.2; later schemas may use it.
+    expect(errorOf(OLD_PRAGMA + "{ 'enum': 'UnionKind', 'data': [ 'a' ] }")).toBe(
+      "QapiError: main.json:2:11: enum 'UnionKind' must not end in 'Kind' (reserved for simple union tag enums)",
+    );
+    expect(errorOf("{ 'enum': 'UnionKind', 'data': [ 'a' ] }")).toBe("no error");
     expect(errorOf(OLD_PRAGMA + "{ 'struct': 'Foo', 'data': { 'q_x': 'int' } }")).toMatch(/reserved prefix 'q_'/);
   });
 });
