@@ -5700,3 +5700,430 @@ export interface YankInstanceBlockNode {
 export interface YankInstanceChardev {
   "id": string;
 }
+
+/** The result of `human-monitor-command`. */
+export type HumanMonitorCommandResult = string;
+/** The result of `qom-get`. */
+export type QomGetResult = unknown;
+/** The result of `ringbuf-read`. */
+export type RingbufReadResult = string;
+/** Empty: `add_client` returns an empty object. */
+export type AddClientResult = Record<string, never>;
+/** Empty: `announce-self` returns an empty object. */
+export type AnnounceSelfResult = Record<string, never>;
+/** Empty: `balloon` returns an empty object. */
+export type BalloonResult = Record<string, never>;
+/** Empty: `block-commit` returns an empty object. */
+export type BlockCommitResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-add` returns an empty object. */
+export type BlockDirtyBitmapAddResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-clear` returns an empty object. */
+export type BlockDirtyBitmapClearResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-disable` returns an empty object. */
+export type BlockDirtyBitmapDisableResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-enable` returns an empty object. */
+export type BlockDirtyBitmapEnableResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-merge` returns an empty object. */
+export type BlockDirtyBitmapMergeResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-remove` returns an empty object. */
+export type BlockDirtyBitmapRemoveResult = Record<string, never>;
+/** Empty: `block-export-add` returns an empty object. */
+export type BlockExportAddResult = Record<string, never>;
+/** Empty: `block-export-del` returns an empty object. */
+export type BlockExportDelResult = Record<string, never>;
+/** Empty: `block-job-cancel` returns an empty object. */
+export type BlockJobCancelResult = Record<string, never>;
+/** Empty: `block-job-complete` returns an empty object. */
+export type BlockJobCompleteResult = Record<string, never>;
+/** Empty: `block-job-dismiss` returns an empty object. */
+export type BlockJobDismissResult = Record<string, never>;
+/** Empty: `block-job-finalize` returns an empty object. */
+export type BlockJobFinalizeResult = Record<string, never>;
+/** Empty: `block-job-pause` returns an empty object. */
+export type BlockJobPauseResult = Record<string, never>;
+/** Empty: `block-job-resume` returns an empty object. */
+export type BlockJobResumeResult = Record<string, never>;
+/** Empty: `block-job-set-speed` returns an empty object. */
+export type BlockJobSetSpeedResult = Record<string, never>;
+/** Empty: `block-latency-histogram-set` returns an empty object. */
+export type BlockLatencyHistogramSetResult = Record<string, never>;
+/** Empty: `block-set-write-threshold` returns an empty object. */
+export type BlockSetWriteThresholdResult = Record<string, never>;
+/** Empty: `block-stream` returns an empty object. */
+export type BlockStreamResult = Record<string, never>;
+/** Empty: `block_resize` returns an empty object. */
+export type BlockResizeResult = Record<string, never>;
+/** Empty: `block_set_io_throttle` returns an empty object. */
+export type BlockSetIoThrottleResult = Record<string, never>;
+/** Empty: `blockdev-add` returns an empty object. */
+export type BlockdevAddResult = Record<string, never>;
+/** Empty: `blockdev-backup` returns an empty object. */
+export type BlockdevBackupResult = Record<string, never>;
+/** Empty: `blockdev-change-medium` returns an empty object. */
+export type BlockdevChangeMediumResult = Record<string, never>;
+/** Empty: `blockdev-close-tray` returns an empty object. */
+export type BlockdevCloseTrayResult = Record<string, never>;
+/** Empty: `blockdev-create` returns an empty object. */
+export type BlockdevCreateResult = Record<string, never>;
+/** Empty: `blockdev-del` returns an empty object. */
+export type BlockdevDelResult = Record<string, never>;
+/** Empty: `blockdev-insert-medium` returns an empty object. */
+export type BlockdevInsertMediumResult = Record<string, never>;
+/** Empty: `blockdev-mirror` returns an empty object. */
+export type BlockdevMirrorResult = Record<string, never>;
+/** Empty: `blockdev-open-tray` returns an empty object. */
+export type BlockdevOpenTrayResult = Record<string, never>;
+/** Empty: `blockdev-remove-medium` returns an empty object. */
+export type BlockdevRemoveMediumResult = Record<string, never>;
+/** Empty: `blockdev-reopen` returns an empty object. */
+export type BlockdevReopenResult = Record<string, never>;
+/** Empty: `blockdev-snapshot` returns an empty object. */
+export type BlockdevSnapshotResult = Record<string, never>;
+/** Empty: `blockdev-snapshot-internal-sync` returns an empty object. */
+export type BlockdevSnapshotInternalSyncResult = Record<string, never>;
+/** Empty: `blockdev-snapshot-sync` returns an empty object. */
+export type BlockdevSnapshotSyncResult = Record<string, never>;
+/** Empty: `calc-dirty-rate` returns an empty object. */
+export type CalcDirtyRateResult = Record<string, never>;
+/** Empty: `cancel-vcpu-dirty-limit` returns an empty object. */
+export type CancelVcpuDirtyLimitResult = Record<string, never>;
+/** Empty: `change-backing-file` returns an empty object. */
+export type ChangeBackingFileResult = Record<string, never>;
+/** Empty: `change-vnc-password` returns an empty object. */
+export type ChangeVncPasswordResult = Record<string, never>;
+/** Empty: `chardev-remove` returns an empty object. */
+export type ChardevRemoveResult = Record<string, never>;
+/** Empty: `chardev-send-break` returns an empty object. */
+export type ChardevSendBreakResult = Record<string, never>;
+/** Empty: `client_migrate_info` returns an empty object. */
+export type ClientMigrateInfoResult = Record<string, never>;
+/** Empty: `closefd` returns an empty object. */
+export type ClosefdResult = Record<string, never>;
+/** Empty: `cont` takes no arguments. */
+export type ContArguments = Record<string, never>;
+/** Empty: `cont` returns an empty object. */
+export type ContResult = Record<string, never>;
+/** Empty: `device_add` returns an empty object. */
+export type DeviceAddResult = Record<string, never>;
+/** Empty: `device_del` returns an empty object. */
+export type DeviceDelResult = Record<string, never>;
+/** Empty: `display-reload` returns an empty object. */
+export type DisplayReloadResult = Record<string, never>;
+/** Empty: `display-update` returns an empty object. */
+export type DisplayUpdateResult = Record<string, never>;
+/** Empty: `drive-backup` returns an empty object. */
+export type DriveBackupResult = Record<string, never>;
+/** Empty: `drive-mirror` returns an empty object. */
+export type DriveMirrorResult = Record<string, never>;
+/** Empty: `dump-guest-memory` returns an empty object. */
+export type DumpGuestMemoryResult = Record<string, never>;
+/** Empty: `dumpdtb` returns an empty object. */
+export type DumpdtbResult = Record<string, never>;
+/** Empty: `eject` returns an empty object. */
+export type EjectResult = Record<string, never>;
+/** Empty: `expire_password` returns an empty object. */
+export type ExpirePasswordResult = Record<string, never>;
+/** Empty: `getfd` returns an empty object. */
+export type GetfdResult = Record<string, never>;
+/** Empty: `inject-nmi` takes no arguments. */
+export type InjectNmiArguments = Record<string, never>;
+/** Empty: `inject-nmi` returns an empty object. */
+export type InjectNmiResult = Record<string, never>;
+/** Empty: `input-send-event` returns an empty object. */
+export type InputSendEventResult = Record<string, never>;
+/** Empty: `job-cancel` returns an empty object. */
+export type JobCancelResult = Record<string, never>;
+/** Empty: `job-complete` returns an empty object. */
+export type JobCompleteResult = Record<string, never>;
+/** Empty: `job-dismiss` returns an empty object. */
+export type JobDismissResult = Record<string, never>;
+/** Empty: `job-finalize` returns an empty object. */
+export type JobFinalizeResult = Record<string, never>;
+/** Empty: `job-pause` returns an empty object. */
+export type JobPauseResult = Record<string, never>;
+/** Empty: `job-resume` returns an empty object. */
+export type JobResumeResult = Record<string, never>;
+/** Empty: `memsave` returns an empty object. */
+export type MemsaveResult = Record<string, never>;
+/** Empty: `migrate` returns an empty object. */
+export type MigrateResult = Record<string, never>;
+/** Empty: `migrate-continue` returns an empty object. */
+export type MigrateContinueResult = Record<string, never>;
+/** Empty: `migrate-incoming` returns an empty object. */
+export type MigrateIncomingResult = Record<string, never>;
+/** Empty: `migrate-pause` takes no arguments. */
+export type MigratePauseArguments = Record<string, never>;
+/** Empty: `migrate-pause` returns an empty object. */
+export type MigratePauseResult = Record<string, never>;
+/** Empty: `migrate-recover` returns an empty object. */
+export type MigrateRecoverResult = Record<string, never>;
+/** Empty: `migrate-set-capabilities` returns an empty object. */
+export type MigrateSetCapabilitiesResult = Record<string, never>;
+/** Empty: `migrate-set-parameters` returns an empty object. */
+export type MigrateSetParametersResult = Record<string, never>;
+/** Empty: `migrate-start-postcopy` takes no arguments. */
+export type MigrateStartPostcopyArguments = Record<string, never>;
+/** Empty: `migrate-start-postcopy` returns an empty object. */
+export type MigrateStartPostcopyResult = Record<string, never>;
+/** Empty: `migrate_cancel` takes no arguments. */
+export type MigrateCancelArguments = Record<string, never>;
+/** Empty: `migrate_cancel` returns an empty object. */
+export type MigrateCancelResult = Record<string, never>;
+/** Empty: `nbd-server-add` returns an empty object. */
+export type NbdServerAddResult = Record<string, never>;
+/** Empty: `nbd-server-remove` returns an empty object. */
+export type NbdServerRemoveResult = Record<string, never>;
+/** Empty: `nbd-server-start` returns an empty object. */
+export type NbdServerStartResult = Record<string, never>;
+/** Empty: `nbd-server-stop` takes no arguments. */
+export type NbdServerStopArguments = Record<string, never>;
+/** Empty: `nbd-server-stop` returns an empty object. */
+export type NbdServerStopResult = Record<string, never>;
+/** Empty: `netdev_add` returns an empty object. */
+export type NetdevAddResult = Record<string, never>;
+/** Empty: `netdev_del` returns an empty object. */
+export type NetdevDelResult = Record<string, never>;
+/** Empty: `object-add` returns an empty object. */
+export type ObjectAddResult = Record<string, never>;
+/** Empty: `object-del` returns an empty object. */
+export type ObjectDelResult = Record<string, never>;
+/** Empty: `pmemsave` returns an empty object. */
+export type PmemsaveResult = Record<string, never>;
+/** Empty: `qmp_capabilities` returns an empty object. */
+export type QmpCapabilitiesResult = Record<string, never>;
+/** Empty: `qom-set` returns an empty object. */
+export type QomSetResult = Record<string, never>;
+/** Empty: `query-acpi-ospm-status` takes no arguments. */
+export type QueryAcpiOspmStatusArguments = Record<string, never>;
+/** Empty: `query-balloon` takes no arguments. */
+export type QueryBalloonArguments = Record<string, never>;
+/** Empty: `query-block` takes no arguments. */
+export type QueryBlockArguments = Record<string, never>;
+/** Empty: `query-block-exports` takes no arguments. */
+export type QueryBlockExportsArguments = Record<string, never>;
+/** Empty: `query-block-jobs` takes no arguments. */
+export type QueryBlockJobsArguments = Record<string, never>;
+/** Empty: `query-chardev` takes no arguments. */
+export type QueryChardevArguments = Record<string, never>;
+/** Empty: `query-chardev-backends` takes no arguments. */
+export type QueryChardevBackendsArguments = Record<string, never>;
+/** Empty: `query-colo-status` takes no arguments. */
+export type QueryColoStatusArguments = Record<string, never>;
+/** Empty: `query-commands` takes no arguments. */
+export type QueryCommandsArguments = Record<string, never>;
+/** Empty: `query-cpu-definitions` takes no arguments. */
+export type QueryCpuDefinitionsArguments = Record<string, never>;
+/** Empty: `query-cpus-fast` takes no arguments. */
+export type QueryCpusFastArguments = Record<string, never>;
+/** Empty: `query-current-machine` takes no arguments. */
+export type QueryCurrentMachineArguments = Record<string, never>;
+/** Empty: `query-dirty-rate` takes no arguments. */
+export type QueryDirtyRateArguments = Record<string, never>;
+/** Empty: `query-display-options` takes no arguments. */
+export type QueryDisplayOptionsArguments = Record<string, never>;
+/** Empty: `query-dump` takes no arguments. */
+export type QueryDumpArguments = Record<string, never>;
+/** Empty: `query-dump-guest-memory-capability` takes no arguments. */
+export type QueryDumpGuestMemoryCapabilityArguments = Record<string, never>;
+/** Empty: `query-fdsets` takes no arguments. */
+export type QueryFdsetsArguments = Record<string, never>;
+/** Empty: `query-hotpluggable-cpus` takes no arguments. */
+export type QueryHotpluggableCpusArguments = Record<string, never>;
+/** Empty: `query-iothreads` takes no arguments. */
+export type QueryIothreadsArguments = Record<string, never>;
+/** Empty: `query-jobs` takes no arguments. */
+export type QueryJobsArguments = Record<string, never>;
+/** Empty: `query-kvm` takes no arguments. */
+export type QueryKvmArguments = Record<string, never>;
+/** Empty: `query-machines` takes no arguments. */
+export type QueryMachinesArguments = Record<string, never>;
+/** Empty: `query-memdev` takes no arguments. */
+export type QueryMemdevArguments = Record<string, never>;
+/** Empty: `query-memory-devices` takes no arguments. */
+export type QueryMemoryDevicesArguments = Record<string, never>;
+/** Empty: `query-memory-size-summary` takes no arguments. */
+export type QueryMemorySizeSummaryArguments = Record<string, never>;
+/** Empty: `query-mice` takes no arguments. */
+export type QueryMiceArguments = Record<string, never>;
+/** Empty: `query-migrate` takes no arguments. */
+export type QueryMigrateArguments = Record<string, never>;
+/** Empty: `query-migrate-capabilities` takes no arguments. */
+export type QueryMigrateCapabilitiesArguments = Record<string, never>;
+/** Empty: `query-migrate-parameters` takes no arguments. */
+export type QueryMigrateParametersArguments = Record<string, never>;
+/** Empty: `query-name` takes no arguments. */
+export type QueryNameArguments = Record<string, never>;
+/** Empty: `query-pci` takes no arguments. */
+export type QueryPciArguments = Record<string, never>;
+/** Empty: `query-pr-managers` takes no arguments. */
+export type QueryPrManagersArguments = Record<string, never>;
+/** Empty: `query-qmp-schema` takes no arguments. */
+export type QueryQmpSchemaArguments = Record<string, never>;
+/** Empty: `query-replay` takes no arguments. */
+export type QueryReplayArguments = Record<string, never>;
+/** Empty: `query-sev` takes no arguments. */
+export type QuerySevArguments = Record<string, never>;
+/** Empty: `query-sev-capabilities` takes no arguments. */
+export type QuerySevCapabilitiesArguments = Record<string, never>;
+/** Empty: `query-sev-launch-measure` takes no arguments. */
+export type QuerySevLaunchMeasureArguments = Record<string, never>;
+/** Empty: `query-sgx` takes no arguments. */
+export type QuerySgxArguments = Record<string, never>;
+/** Empty: `query-sgx-capabilities` takes no arguments. */
+export type QuerySgxCapabilitiesArguments = Record<string, never>;
+/** Empty: `query-spice` takes no arguments. */
+export type QuerySpiceArguments = Record<string, never>;
+/** Empty: `query-status` takes no arguments. */
+export type QueryStatusArguments = Record<string, never>;
+/** Empty: `query-target` takes no arguments. */
+export type QueryTargetArguments = Record<string, never>;
+/** Empty: `query-tpm` takes no arguments. */
+export type QueryTpmArguments = Record<string, never>;
+/** Empty: `query-tpm-models` takes no arguments. */
+export type QueryTpmModelsArguments = Record<string, never>;
+/** Empty: `query-tpm-types` takes no arguments. */
+export type QueryTpmTypesArguments = Record<string, never>;
+/** Empty: `query-uuid` takes no arguments. */
+export type QueryUuidArguments = Record<string, never>;
+/** Empty: `query-vcpu-dirty-limit` takes no arguments. */
+export type QueryVcpuDirtyLimitArguments = Record<string, never>;
+/** Empty: `query-version` takes no arguments. */
+export type QueryVersionArguments = Record<string, never>;
+/** Empty: `query-vm-generation-id` takes no arguments. */
+export type QueryVmGenerationIdArguments = Record<string, never>;
+/** Empty: `query-vnc` takes no arguments. */
+export type QueryVncArguments = Record<string, never>;
+/** Empty: `query-vnc-servers` takes no arguments. */
+export type QueryVncServersArguments = Record<string, never>;
+/** Empty: `query-xen-replication-status` takes no arguments. */
+export type QueryXenReplicationStatusArguments = Record<string, never>;
+/** Empty: `query-yank` takes no arguments. */
+export type QueryYankArguments = Record<string, never>;
+/** Empty: `quit` takes no arguments. */
+export type QuitArguments = Record<string, never>;
+/** Empty: `quit` returns an empty object. */
+export type QuitResult = Record<string, never>;
+/** Empty: `remove-fd` returns an empty object. */
+export type RemoveFdResult = Record<string, never>;
+/** Empty: `replay-break` returns an empty object. */
+export type ReplayBreakResult = Record<string, never>;
+/** Empty: `replay-delete-break` takes no arguments. */
+export type ReplayDeleteBreakArguments = Record<string, never>;
+/** Empty: `replay-delete-break` returns an empty object. */
+export type ReplayDeleteBreakResult = Record<string, never>;
+/** Empty: `replay-seek` returns an empty object. */
+export type ReplaySeekResult = Record<string, never>;
+/** Empty: `ringbuf-write` returns an empty object. */
+export type RingbufWriteResult = Record<string, never>;
+/** Empty: `rtc-reset-reinjection` takes no arguments. */
+export type RtcResetReinjectionArguments = Record<string, never>;
+/** Empty: `rtc-reset-reinjection` returns an empty object. */
+export type RtcResetReinjectionResult = Record<string, never>;
+/** Empty: `screendump` returns an empty object. */
+export type ScreendumpResult = Record<string, never>;
+/** Empty: `send-key` returns an empty object. */
+export type SendKeyResult = Record<string, never>;
+/** Empty: `set-action` returns an empty object. */
+export type SetActionResult = Record<string, never>;
+/** Empty: `set-numa-node` returns an empty object. */
+export type SetNumaNodeResult = Record<string, never>;
+/** Empty: `set-vcpu-dirty-limit` returns an empty object. */
+export type SetVcpuDirtyLimitResult = Record<string, never>;
+/** Empty: `set_link` returns an empty object. */
+export type SetLinkResult = Record<string, never>;
+/** Empty: `set_password` returns an empty object. */
+export type SetPasswordResult = Record<string, never>;
+/** Empty: `sev-inject-launch-secret` returns an empty object. */
+export type SevInjectLaunchSecretResult = Record<string, never>;
+/** Empty: `snapshot-delete` returns an empty object. */
+export type SnapshotDeleteResult = Record<string, never>;
+/** Empty: `snapshot-load` returns an empty object. */
+export type SnapshotLoadResult = Record<string, never>;
+/** Empty: `snapshot-save` returns an empty object. */
+export type SnapshotSaveResult = Record<string, never>;
+/** Empty: `stop` takes no arguments. */
+export type StopArguments = Record<string, never>;
+/** Empty: `stop` returns an empty object. */
+export type StopResult = Record<string, never>;
+/** Empty: `system_powerdown` takes no arguments. */
+export type SystemPowerdownArguments = Record<string, never>;
+/** Empty: `system_powerdown` returns an empty object. */
+export type SystemPowerdownResult = Record<string, never>;
+/** Empty: `system_reset` takes no arguments. */
+export type SystemResetArguments = Record<string, never>;
+/** Empty: `system_reset` returns an empty object. */
+export type SystemResetResult = Record<string, never>;
+/** Empty: `system_wakeup` takes no arguments. */
+export type SystemWakeupArguments = Record<string, never>;
+/** Empty: `system_wakeup` returns an empty object. */
+export type SystemWakeupResult = Record<string, never>;
+/** Empty: `trace-event-set-state` returns an empty object. */
+export type TraceEventSetStateResult = Record<string, never>;
+/** Empty: `transaction` returns an empty object. */
+export type TransactionResult = Record<string, never>;
+/** Empty: `watchdog-set-action` returns an empty object. */
+export type WatchdogSetActionResult = Record<string, never>;
+/** Empty: `x-blockdev-amend` returns an empty object. */
+export type XBlockdevAmendResult = Record<string, never>;
+/** Empty: `x-blockdev-change` returns an empty object. */
+export type XBlockdevChangeResult = Record<string, never>;
+/** Empty: `x-blockdev-set-iothread` returns an empty object. */
+export type XBlockdevSetIothreadResult = Record<string, never>;
+/** Empty: `x-colo-lost-heartbeat` takes no arguments. */
+export type XColoLostHeartbeatArguments = Record<string, never>;
+/** Empty: `x-colo-lost-heartbeat` returns an empty object. */
+export type XColoLostHeartbeatResult = Record<string, never>;
+/** Empty: `x-debug-query-block-graph` takes no arguments. */
+export type XDebugQueryBlockGraphArguments = Record<string, never>;
+/** Empty: `x-exit-preconfig` takes no arguments. */
+export type XExitPreconfigArguments = Record<string, never>;
+/** Empty: `x-exit-preconfig` returns an empty object. */
+export type XExitPreconfigResult = Record<string, never>;
+/** Empty: `x-query-irq` takes no arguments. */
+export type XQueryIrqArguments = Record<string, never>;
+/** Empty: `x-query-jit` takes no arguments. */
+export type XQueryJitArguments = Record<string, never>;
+/** Empty: `x-query-numa` takes no arguments. */
+export type XQueryNumaArguments = Record<string, never>;
+/** Empty: `x-query-opcount` takes no arguments. */
+export type XQueryOpcountArguments = Record<string, never>;
+/** Empty: `x-query-profile` takes no arguments. */
+export type XQueryProfileArguments = Record<string, never>;
+/** Empty: `x-query-ramblock` takes no arguments. */
+export type XQueryRamblockArguments = Record<string, never>;
+/** Empty: `x-query-rdma` takes no arguments. */
+export type XQueryRdmaArguments = Record<string, never>;
+/** Empty: `x-query-roms` takes no arguments. */
+export type XQueryRomsArguments = Record<string, never>;
+/** Empty: `x-query-usb` takes no arguments. */
+export type XQueryUsbArguments = Record<string, never>;
+/** Empty: `x-query-virtio` takes no arguments. */
+export type XQueryVirtioArguments = Record<string, never>;
+/** Empty: `xen-colo-do-checkpoint` takes no arguments. */
+export type XenColoDoCheckpointArguments = Record<string, never>;
+/** Empty: `xen-colo-do-checkpoint` returns an empty object. */
+export type XenColoDoCheckpointResult = Record<string, never>;
+/** Empty: `xen-load-devices-state` returns an empty object. */
+export type XenLoadDevicesStateResult = Record<string, never>;
+/** Empty: `xen-save-devices-state` returns an empty object. */
+export type XenSaveDevicesStateResult = Record<string, never>;
+/** Empty: `xen-set-global-dirty-log` returns an empty object. */
+export type XenSetGlobalDirtyLogResult = Record<string, never>;
+/** Empty: `xen-set-replication` returns an empty object. */
+export type XenSetReplicationResult = Record<string, never>;
+/** Empty: `yank` returns an empty object. */
+export type YankResult = Record<string, never>;
+/** Empty: event `POWERDOWN` carries no data. */
+export type PowerdownData = Record<string, never>;
+/** Empty: event `RESUME` carries no data. */
+export type ResumeData = Record<string, never>;
+/** Empty: event `SPICE_MIGRATE_COMPLETED` carries no data. */
+export type SpiceMigrateCompletedData = Record<string, never>;
+/** Empty: event `STOP` carries no data. */
+export type StopData = Record<string, never>;
+/** Empty: event `SUSPEND` carries no data. */
+export type SuspendData = Record<string, never>;
+/** Empty: event `SUSPEND_DISK` carries no data. */
+export type SuspendDiskData = Record<string, never>;
+/** Empty: event `WAKEUP` carries no data. */
+export type WakeupData = Record<string, never>;

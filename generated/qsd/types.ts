@@ -2999,3 +2999,138 @@ export interface XDbgBlockGraphNode {
   "type": XDbgBlockGraphNodeType;
   "name": string;
 }
+
+/** The result of `qom-get`. */
+export type QomGetResult = unknown;
+/** The result of `ringbuf-read`. */
+export type RingbufReadResult = string;
+/** Empty: `block-commit` returns an empty object. */
+export type BlockCommitResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-add` returns an empty object. */
+export type BlockDirtyBitmapAddResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-clear` returns an empty object. */
+export type BlockDirtyBitmapClearResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-disable` returns an empty object. */
+export type BlockDirtyBitmapDisableResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-enable` returns an empty object. */
+export type BlockDirtyBitmapEnableResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-merge` returns an empty object. */
+export type BlockDirtyBitmapMergeResult = Record<string, never>;
+/** Empty: `block-dirty-bitmap-remove` returns an empty object. */
+export type BlockDirtyBitmapRemoveResult = Record<string, never>;
+/** Empty: `block-export-add` returns an empty object. */
+export type BlockExportAddResult = Record<string, never>;
+/** Empty: `block-export-del` returns an empty object. */
+export type BlockExportDelResult = Record<string, never>;
+/** Empty: `block-job-cancel` returns an empty object. */
+export type BlockJobCancelResult = Record<string, never>;
+/** Empty: `block-job-complete` returns an empty object. */
+export type BlockJobCompleteResult = Record<string, never>;
+/** Empty: `block-job-dismiss` returns an empty object. */
+export type BlockJobDismissResult = Record<string, never>;
+/** Empty: `block-job-finalize` returns an empty object. */
+export type BlockJobFinalizeResult = Record<string, never>;
+/** Empty: `block-job-pause` returns an empty object. */
+export type BlockJobPauseResult = Record<string, never>;
+/** Empty: `block-job-resume` returns an empty object. */
+export type BlockJobResumeResult = Record<string, never>;
+/** Empty: `block-job-set-speed` returns an empty object. */
+export type BlockJobSetSpeedResult = Record<string, never>;
+/** Empty: `block-set-write-threshold` returns an empty object. */
+export type BlockSetWriteThresholdResult = Record<string, never>;
+/** Empty: `block-stream` returns an empty object. */
+export type BlockStreamResult = Record<string, never>;
+/** Empty: `block_resize` returns an empty object. */
+export type BlockResizeResult = Record<string, never>;
+/** Empty: `blockdev-add` returns an empty object. */
+export type BlockdevAddResult = Record<string, never>;
+/** Empty: `blockdev-backup` returns an empty object. */
+export type BlockdevBackupResult = Record<string, never>;
+/** Empty: `blockdev-create` returns an empty object. */
+export type BlockdevCreateResult = Record<string, never>;
+/** Empty: `blockdev-del` returns an empty object. */
+export type BlockdevDelResult = Record<string, never>;
+/** Empty: `blockdev-mirror` returns an empty object. */
+export type BlockdevMirrorResult = Record<string, never>;
+/** Empty: `blockdev-reopen` returns an empty object. */
+export type BlockdevReopenResult = Record<string, never>;
+/** Empty: `blockdev-snapshot` returns an empty object. */
+export type BlockdevSnapshotResult = Record<string, never>;
+/** Empty: `blockdev-snapshot-internal-sync` returns an empty object. */
+export type BlockdevSnapshotInternalSyncResult = Record<string, never>;
+/** Empty: `blockdev-snapshot-sync` returns an empty object. */
+export type BlockdevSnapshotSyncResult = Record<string, never>;
+/** Empty: `change-backing-file` returns an empty object. */
+export type ChangeBackingFileResult = Record<string, never>;
+/** Empty: `chardev-remove` returns an empty object. */
+export type ChardevRemoveResult = Record<string, never>;
+/** Empty: `chardev-send-break` returns an empty object. */
+export type ChardevSendBreakResult = Record<string, never>;
+/** Empty: `drive-backup` returns an empty object. */
+export type DriveBackupResult = Record<string, never>;
+/** Empty: `drive-mirror` returns an empty object. */
+export type DriveMirrorResult = Record<string, never>;
+/** Empty: `job-cancel` returns an empty object. */
+export type JobCancelResult = Record<string, never>;
+/** Empty: `job-complete` returns an empty object. */
+export type JobCompleteResult = Record<string, never>;
+/** Empty: `job-dismiss` returns an empty object. */
+export type JobDismissResult = Record<string, never>;
+/** Empty: `job-finalize` returns an empty object. */
+export type JobFinalizeResult = Record<string, never>;
+/** Empty: `job-pause` returns an empty object. */
+export type JobPauseResult = Record<string, never>;
+/** Empty: `job-resume` returns an empty object. */
+export type JobResumeResult = Record<string, never>;
+/** Empty: `nbd-server-add` returns an empty object. */
+export type NbdServerAddResult = Record<string, never>;
+/** Empty: `nbd-server-remove` returns an empty object. */
+export type NbdServerRemoveResult = Record<string, never>;
+/** Empty: `nbd-server-start` returns an empty object. */
+export type NbdServerStartResult = Record<string, never>;
+/** Empty: `nbd-server-stop` takes no arguments. */
+export type NbdServerStopArguments = Record<string, never>;
+/** Empty: `nbd-server-stop` returns an empty object. */
+export type NbdServerStopResult = Record<string, never>;
+/** Empty: `object-add` returns an empty object. */
+export type ObjectAddResult = Record<string, never>;
+/** Empty: `object-del` returns an empty object. */
+export type ObjectDelResult = Record<string, never>;
+/** Empty: `qmp_capabilities` returns an empty object. */
+export type QmpCapabilitiesResult = Record<string, never>;
+/** Empty: `qom-set` returns an empty object. */
+export type QomSetResult = Record<string, never>;
+/** Empty: `query-block` takes no arguments. */
+export type QueryBlockArguments = Record<string, never>;
+/** Empty: `query-block-exports` takes no arguments. */
+export type QueryBlockExportsArguments = Record<string, never>;
+/** Empty: `query-block-jobs` takes no arguments. */
+export type QueryBlockJobsArguments = Record<string, never>;
+/** Empty: `query-chardev` takes no arguments. */
+export type QueryChardevArguments = Record<string, never>;
+/** Empty: `query-chardev-backends` takes no arguments. */
+export type QueryChardevBackendsArguments = Record<string, never>;
+/** Empty: `query-commands` takes no arguments. */
+export type QueryCommandsArguments = Record<string, never>;
+/** Empty: `query-jobs` takes no arguments. */
+export type QueryJobsArguments = Record<string, never>;
+/** Empty: `query-qmp-schema` takes no arguments. */
+export type QueryQmpSchemaArguments = Record<string, never>;
+/** Empty: `query-version` takes no arguments. */
+export type QueryVersionArguments = Record<string, never>;
+/** Empty: `quit` takes no arguments. */
+export type QuitArguments = Record<string, never>;
+/** Empty: `quit` returns an empty object. */
+export type QuitResult = Record<string, never>;
+/** Empty: `ringbuf-write` returns an empty object. */
+export type RingbufWriteResult = Record<string, never>;
+/** Empty: `transaction` returns an empty object. */
+export type TransactionResult = Record<string, never>;
+/** Empty: `x-blockdev-amend` returns an empty object. */
+export type XBlockdevAmendResult = Record<string, never>;
+/** Empty: `x-blockdev-change` returns an empty object. */
+export type XBlockdevChangeResult = Record<string, never>;
+/** Empty: `x-blockdev-set-iothread` returns an empty object. */
+export type XBlockdevSetIothreadResult = Record<string, never>;
+/** Empty: `x-debug-query-block-graph` takes no arguments. */
+export type XDebugQueryBlockGraphArguments = Record<string, never>;

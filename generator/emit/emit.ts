@@ -4,7 +4,7 @@
  */
 import { Project, StructureKind } from "ts-morph";
 import type { ObjectType, Schema, Variants } from "../ir.js";
-import { emitAliases } from "./alias.js";
+import { emitAliases, emitBuiltinResults, emitEmptyRoots } from "./alias.js";
 import { emitAlternate } from "./alternate.js";
 import { emitCommandMap } from "./command.js";
 import { emitCommandFunctions } from "./command-function.js";
@@ -51,6 +51,8 @@ export async function emitBindings(schema: Schema, options: EmitOptions): Promis
     else emitStruct(type, file("types"));
     emitAliases(type, file(type.kind === "enum" ? "enums" : "types"));
   }
+  emitBuiltinResults(schema.commands, file("types"));
+  emitEmptyRoots(file("types"));
   emitMetadata(schema, file("metadata"));
 
   const index = new FileBuilder("index", model);

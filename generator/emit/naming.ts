@@ -3,8 +3,8 @@
  * files (index.ts re-exports them all), and owned by exactly one file.
  * @module
  */
-import type { NameAlias, NamedType, Schema } from "../ir.js";
-import { camelCase } from "../names.js";
+import type { Command, NameAlias, NamedType, Schema, TypeRef } from "../ir.js";
+import { camelCase, pascalCase } from "../names.js";
 import { safeIdentifier } from "./identifiers.js";
 import type { EmitOptions } from "./options.js";
 
@@ -44,8 +44,25 @@ export interface NamePlan {
   readonly aliases: ReadonlyMap<string, readonly PlannedAlias[]>;
   /** Command wire name → wrapper function identifier. */
   readonly functions: ReadonlyMap<string, string>;
+  /**
+   * Command wire name → identifier of its `<Command>Result` alias when the result is a
+   * built-in type (`RingbufReadResult = string`): named types get theirs as aliases.
+   */
+  readonly builtinResults: ReadonlyMap<string, string>;
+  /**
+   * Root names of empty uses (no arguments, an empty result, an event without data), as
+   * `Record<string, never>` aliases, so every command and event has all its root names.
+   */
+  readonly emptyRoots: readonly PlannedEmptyRoot[];
   /** Identifier → the file declaring it. */
   readonly owner: ReadonlyMap<string, OutFile>;
+}
+
+/** A root name of an empty use: `<Command>Arguments`, `<Command>Result` or `<Event>Data`. */
+export interface PlannedEmptyRoot {
+  readonly id: string;
+  readonly usedBy: string;
+  readonly role: NameAlias["role"];
 }
 
 /** An alias of a type, with its identifier. */
@@ -110,7 +127,30 @@ export function planNames(schema: Schema, options: EmitOptions): NamePlan {
     }
     if (planned.length > 0) aliases.set(t.name, planned);
   }
-  return { fixed, types, unionBases, enumValues, aliases, functions, owner };
+  const builtinResults = new Map<string, string>();
+  for (const c of sortedBy(schema.commands, (c) => c.name)) {
+    const id = safeIdentifier(`${pascalCase(c.name) || "Command"}Result`, "Type");
+    if (builtinResult(c) !== undefined && !taken.has(id)) builtinResults.set(c.name, claim("types", id, "Type"));
+  }
+  const emptyRoots: PlannedEmptyRoot[] = [];
+  const emptyRoot = (usedBy: string, role: NameAlias["role"], proposal: string): void => {
+    const id = safeIdentifier(proposal, "Type");
+    if (!taken.has(id)) emptyRoots.push({ id: claim("types", id, "Type"), usedBy, role });
+  };
+  for (const c of sortedBy(schema.commands, (c) => c.name)) {
+    if (c.args === undefined) emptyRoot(c.name, "arguments", `${pascalCase(c.name) || "Command"}Arguments`);
+    if (c.returns === undefined) emptyRoot(c.name, "result", `${pascalCase(c.name) || "Command"}Result`);
+  }
+  for (const e of sortedBy(schema.events, (e) => e.name))
+    if (e.data === undefined) emptyRoot(e.name, "data", `${pascalCase(e.name) || "Event"}Data`);
+  return { fixed, types, unionBases, enumValues, aliases, functions, builtinResults, emptyRoots, owner };
+}
+
+/** A command's result (for arrays: the element) when it is a built-in type. */
+export function builtinResult(command: Command): Extract<TypeRef, { kind: "builtin" }> | undefined {
+  let ref = command.returns;
+  while (ref?.kind === "array") ref = ref.element;
+  return ref?.kind === "builtin" ? ref : undefined;
 }
 
 function fileOf(type: NamedType): OutFile {

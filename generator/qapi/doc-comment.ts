@@ -82,7 +82,8 @@ function partText(part: Part): string {
  * generators accepted from 4.2 on (one fixture per era in test/qapi/eras.test.ts):
  * - a part (`@member:`, `Features:`, a tagged section) continues over following lines;
  *   once a continuation line is indented, later lines must keep that indentation until
- *   a blank line (QEMU ≥ 5.2 and 9.x: "unexpected de-indent");
+ *   a blank line (QEMU ≥ 5.2 and 9.x: "unexpected de-indent"; a schema with the pragma names
+ *   of QEMU before 6.0, `legacy`, may de-indent, as 4.2 to 5.1 allowed);
  * - an unindented line after a blank line starts untagged text (QEMU ≥ 5.2), except in a
  *   section whose tag stands alone and whose text is unindented (QEMU ≤ 8.0 `Example:`),
  *   which runs to the next tag;
@@ -90,7 +91,7 @@ function partText(part: Part): string {
  *   text (QEMU ≥ 9.0) but never a tagged section or the end of the feature list.
  * @throws QapiError on structural errors (order, duplicates, indentation, headings).
  */
-export function parseDocComment(block: DocBlock): DocComment {
+export function parseDocComment(block: DocBlock, legacy = false): DocComment {
   const [firstLine, ...lines] = block.lines;
   if (firstLine === undefined)
     return {
@@ -172,7 +173,7 @@ export function parseDocComment(block: DocBlock): DocComment {
     } else if (current === undefined) {
       plain(text, loc); // text right after `Features:`
     } else {
-      continuation(current, text, loc, afterBlank, plain);
+      continuation(current, text, loc, afterBlank, plain, legacy);
     }
     afterBlank = false;
   }
@@ -200,6 +201,7 @@ function continuation(
   loc: SourceLocation,
   afterBlank: boolean,
   plain: (text: string, loc: SourceLocation) => void,
+  legacy: boolean,
 ): void {
   const indent = indentOf(text);
   if (part.kind === "section" && part.name === "plain") {
@@ -219,7 +221,7 @@ function continuation(
   }
   if (part.indent === undefined) {
     if (indent > 0) part.indent = indent;
-  } else if (indent < part.indent) {
+  } else if (indent < part.indent && !legacy) {
     const what = part.kind === "section" ? `'${part.name}:'` : `'@${part.name}:'`;
     fail(loc, `unexpected de-indent: continuation lines of ${what} must be indented at least ${part.indent} spaces`);
   }

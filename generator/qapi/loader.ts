@@ -104,7 +104,8 @@ export function loadSourceSchema(file: string, options: LoadOptions = {}): SrcSc
     for (const item of items) {
       if (item.kind === "doc") {
         if (doc !== undefined && doc.symbol !== undefined) orphan(doc);
-        doc = parseDocComment(item.doc);
+        // Pragmas come first in QEMU's trees, so the era is known before any definition doc.
+        doc = parseDocComment(item.doc, pragma.legacyNames);
         // Heading levels are not checked: QEMU's generator accepts any order (only its
         // documentation build cares), and a module run on its own often starts at "==".
         continue;

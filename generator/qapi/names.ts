@@ -55,6 +55,10 @@ export function checkName(name: string, role: NameRole, loc: SourceLocation, wha
     if ((role === "type" || role === "command" || role === "event") && base.endsWith("List")) {
       fail(loc, `${what} must not end in 'List' (reserved for array types)`);
     }
+    // Until 6.2 a simple union's implicit tag enum was '<Union>Kind', so no definition could end so.
+    if ((role === "type" || role === "command" || role === "event") && base.endsWith("Kind")) {
+      fail(loc, `${what} must not end in 'Kind' (reserved for simple union tag enums)`);
+    }
     return;
   }
   switch (role) {

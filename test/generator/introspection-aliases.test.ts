@@ -70,6 +70,53 @@ describe("root-name aliases", () => {
   });
 });
 
+describe("<Command>Result of a built-in result", () => {
+  it("is exported for a built-in result and for an array of one (its element); a taken name is skipped", async () => {
+    const entries = [cmd("read-text", "0", "str"), cmd("get-any", "0", "any"), cmd("sizes", "0", "[int]"), arr("int")];
+    const text = [...(await emitBindings(schemaOf(entries), OPTIONS)).values()].join("\n");
+    expect(text).toContain("/** The result of `read-text`. */\nexport type ReadTextResult = string;\n");
+    expect(text).toContain("/** The result of `get-any`. */\nexport type GetAnyResult = unknown;\n");
+    expect(text).toContain(
+      "/**\n * The element of the result of `sizes`.\n *\n * QAPI `int`: values above 2^53 lose precision as a JavaScript number.\n */\nexport type SizesResult = number;\n",
+    );
+    const taken = [cmd("read-text", "0", "str"), cmd("other", "1"), obj("1", [["x", "str"]], {}), cmd("read_text", "0", "1")];
+    const files = await emitBindings(schemaOf(taken), OPTIONS);
+    expect([...files.values()].join("\n").match(/export (?:type|interface) ReadTextResult\b/g)).toHaveLength(1);
+    using dir = tempDir();
+    expect(typecheck(writeFiles(join(dir.path, "o"), files))).toEqual([]);
+  });
+
+  it("empty uses get their root names too, as Record<string, never>; a taken name is skipped", async () => {
+    const entries = [cmd("stop", "0", "0"), ev("STOP", "0"), cmd("go"), cmd("stop_", "1"), obj("1", [["x", "str"]])];
+    const text = [...(await emitBindings(schemaOf(entries), OPTIONS)).values()].join("\n");
+    expect(text).toContain("/** Empty: `go` takes no arguments. */\nexport type GoArguments = Record<string, never>;\n");
+    expect(text).toContain("/** Empty: `stop` returns an empty object. */\nexport type StopResult = Record<string, never>;\n");
+    expect(text).toContain("/** Empty: event `STOP` carries no data. */\nexport type StopData = Record<string, never>;\n");
+    expect(text.match(/export (?:type|interface) StopArguments\b/g)).toHaveLength(1);
+    expect(text).toContain("export interface StopArguments {");
+  });
+
+  it("the committed bindings export every <Command>Arguments, <Command>Result and <Event>Data", () => {
+    for (const [schemaFile, dir] of [
+      ["schemas/qemu-7.2-x86_64.json", "generated/qemu"],
+      ["schemas/qsd-7.2.json", "generated/qsd"],
+    ] as const) {
+      const ir = loadIntrospection(JSON.parse(readFileSync(join(ROOT, schemaFile), "utf8")) as object);
+      const text = ["types.ts", "enums.ts"].map((f) => readFileSync(join(ROOT, dir, f), "utf8")).join("\n");
+      const exported = new Set([...text.matchAll(/^export (?:type|interface) (\w+)/gm)].map((m) => m[1]));
+      const roots = [
+        ...ir.commands.flatMap((c) => [`${pascalCase(c.name)}Arguments`, `${pascalCase(c.name)}Result`]),
+        ...ir.events.map((e) => `${pascalCase(e.name)}Data`),
+      ];
+      expect(roots.length, dir).toBe(2 * ir.commands.length + ir.events.length);
+      expect(
+        roots.filter((n) => !exported.has(n)),
+        dir,
+      ).toEqual([]);
+    }
+  });
+});
+
 describe("adding commands that reuse types, QEMU 7.2", () => {
   const base = JSON.parse(readFileSync(join(ROOT, "schemas/qemu-7.2-x86_64.json"), "utf8")) as {
     version: object;

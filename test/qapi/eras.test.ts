@@ -59,6 +59,11 @@ describe("pragmas before 6.0 (returns-whitelist, name-case-whitelist)", () => {
 
   it("still refuses what every release refused", () => {
     expect(errorOf(OLD_PRAGMA + "{ 'struct': 'FooList', 'data': {} }")).toMatch(/must not end in 'List'/);
+    // 'Kind' was reserved for simple unions' tag enums until 6.2; later schemas may use it.
+    expect(errorOf(OLD_PRAGMA + "{ 'enum': 'UnionKind', 'data': [ 'a' ] }")).toBe(
+      "QapiError: main.json:2:11: enum 'UnionKind' must not end in 'Kind' (reserved for simple union tag enums)",
+    );
+    expect(errorOf("{ 'enum': 'UnionKind', 'data': [ 'a' ] }")).toBe("no error");
     expect(errorOf(OLD_PRAGMA + "{ 'struct': 'Foo', 'data': { 'q_x': 'int' } }")).toMatch(/reserved prefix 'q_'/);
   });
 });
@@ -199,10 +204,19 @@ describe("doc comments of each era", () => {
     expect(errorOf(doc("# @a: x\n# @b: y\n#\n# Examples::\n#\n#  - not a section"))).toBe("no error");
   });
 
-  it("every era: a continuation that is indented sets the indentation the next lines keep", () => {
+  it("QEMU ≥ 5.2: a continuation that is indented sets the indentation the next lines keep", () => {
     expect(errorOf(doc("# @a: line one\n#   line two\n# line three"))).toBe(
       "QapiError: main.json:8:3: unexpected de-indent: continuation lines of '@a:' must be indented at least 2 spaces",
     );
+  });
+
+  it("before 5.2 (old pragma names): continuation lines may de-indent, the text runs on", () => {
+    const text = doc("# @a: line one\n#   line two\n# line three\n# @b: y\n#\n# Since: 4.2\n#        and on\n# still since");
+    expect(errorOf(text)).toMatch(/unexpected de-indent/);
+    expect(errorOf(OLD_PRAGMA + text)).toBe("no error");
+    expect(docsOf(OLD_PRAGMA + text)?.since).toBe("4.2 and on still since");
+    const member = object(loadMemory(OLD_PRAGMA + text), "FrobArguments").members.find((m) => m.name === "a");
+    expect(member?.doc).toBe("line one\n  line two\nline three");
   });
 });
 

@@ -31,6 +31,12 @@ export const lexical: RejectionCase[] = [
   ["double quotes", '{ "enum": "Foo" }', "main.json:1:3: strings must be in single quotes"],
   ["stray character", "{ 'enum': 'Foo', 'data': @ }", "main.json:1:26: stray character '@'"],
   ["bare word", "{ 'enum': 'Foo', 'data': yes }", "main.json:1:26: unexpected word 'yes' (only 'true' and 'false' are allowed)"],
+  [
+    "control character U+001F",
+    "{ 'command': 'foo\x1f' }",
+    "main.json:1:18: non-printable or non-ASCII character U+001F in string",
+  ],
+  ["DEL U+007F", "{ 'command': 'foo\x7f' }", "main.json:1:18: non-printable or non-ASCII character U+007F in string"],
 ];
 
 /** Syntax errors. */
@@ -226,6 +232,16 @@ export const docs: RejectionCase[] = [
     "{ 'pragma': { 'doc-required': true, 'documentation-exceptions': [] } }\n" + doc("# @Base:", S),
     "main.json:5:31: 'a' of struct 'Base' is not documented",
   ],
+  [
+    "documented alternate branch missing",
+    "##\n# @Alt:\n#\n# @i: a number\n# @s: a string\n##\n{ 'alternate': 'Alt', 'data': { 'i': 'int', 'b': 'bool' } }",
+    "main.json:5:3: documented member '@s' does not exist in alternate 'Alt'",
+  ],
+  [
+    "documented event member missing",
+    "##\n# @FOO:\n#\n# @a: gone\n##\n{ 'event': 'FOO' }",
+    "main.json:4:3: documented member '@a' does not exist in event 'FOO'",
+  ],
 ];
 
 /** Unknown, missing and malformed keys per definition kind. */
@@ -399,6 +415,16 @@ export const keys: RejectionCase[] = [
     "if not of bool",
     "{ 'enum': 'Foo', 'data': [], 'if': { 'not': true } }",
     "main.json:1:45: 'if' condition of enum 'Foo' must be a string or an object",
+  ],
+  [
+    "feature without a name",
+    "{ 'enum': 'Foo', 'data': [], 'features': [ { 'if': 'CONFIG_A' } ] }",
+    "main.json:1:44: feature of enum 'Foo' is missing key 'name'",
+  ],
+  [
+    "feature name not a string",
+    "{ 'enum': 'Foo', 'data': [], 'features': [ { 'name': [ 'a' ] } ] }",
+    "main.json:1:54: 'name' of a feature of enum 'Foo' must be a string",
   ],
 ];
 
@@ -769,6 +795,21 @@ export const semantics: RejectionCase[] = [
     "event data a built-in",
     "{ 'event': 'FOO', 'data': 'str' }",
     "main.json:1:27: 'data' of event 'FOO' must be an object type, 'str' is built-in type",
+  ],
+  [
+    "command arguments an alternate",
+    "{ 'alternate': 'Alt', 'data': { 'i': 'int', 'b': 'bool' } }\n{ 'command': 'foo', 'data': 'Alt' }",
+    "main.json:2:29: 'data' of command 'foo' must be an object type, 'Alt' is an alternate",
+  ],
+  [
+    "boxed event without data",
+    "{ 'event': 'FOO', 'boxed': true }",
+    "main.json:1:1: 'boxed': true of event 'FOO' requires 'data'",
+  ],
+  [
+    "inclusion loop through three files",
+    { "main.json": "{ 'include': 'b.json' }", "b.json": "{ 'include': 'c.json' }", "c.json": "\n{ 'include': 'b.json' }" },
+    "In file included from main.json:1:\nIn file included from b.json:1:\nc.json:2:14: inclusion loop: main.json -> b.json -> c.json -> b.json",
   ],
 ];
 

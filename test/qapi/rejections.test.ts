@@ -58,3 +58,29 @@ describe("QapiError", () => {
     expect(errorOf({})).toBe("QapiError: main.json:1:1: can't read schema file 'main.json': ENOENT");
   });
 });
+
+describe("accepts what QEMU's frontend accepts", () => {
+  it.each([
+    ["an empty file", ""],
+    ["an alternate with one branch (degenerate, allowed since 4.2)", "{ 'alternate': 'Alt', 'data': { 'i': 'int' } }"],
+    [
+      "a union without branches",
+      "{ 'enum': 'Kind', 'data': [ 'a' ] }\n{ 'union': 'Uni', 'base': { 'type': 'Kind' }, 'discriminator': 'type', 'data': {} }",
+    ],
+    [
+      "a doc comment whose lines are indented, end marker included",
+      "  ##\n  # @foo:\n  #\n  # Does foo.\n  ##\n  { 'command': 'foo' }",
+    ],
+    ["comments after values and inside objects", "{ 'enum': 'Status', # the name\n  'data': [ 'good', # one\n 'bad' ] } # done"],
+    [
+      "an include reached twice (included once)",
+      {
+        "main.json": "{ 'include': 'c.json' }\n{ 'include': 'b.json' }",
+        "b.json": "{ 'include': 'c.json' }",
+        "c.json": "{ 'enum': 'Color', 'data': [ 'red' ] }",
+      },
+    ],
+  ] as const)("%s", (_name, given) => {
+    expect(errorOf(given)).toBe("no error");
+  });
+});

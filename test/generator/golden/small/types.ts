@@ -86,3 +86,22 @@ export interface StateChangedData {
   "id": string;
   "state": QueryStateResultState;
 }
+
+/** The result of `read_buffer`. */
+export type ReadBufferResult = string;
+/** The result of `x-get-prop`. */
+export type XGetPropResult = unknown;
+/** Empty: `device_add` returns an empty object. */
+export type DeviceAddResult = Record<string, never>;
+/** Empty: `disk-create` returns an empty object. */
+export type DiskCreateResult = Record<string, never>;
+/** Empty: `gadget_add` returns an empty object. */
+export type GadgetAddResult = Record<string, never>;
+/** Empty: `list-things` takes no arguments. */
+export type ListThingsArguments = Record<string, never>;
+/** Empty: `query-state` takes no arguments. */
+export type QueryStateArguments = Record<string, never>;
+/** Empty: `set-limits` returns an empty object. */
+export type SetLimitsResult = Record<string, never>;
+/** Empty: event `STOPPED` carries no data. */
+export type StoppedData = Record<string, never>;

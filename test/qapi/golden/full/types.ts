@@ -288,3 +288,29 @@ export type WidgetOptions =
  * @since 1.0
  */
 export type WidgetRef = WidgetOptions | string | null | WidgetColor[];
+/** The result of `echo-text`. */
+export type EchoTextResult = string;
+/**
+ * The result of `get-counter`.
+ *
+ * QAPI `uint64`: values above 2^53 lose precision as a JavaScript number.
+ */
+export type GetCounterResult = number;
+/** Empty: `get-counter` takes no arguments. */
+export type GetCounterArguments = Record<string, never>;
+/** Empty: `laser-fire` takes no arguments. */
+export type LaserFireArguments = Record<string, never>;
+/** Empty: `laser-fire` returns an empty object. */
+export type LaserFireResult = Record<string, never>;
+/** Empty: `legacy_reset` takes no arguments. */
+export type LegacyResetArguments = Record<string, never>;
+/** Empty: `legacy_reset` returns an empty object. */
+export type LegacyResetResult = Record<string, never>;
+/** Empty: `query-legacy` takes no arguments. */
+export type QueryLegacyArguments = Record<string, never>;
+/** Empty: `query-undocumented` takes no arguments. */
+export type QueryUndocumentedArguments = Record<string, never>;
+/** Empty: `widget-add` returns an empty object. */
+export type WidgetAddResult = Record<string, never>;
+/** Empty: event `RESET` carries no data. */
+export type ResetData = Record<string, never>;

@@ -42,3 +42,26 @@ export interface GuestSyncDelimitedArguments {
    */
   "id": number;
 }
+
+/**
+ * The result of `guest-get-time`.
+ *
+ * QAPI `int`: values above 2^53 lose precision as a JavaScript number.
+ */
+export type GuestGetTimeResult = number;
+/**
+ * The result of `guest-sync-delimited`.
+ *
+ * QAPI `int`: values above 2^53 lose precision as a JavaScript number.
+ */
+export type GuestSyncDelimitedResult = number;
+/** Empty: `guest-get-time` takes no arguments. */
+export type GuestGetTimeArguments = Record<string, never>;
+/** Empty: `guest-info` takes no arguments. */
+export type GuestInfoArguments = Record<string, never>;
+/** Empty: `guest-ping` takes no arguments. */
+export type GuestPingArguments = Record<string, never>;
+/** Empty: `guest-ping` returns an empty object. */
+export type GuestPingResult = Record<string, never>;
+/** Empty: `guest-shutdown` returns an empty object. */
+export type GuestShutdownResult = Record<string, never>;
