@@ -14,6 +14,7 @@ import { runDiff } from "./diff/command.js";
 import { runJob, type Job, type JobResult, type QapiInput, type SchemaInput } from "./generate.js";
 import { formatMismatches, isQapiError } from "./qapi/index.js";
 import { generatorVersion } from "./version.js";
+import { joinQemuArgs } from "../runtime/qemu-arg-option.js";
 
 /** Where the CLI writes; the real process streams by default. */
 export interface CliIo {
@@ -237,22 +238,6 @@ function summary(job: Job, result: JobResult): string {
  * Runs the CLI.
  * @returns the exit code: 0 success/up to date, 1 error or out of date, 2 usage error.
  */
-/**
- * `--qemu-arg -S` would make yargs read `-S` as a flag of its own; QEMU arguments nearly
- * always start with `-`, so the word after `--qemu-arg` is always its value.
- */
-function joinQemuArgs(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const value = argv[i + 1];
-    if (arg === "--qemu-arg" && value !== undefined) {
-      out.push(`--qemu-arg=${value}`);
-      i++;
-    } else out.push(arg);
-  }
-  return out;
-}
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   if (argv[0] === "diff") return runDiff(argv.slice(1), io);

@@ -6,6 +6,7 @@
 import yargs from "yargs";
 import { runShell, type ShellOptions } from "./main.js";
 import type { ShellTarget } from "./connect.js";
+import { joinQemuArgs } from "../qemu-arg-option.js";
 
 /** Where the CLI reads and writes; the real process streams by default. */
 export interface ShellIo {
@@ -110,20 +111,6 @@ function parser() {
       .version(false)
       .wrap(110)
   );
-}
-
-/** `--qemu-arg -S`: the word after `--qemu-arg` is always its value (QEMU's arguments start with -). */
-function joinQemuArgs(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const value = argv[i + 1];
-    if (arg === "--qemu-arg" && value !== undefined) {
-      out.push(`--qemu-arg=${value}`);
-      i++;
-    } else out.push(arg);
-  }
-  return out;
 }
 
 /** `HOST:PORT` (IPv6 hosts in brackets: `[::1]:4444`). */
