@@ -30,6 +30,8 @@ const screen = (escapes = false) =>
 /** The screen without trailing blank rows. */
 const lines = () => screen().trimEnd().split("\n");
 const lastLine = () => lines().at(-1) ?? "";
+/** The last non-blank row of a captured screen (judge the capture a test returns, not a later one). */
+const lastRow = (text: string) => text.trimEnd().split("\n").at(-1) ?? "";
 
 /** The terminal cursor's column. */
 const cursorColumn = () => Number(tmux("display-message", "-p", "-t", "shell", "#{cursor_x}").trim());
@@ -160,7 +162,7 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     await waitFor(() => lastLine() === "(QEMU) query-na", "the typed text");
     await executeOnSecondMonitor(qemu.b, "stop");
     // The event line is written first, the redrawn prompt right after: wait for both.
-    const text = await waitFor((t) => / STOP$/m.test(t) && lastLine() === "(QEMU) query-na", "the STOP event and the prompt");
+    const text = await waitFor((t) => / STOP$/m.test(t) && lastRow(t) === "(QEMU) query-na", "the STOP event and the prompt");
     const rows = text.trimEnd().split("\n");
     expect(rows.at(-1)).toBe("(QEMU) query-na");
     expect(rows.at(-2)).toMatch(/^\d\d:\d\d:\d\d\.\d{3} STOP$/);
@@ -181,7 +183,7 @@ describeTerminal("qmpkit shell in a terminal (tmux, real QEMU)", () => {
     const column = (`(QEMU) ${long}`.length - 2) % 200;
     await waitFor(() => lastLine() === `(QEMU) ${long}` && cursorColumn() === column, "the typed text and the cursor");
     await executeOnSecondMonitor(qemu.b, "stop");
-    const text = await waitFor((t) => / STOP$/m.test(t) && lastLine() === `(QEMU) ${long}`, "the STOP event and the prompt");
+    const text = await waitFor((t) => / STOP$/m.test(t) && lastRow(t) === `(QEMU) ${long}`, "the STOP event and the prompt");
     const rows = text.trimEnd().split("\n");
     expect(rows.at(-1), text).toBe(`(QEMU) ${long}`);
     expect(rows.at(-2), text).toMatch(/^\d\d:\d\d:\d\d\.\d{3} STOP$/);
