@@ -3,6 +3,7 @@
  * accepts; reading from one never takes an event from another.
  * @module
  */
+import { onAbort } from "./abort-listeners.js";
 import { DisconnectedError, StateError } from "./errors.js";
 
 /** What happens when a listener's buffer is full. */
@@ -264,7 +265,7 @@ export class EventListener<E extends { event: string }> implements AsyncIterable
       let timer: NodeJS.Timeout | undefined;
       const settle = () => {
         if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
+        forgetAbort?.();
       };
       const reader: PendingRead<E> = {
         match,
@@ -282,8 +283,7 @@ export class EventListener<E extends { event: string }> implements AsyncIterable
         if (this.reader === reader) this.reader = undefined;
         reader.reject(reason);
       };
-      const onAbort = () => giveUp(signal?.reason);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      const forgetAbort = signal === undefined ? undefined : onAbort(signal, () => giveUp(signal.reason));
       if (timeout !== undefined) {
         timer = setTimeout(() => giveUp(new DOMException(`no matching event within ${timeout} ms`, "TimeoutError")), timeout);
       }

@@ -11,6 +11,7 @@
  * Timeouts and aborts count from the call, also while a command waits for its turn.
  * @module
  */
+import { onAbort } from "./abort-listeners.js";
 import type { ExecuteOptions } from "./api.js";
 import type { ReplyEnvelope } from "./envelopes.js";
 import type { Session } from "./session.js";
@@ -40,9 +41,10 @@ export class FdLane {
     return new Promise((resolve, reject) => {
       let state: "waiting" | "cancelled" | "started" = "waiting";
       let timer: NodeJS.Timeout | undefined;
+      let forgetAbort: (() => void) | undefined;
       const stopWaiting = () => {
         if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
+        forgetAbort?.();
       };
       const cancel = (reason: unknown) => {
         if (state !== "waiting") return;
@@ -50,9 +52,9 @@ export class FdLane {
         stopWaiting();
         reject(reason);
       };
-      const onAbort = () => cancel(signal?.reason);
       if (signal?.aborted) return cancel(signal.reason);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      // fd commands wait here one at a time, each maybe on the same signal: one listener for all.
+      if (signal !== undefined) forgetAbort = onAbort(signal, () => cancel(signal.reason));
       if (timeout !== undefined) {
         timer = setTimeout(() => cancel(new DOMException(`${command} timed out after ${timeout} ms`, "TimeoutError")), timeout);
       }

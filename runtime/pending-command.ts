@@ -4,6 +4,7 @@
  * costs one object of a stable shape (this is the hot path of every round trip).
  * @module
  */
+import { onAbort } from "./abort-listeners.js";
 import type { ExecuteOptions } from "./api.js";
 
 /** Command ids the client sends: numbers it picks, or the caller's strings and numbers. */
@@ -19,8 +20,7 @@ export class PendingCommand {
   private resolveFn: (value: unknown) => void = unset;
   private rejectFn: (error: unknown) => void = unset;
   private timer: NodeJS.Timeout | undefined = undefined;
-  private signal: AbortSignal | undefined = undefined;
-  private onAbort: (() => void) | undefined = undefined;
+  private forgetAbort: (() => void) | undefined = undefined;
 
   constructor(
     readonly id: CommandId,
@@ -42,12 +42,8 @@ export class PendingCommand {
   /** Calls `giveUp` (once) when `options.timeout` ms pass or `options.signal` aborts, with the reason to reject with. */
   arm(options: Pick<ExecuteOptions, "signal" | "timeout">, giveUp: (entry: PendingCommand, reason: unknown) => void): void {
     const { signal, timeout } = options;
-    if (signal !== undefined) {
-      const onAbort = (): void => giveUp(this, signal.reason);
-      this.signal = signal;
-      this.onAbort = onAbort;
-      signal.addEventListener("abort", onAbort, { once: true });
-    }
+    // Many commands may share one signal: one listener on it fans out to them all.
+    if (signal !== undefined) this.forgetAbort = onAbort(signal, () => giveUp(this, signal.reason));
     if (timeout !== undefined) {
       this.timer = setTimeout(
         () => giveUp(this, new DOMException(`${this.command} timed out after ${timeout} ms`, "TimeoutError")),
@@ -70,6 +66,6 @@ export class PendingCommand {
 
   private disarm(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
-    if (this.onAbort !== undefined) this.signal?.removeEventListener("abort", this.onAbort);
+    this.forgetAbort?.();
   }
 }

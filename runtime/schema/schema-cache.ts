@@ -3,6 +3,7 @@
  * and forgotten with the connection (a new connection may be a different QEMU).
  * @module
  */
+import { onAbort } from "../abort-listeners.js";
 import { QmpSchema, type QmpSchemaOptions } from "./qmp-schema.js";
 
 /** Options of `QmpClient.introspect()`. */
@@ -63,13 +64,13 @@ function waitFor<T>(promise: Promise<T>, signal: AbortSignal | undefined, timeou
             () => finish(() => reject(new DOMException(`introspection timed out after ${timeout} ms`, "TimeoutError"))),
             timeout,
           );
-    const onAbort = () => finish(() => reject(signal?.reason));
     const finish = (settle: () => void) => {
       if (timer !== undefined) clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      forgetAbort?.();
       settle();
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
+    // Every command waiting for the schema may carry the same signal: one listener for all.
+    const forgetAbort = signal === undefined ? undefined : onAbort(signal, () => finish(() => reject(signal.reason)));
     promise.then(
       (value) => finish(() => resolve(value)),
       (error: unknown) => finish(() => reject(error)),

@@ -3,34 +3,13 @@
  * for a while). Both act before the handler runs, so a held command has no effects yet.
  * @module
  */
+// Every held command of a connection waits on the connection's one signal: onAbort fans one
+// "abort" listener out to all of them (one listener each would trip Node's
+// MaxListenersExceededWarning beyond ten).
+import { onAbort } from "../abort-listeners.js";
 
 interface Hang {
   readonly waiters: Set<() => void>;
-}
-
-// Every held command of a connection waits on the connection's one signal: one "abort"
-// listener per signal fans out to them, so any number of held commands adds one listener
-// (one listener each would trip Node's MaxListenersExceededWarning beyond ten).
-const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
-
-function onAbort(signal: AbortSignal, callback: () => void): () => void {
-  let waiters = abortWaiters.get(signal);
-  if (waiters === undefined) {
-    const set = new Set<() => void>();
-    waiters = set;
-    abortWaiters.set(signal, set);
-    signal.addEventListener(
-      "abort",
-      () => {
-        abortWaiters.delete(signal);
-        for (const wake of set) wake();
-      },
-      { once: true },
-    );
-  }
-  waiters.add(callback);
-  const mine = waiters;
-  return () => void mine.delete(callback);
 }
 
 /** Hangs and delays by command name, plus the timers they own (cleared on dispose). */

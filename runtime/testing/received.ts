@@ -3,6 +3,7 @@
  * @module
  */
 
+import { onAbort } from "../abort-listeners.js";
 import type { ReceivedMessage } from "./types.js";
 
 /** Options for {@link QmpTestServer.nextCommand}. */
@@ -54,7 +55,6 @@ export class ReceivedLog {
     const signal = options.signal;
     return new Promise<ReceivedMessage>((resolve, reject) => {
       if (signal?.aborted === true) return reject(signal.reason);
-      const onAbort = (): void => waiter.reject(signal?.reason);
       // A plain timer (not AbortSignal.timeout) so that nothing is left behind once settled.
       const timer =
         options.timeout === undefined
@@ -63,9 +63,10 @@ export class ReceivedLog {
               () => waiter.reject(new DOMException(`no ${name ?? "command"} within ${options.timeout} ms`, "TimeoutError")),
               options.timeout,
             );
+      let forgetAbort: (() => void) | undefined;
       const settle = (): void => {
         this.#waiters.delete(waiter);
-        signal?.removeEventListener("abort", onAbort);
+        forgetAbort?.();
         clearTimeout(timer);
       };
       const waiter: Waiter = {
@@ -74,7 +75,8 @@ export class ReceivedLog {
         reject: (reason) => (settle(), reject(reason)),
       };
       this.#waiters.add(waiter);
-      signal?.addEventListener("abort", onAbort, { once: true });
+      // Many waits may share one signal: one listener on it for all of them.
+      if (signal !== undefined) forgetAbort = onAbort(signal, () => waiter.reject(signal.reason));
     });
   }
 

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { onAbort } from "../abort-listeners.js";
 import type { Cassette } from "./cassette.js";
 import { QmpTestError } from "./errors.js";
 import { defaultHandlers } from "./handlers/defaults.js";
@@ -166,8 +167,9 @@ export class CassettePlayer {
     for (const event of recording.before) emitRecorded(ctx.server, event.message);
     const reply = recording.reply;
     if (reply === undefined) {
-      // QEMU never answered it while recording: neither do we (the connection's close ends the wait).
-      return new Promise((resolve) => ctx.signal.addEventListener("abort", () => resolve(undefined), { once: true }));
+      // QEMU never answered it while recording: neither do we (the connection's close ends the wait;
+      // one listener on its signal for all such commands, so many of them print no warning).
+      return new Promise((resolve) => onAbort(ctx.signal, () => resolve(undefined)));
     }
     if (ctx.command === "quit") {
       // Like QEMU: the rest of what was recorded goes out, then the connection ends.

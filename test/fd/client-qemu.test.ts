@@ -1,4 +1,4 @@
-// Issue 6 through the client API, against a real QEMU 7.2.
+// fd passing through the client API (getfd, add-fd, fdsets), against a real QEMU 7.2.
 import { execFileSync } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { open } from "node:fs/promises";

@@ -129,6 +129,21 @@ describe.runIf(enabled)("the packed package, installed into a fresh project", ()
     expect(files.filter((f) => f.startsWith("native/fd-passing/build/") || f.includes("tsbuildinfo"))).toEqual([]);
   });
 
+  // Bug: the source maps named ../../runtime/*.ts, which the package does not ship (debuggers and
+  // bundlers' source-map loaders found nothing); they now carry their sources.
+  it("ships source maps that carry the sources they name", () => {
+    const maps = readdirSync(join(installed, "dist"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js.map"));
+    expect(maps.length).toBeGreaterThan(100);
+    const lacking = maps.filter((file) => {
+      const map = JSON.parse(readFileSync(join(installed, "dist", file), "utf8")) as {
+        sources: string[];
+        sourcesContent?: unknown[];
+      };
+      return map.sources.some((_, i) => typeof map.sourcesContent?.[i] !== "string");
+    });
+    expect(lacking).toEqual([]);
+  });
+
   it("is clean for publint (warnings are errors)", () => {
     ok(join(ROOT, "node_modules/.bin/publint"), ["run", tarball, "--strict"], ROOT);
   });

@@ -1,4 +1,5 @@
 import { lstat, writeFile } from "node:fs/promises";
+import { getEventListeners } from "node:events";
 import net from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -248,6 +249,39 @@ describe("execute", () => {
     const pending = pair.qmp.execute("query-status", undefined, { signal: controller.signal });
     controller.abort(new Error("later"));
     await expect(pending).rejects.toThrow("later");
+  });
+
+  // Bug: each command and event wait added its own "abort" listener to the caller's signal, so
+  // one controller shared by more than ten of them printed MaxListenersExceededWarning.
+  it("one signal shared by many commands, queued commands and event waits: one abort listener, no warning", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      await using pair = await connectedPair({}, { maxInFlight: 4 });
+      // Settled commands forget their callbacks; the last one takes the listener away.
+      const done = new AbortController();
+      const settled = Array.from({ length: 12 }, () => pair.qmp.execute("query-version", undefined, { signal: done.signal }));
+      expect(getEventListeners(done.signal, "abort")).toHaveLength(1);
+      await Promise.all(settled);
+      expect(getEventListeners(done.signal, "abort")).toHaveLength(0);
+      pair.server.hang("query-status");
+      const controller = new AbortController();
+      const { signal } = controller;
+      const commands = Array.from({ length: 20 }, () => pair.qmp.execute("query-status", undefined, { signal }));
+      const waits = Array.from({ length: 15 }, () => pair.qmp.listen("STOP").wait(undefined, { signal }));
+      await sleep(20);
+      expect(getEventListeners(signal, "abort")).toHaveLength(1);
+      controller.abort(new Error("all"));
+      for (const result of await Promise.allSettled([...commands, ...waits])) {
+        expect(result).toMatchObject({ status: "rejected", reason: { message: "all" } });
+      }
+      expect(getEventListeners(signal, "abort")).toHaveLength(0);
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => w.message)).toEqual([]);
   });
 
   it("holds in-band commands beyond maxInFlight so that exec-oob is never stuck behind them", async () => {

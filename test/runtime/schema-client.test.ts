@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { ArgumentError, ExecuteError, QmpClient, QmpError, QmpSchema, StateError } from "../../runtime/index.js";
 import { QmpTestServer, qemu72Schema } from "../../runtime/testing/index.js";
@@ -115,6 +116,20 @@ describe("new QmpClient({ validate: true })", () => {
     const error = await pair.qmp.execute("query-status", undefined, { timeout: 30 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "TimeoutError" });
     expect(pair.server.received.some((r) => r.command === "query-status")).toBe(false);
+  });
+
+  // Bug: each command waiting for the schema added its own "abort" listener to a shared signal.
+  it("many commands waiting for the schema on one signal add one abort listener", async () => {
+    await using pair = await connectedPair({ schema: qemu72Schema() }, { validate: true });
+    pair.server.hang("query-qmp-schema");
+    const controller = new AbortController();
+    const { signal } = controller;
+    const waiting = Array.from({ length: 15 }, () => pair.qmp.execute("query-status", undefined, { signal }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(getEventListeners(signal, "abort")).toHaveLength(1);
+    controller.abort(new Error("all"));
+    for (const result of await Promise.allSettled(waiting)) expect(result).toMatchObject({ reason: { message: "all" } });
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 
   it("uses widths and names from schemaOptions", async () => {

@@ -42,7 +42,7 @@ describe("completer (QEMU 7.2 schema)", () => {
     expect(at("blockdev-add driver=qcow2 file.")[0]).toContain("driver=");
   });
 
-  it("the issue's example: options. then the branch chosen by options.driver", () => {
+  it("completes options. then the members of the branch chosen by options.driver", () => {
     expect(at("blockdev-create job-id=j opt")).toEqual([["options."], "opt"]);
     expect(at("blockdev-create job-id=j options.")).toEqual([["driver="], ""]);
     expect(at("blockdev-create job-id=j options.driver=qco")).toEqual([["qcow", "qcow2"], "qco"]);

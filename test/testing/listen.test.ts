@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { getEventListeners } from "node:events";
 import { lstat, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -129,5 +130,17 @@ describe("record", () => {
     await expect(aborted).rejects.toThrow("stop waiting");
     server.clearReceived();
     expect(server.received).toEqual([]);
+  });
+
+  // Bug: each nextCommand() wait added its own "abort" listener to the caller's signal.
+  test("many nextCommand waits on one signal add one abort listener", async () => {
+    await using server = new QmpTestServer();
+    const controller = new AbortController();
+    const { signal } = controller;
+    const waits = Array.from({ length: 15 }, (_, i) => server.nextCommand(`x${i}`, { signal }));
+    expect(getEventListeners(signal, "abort")).toHaveLength(1);
+    controller.abort(new Error("stop waiting"));
+    for (const result of await Promise.allSettled(waits)) expect(result).toMatchObject({ reason: { message: "stop waiting" } });
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 });

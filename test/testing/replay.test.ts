@@ -364,6 +364,41 @@ describe("QmpTestServer.replay", () => {
     expect(states).toEqual(["idle"]);
   });
 
+  // Bug: each command QEMU never answered while recording waited with its own "abort" listener
+  // on the connection's signal: more than ten of them printed MaxListenersExceededWarning.
+  it("many commands never answered while recording stay unanswered with no warning", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const path = join(dir(), "hung.jsonl");
+      const live = new QmpTestServer();
+      cleanup.push(() => live.close());
+      live.hang("stop");
+      const recorder = new QmpRecorder();
+      const recording = new QmpClient({ hooks: recorder.hooks, maxInFlight: 20 });
+      await recording.connect(live.connectPair());
+      const held = Array.from({ length: 15 }, () => recording.execute("stop").catch(() => "lost"));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await recording.disconnect();
+      expect(new Set(await Promise.all(held))).toEqual(new Set(["lost"]));
+      await recorder.save(path);
+
+      await using server = await QmpTestServer.replay(path);
+      const qmp = new QmpClient({ maxInFlight: 20 });
+      await qmp.connect(server.connectPair());
+      const replayed = Array.from({ length: 15 }, () =>
+        qmp.execute("stop", undefined, { timeout: 50 }).catch((e: Error) => e.name),
+      );
+      expect(new Set(await Promise.all(replayed))).toEqual(new Set(["TimeoutError"]));
+      await qmp.disconnect();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => w.message)).toEqual([]);
+  });
+
   it("says so when the cassette records no commands", async () => {
     const path = join(dir(), "empty.jsonl");
     const server = new QmpTestServer();
