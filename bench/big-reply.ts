@@ -19,15 +19,10 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { QmpClient, type QmpClientOptions } from "../runtime/index.js";
-import { commandLine, machineLine, underTsx } from "./lib/env.js";
+import { commandLine, machineLine, option, underTsx } from "./lib/env.js";
 import { RawQmp } from "./lib/raw-qmp.js";
 import { fmt, median, summary, table } from "./lib/stats.js";
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? undefined : process.argv[at + 1];
-  return value === undefined ? fallback : Number(value);
-}
 const ROUNDS = option("rounds", 11);
 const BIG = option("big", 40);
 const SMALL = option("small", 4000);

@@ -21,14 +21,9 @@ import { QmpClient } from "../runtime/index.js";
 import { MessageFramer } from "../runtime/framing.js";
 import { createDuplexPair } from "../runtime/testing/index.js";
 import { attachEchoPeer } from "./lib/echo-peer.js";
-import { commandLine, machineLine, underTsx } from "./lib/env.js";
+import { commandLine, machineLine, option, underTsx } from "./lib/env.js";
 import { fmt, median, spreadPct, summary, table, turn } from "./lib/stats.js";
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? undefined : process.argv[at + 1];
-  return value === undefined ? fallback : Number(value);
-}
 const EVENTS = option("events", 100_000);
 const ROUNDS = option("rounds", 7);
 const CHUNK = 64 * 1024;

@@ -10,14 +10,9 @@
  * A failure prints the case number; `--from N --cases 1` replays it alone.
  */
 import { fuzz } from "../test/fuzz/client-fuzz.js";
-import { commandLine, machineLine } from "./lib/env.js";
+import { commandLine, machineLine, option } from "./lib/env.js";
 import { fmt } from "./lib/stats.js";
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? undefined : process.argv[at + 1];
-  return value === undefined ? fallback : Number(value);
-}
 const CASES = option("cases", 1_000_000);
 const SEED = option("seed", 1);
 const FROM = option("from", 0);

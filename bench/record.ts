@@ -18,15 +18,10 @@ import type { Duplex } from "node:stream";
 import { QmpClient } from "../runtime/index.js";
 import { QmpRecorder, QmpTestServer, createDuplexPair } from "../runtime/testing/index.js";
 import { attachEchoPeer } from "./lib/echo-peer.js";
-import { commandLine, machineLine, underTsx } from "./lib/env.js";
+import { commandLine, machineLine, option, underTsx } from "./lib/env.js";
 import { qemuVersion, startQemu } from "./lib/qemu.js";
 import { fmt, median, summary, table } from "./lib/stats.js";
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? undefined : process.argv[at + 1];
-  return value === undefined ? fallback : Number(value);
-}
 const ROUNDS = option("rounds", 7);
 const SEQ = option("seq", 2000);
 const INPROC_SEQ = option("inproc-seq", 20_000);

@@ -20,16 +20,11 @@ import type { Duplex } from "node:stream";
 import { QmpClient, type QmpClientOptions } from "../runtime/index.js";
 import { QmpTestServer, createDuplexPair } from "../runtime/testing/index.js";
 import { attachEchoPeer } from "./lib/echo-peer.js";
-import { commandLine, machineLine, underTsx } from "./lib/env.js";
+import { commandLine, machineLine, option, underTsx } from "./lib/env.js";
 import { QEMU_ARGS, qemuVersion, startQemu } from "./lib/qemu.js";
 import { RawQmp } from "./lib/raw-qmp.js";
 import { fmt, median, spreadPct, summary, table } from "./lib/stats.js";
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? undefined : process.argv[at + 1];
-  return value === undefined ? fallback : Number(value);
-}
 const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
 const ROUNDS = option("rounds", 7);
 const SEQ = option("seq", 2000);

@@ -10,15 +10,10 @@
  *   node /tmp/qmpkit-bench/bench/validate.js [--rounds 9] [--seq 2000] [--calls 20000]
  */
 import { QmpClient, QmpSchema } from "../runtime/index.js";
-import { commandLine, machineLine, underTsx } from "./lib/env.js";
+import { commandLine, machineLine, option, underTsx } from "./lib/env.js";
 import { qemuVersion, startQemu } from "./lib/qemu.js";
 import { fmt, median, summary, table } from "./lib/stats.js";
 
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at === -1 ? undefined : process.argv[at + 1];
-  return value === undefined ? fallback : Number(value);
-}
 const ROUNDS = option("rounds", 9);
 const SEQ = option("seq", 2000);
 const CALLS = option("calls", 20_000);

@@ -30,3 +30,10 @@ export function commandLine(): string {
 
 /** True when running under tsx (esbuild with keepNames: every closure gets a `__name` call). */
 export const underTsx = (process.argv[1] ?? "").endsWith(".ts");
+
+/** The number after `--NAME` on the command line, or `fallback`. */
+export function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at === -1 ? undefined : process.argv[at + 1];
+  return value === undefined ? fallback : Number(value);
+}

@@ -3,7 +3,7 @@
  * QMP_REQUIRE_QEMU is unset; with QMP_REQUIRE_QEMU set they run (and fail if QEMU is missing).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import net from "node:net";
 import { join } from "node:path";
@@ -75,5 +75,33 @@ export function qemuPerTest(): (args?: string[]) => Promise<LaunchedQemu> {
     const vm = await launchQemu({ binary: QEMU, args });
     running.push(vm);
     return vm;
+  };
+}
+
+/** Commands that would act on the host (this machine): qemu-ga always runs with them blocked. */
+export const AGENT_BLOCKED = [
+  "guest-shutdown",
+  "guest-suspend-disk",
+  "guest-suspend-ram",
+  "guest-suspend-hybrid",
+  "guest-set-time",
+  "guest-fsfreeze-freeze",
+  "guest-fsfreeze-freeze-list",
+  "guest-fsfreeze-thaw",
+  "guest-set-user-password",
+  "guest-set-vcpus",
+  "guest-set-memory-blocks",
+  "guest-exec",
+  "guest-fstrim",
+];
+
+/** qemu-ga's arguments for a unix socket in `dir` (its state dir created), destructive commands blocked. */
+export function agentArgs(dir: string): { socket: string; args: string[] } {
+  const socket = join(dir, "qga.sock");
+  const state = join(dir, "state");
+  mkdirSync(state); // qemu-ga does not create it
+  return {
+    socket,
+    args: ["-m", "unix-listen", "-p", socket, "-f", join(dir, "qga.pid"), "-t", state, "-b", AGENT_BLOCKED.join(",")],
   };
 }

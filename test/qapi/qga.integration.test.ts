@@ -7,30 +7,12 @@
  * every destructive command.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { QmpClient } from "../../runtime/index.js";
-import { describeWith, QGA, tempDir } from "../helpers/qemu.js";
+import { AGENT_BLOCKED, agentArgs, describeWith, QGA, tempDir } from "../helpers/qemu.js";
 import { guestGetTime, guestInfo, guestPing, guestShutdown, type QgaApi } from "./golden/qga/index.js";
-
-/** Commands that would act on the host: never allowed to run. */
-const BLOCKED = [
-  "guest-shutdown",
-  "guest-suspend-disk",
-  "guest-suspend-ram",
-  "guest-suspend-hybrid",
-  "guest-set-time",
-  "guest-fsfreeze-freeze",
-  "guest-fsfreeze-freeze-list",
-  "guest-fsfreeze-thaw",
-  "guest-set-user-password",
-  "guest-set-vcpus",
-  "guest-set-memory-blocks",
-  "guest-exec",
-  "guest-fstrim",
-];
 
 interface Agent {
   readonly child: ChildProcess;
@@ -39,10 +21,7 @@ interface Agent {
 }
 
 async function startAgent(dir: string): Promise<Agent> {
-  const socket = join(dir, "qga.sock");
-  const statedir = join(dir, "state");
-  mkdirSync(statedir); // qemu-ga does not create it
-  const args = ["-m", "unix-listen", "-p", socket, "-f", join(dir, "qga.pid"), "-t", statedir, "-b", BLOCKED.join(",")];
+  const { socket, args } = agentArgs(dir);
   const child = spawn(QGA, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (t: string) => (stderr += t));
@@ -113,7 +92,7 @@ describeWith(QGA)("typed qemu-ga client (real qemu-ga)", () => {
     expect(byName.get("guest-ping")).toEqual({ name: "guest-ping", enabled: true, "success-response": true });
     expect(byName.get("guest-get-time")?.enabled).toBe(true);
     expect(byName.get("guest-shutdown")).toEqual({ name: "guest-shutdown", enabled: false, "success-response": false });
-    for (const name of BLOCKED) if (byName.has(name)) expect(byName.get(name)?.enabled, name).toBe(false);
+    for (const name of AGENT_BLOCKED) if (byName.has(name)) expect(byName.get(name)?.enabled, name).toBe(false);
 
     const time = await guestGetTime(c);
     expect(typeof time).toBe("number");

@@ -1,10 +1,10 @@
 /** Shell test support: run the `qmpkit` CLI as a process, start QEMU with two monitors, start qemu-ga. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { QEMU, QGA, spawnQemu } from "../helpers/qemu.js";
+import { agentArgs, QEMU, QGA, spawnQemu } from "../helpers/qemu.js";
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -64,29 +64,9 @@ export async function qemuWithTwoMonitors(
   return { child, a, b };
 }
 
-/** Commands that would act on the host: qemu-ga always runs with them blocked. */
-const AGENT_BLOCKED = [
-  "guest-shutdown",
-  "guest-suspend-disk",
-  "guest-suspend-ram",
-  "guest-suspend-hybrid",
-  "guest-set-time",
-  "guest-fsfreeze-freeze",
-  "guest-fsfreeze-freeze-list",
-  "guest-fsfreeze-thaw",
-  "guest-set-user-password",
-  "guest-set-vcpus",
-  "guest-set-memory-blocks",
-  "guest-exec",
-  "guest-fstrim",
-];
-
 /** qemu-ga listening on a unix socket in `dir`, destructive commands blocked. */
 export async function startAgent(dir: string): Promise<{ child: ChildProcess; socket: string }> {
-  const socket = join(dir, "qga.sock");
-  const state = join(dir, "state");
-  mkdirSync(state);
-  const args = ["-m", "unix-listen", "-p", socket, "-f", join(dir, "qga.pid"), "-t", state, "-b", AGENT_BLOCKED.join(",")];
+  const { socket, args } = agentArgs(dir);
   const child = spawn(QGA, args, { stdio: "ignore" });
   await waitForFiles([socket], child, QGA);
   return { child, socket };
