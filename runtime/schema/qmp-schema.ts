@@ -139,6 +139,9 @@ export class QmpSchema {
    * else the issues in the order QEMU meets them: the first is the one QEMU reports, with
    * QEMU's own text. An unknown command gives one issue with QEMU's CommandNotFound text.
    * @param args - the arguments as they would be passed to `execute()`; undefined for none.
+   * @throws what `args`' own `toJSON()` or getters throw; a RangeError for arguments nested
+   *   (hundreds of levels) deeper than this stack can walk. Deeper than QEMU's parser accepts
+   *   (1,023 levels) is an issue: `JSON nesting depth limit exceeded`.
    */
   validateArguments(command: string, args?: unknown): ArgumentIssue[] {
     return validateCommandArguments(this.#tables, command, args);

@@ -191,6 +191,32 @@ describe("QmpSchema.validateArguments (QEMU 7.2 texts)", () => {
     expect(issues[0]?.message).toBe("Parameter 'k104568' is unexpected");
   }, 30_000);
 
+  it("refuses nesting beyond QEMU's parser limit and never exhausts the stack", () => {
+    // QEMU 7.2 counts the message's braces too: 1,024 open containers at most (measured).
+    const nestedArrays = (depth: number): unknown => JSON.parse("[".repeat(depth) + "]".repeat(depth));
+    const qomSet = (value: unknown) => schema.validateArguments("qom-set", { path: "/machine", property: "x", value });
+    expect(qomSet(nestedArrays(1022))).toEqual([]);
+    expect(qomSet(nestedArrays(1023))).toEqual([{ path: "", message: "JSON nesting depth limit exceeded" }]);
+    let chain: unknown = "base";
+    for (let i = 0; i < 1023; i++) chain = { driver: "qcow2", file: chain };
+    const deeper = { driver: "qcow2", file: chain };
+    expect(schema.validateArguments("blockdev-add", deeper)[0]?.message).toBe("JSON nesting depth limit exceeded");
+    let huge: unknown = "base";
+    for (let i = 0; i < 50_000; i++) huge = { driver: "qcow2", file: huge };
+    expect(schema.validateArguments("blockdev-add", huge)[0]?.message).toBe("JSON nesting depth limit exceeded");
+    // within QEMU's limit: an answer, or a clear RangeError when this stack cannot walk that deep
+    try {
+      expect(schema.validateArguments("blockdev-add", chain)).toEqual([]);
+    } catch (error) {
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toMatch(/nested too deep to validate/);
+    }
+    // a circular value is not followed (serialising it fails anyway)
+    const circular: Record<string, unknown> = { path: "/machine", property: "x" };
+    circular["value"] = circular;
+    expect(schema.validateArguments("qom-set", circular)).toEqual([]);
+  });
+
   it("documents the commands QEMU does not check", () => {
     expect(Object.keys(UNCHECKED_ARGUMENT_COMMANDS)).toEqual(["device_add"]);
   });
