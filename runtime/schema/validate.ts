@@ -231,9 +231,9 @@ function isScalar(value: unknown): boolean {
   return kind !== "absent" && kind !== "null" && kind !== "object" && kind !== "array";
 }
 
-// A member as it will be sent; undefined when it will be left out.
+// A member as it will be sent; undefined when it will be left out (serialising takes own enumerable keys only).
 function memberValue(object: Record<string, unknown>, key: string): unknown {
-  return Object.hasOwn(object, key) ? wireValue(object[key], key) : undefined;
+  return Object.prototype.propertyIsEnumerable.call(object, key) ? wireValue(object[key], key) : undefined;
 }
 
 type JsonClass = "number" | "string" | "boolean" | "null" | "object" | "array" | "none";

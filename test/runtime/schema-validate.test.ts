@@ -180,6 +180,11 @@ describe("QmpSchema.validateArguments (QEMU 7.2 texts)", () => {
     expect(
       schema.validateArguments("block-dirty-bitmap-merge", { node: "x", target: "y", bitmaps: [undefined] })[0]?.message,
     ).toBe("Invalid parameter type for 'null', expected: BlockDirtyBitmapOrStr");
+    // only own enumerable members are serialised
+    const hidden = Object.defineProperty({ driver: "file" }, "filename", { value: "/x", enumerable: false });
+    expect(schema.validateArguments("blockdev-add", hidden)[0]?.message).toBe("Parameter 'filename' is missing");
+    const inherited = Object.assign(Object.create({ filename: "/x" }) as object, { driver: "file" });
+    expect(schema.validateArguments("blockdev-add", inherited)[0]?.message).toBe("Parameter 'filename' is missing");
   });
 
   it("names the first of a huge set of unexpected members as QEMU does (GLib tables beyond 2^17 buckets)", () => {
