@@ -396,6 +396,20 @@ describe("QmpTestServer.replay", () => {
     await writeFile(join(d, "d.jsonl"), "");
     await expect(QmpTestServer.replay(join(d, "d.jsonl"))).rejects.toThrow(/empty cassette/);
     await expect(QmpTestServer.replay(join(d, "missing.jsonl"))).rejects.toMatchObject({ code: "ENOENT" });
+    // a hand-edited greeting that QEMU could not have sent is refused by line, not met later as a TypeError
+    for (const greeting of [
+      '{"QMP":{}}',
+      '{"QMP":{"version":5,"capabilities":[]}}',
+      '{"QMP":{"version":{"qemu":{"major":7},"package":""},"capabilities":[]}}',
+    ]) {
+      await writeFile(
+        join(d, "e.jsonl"),
+        `{"qmpkit-cassette":1,"qmpkit":"0.1.0","qemu":null,"package":null,"greeting":${greeting}}\n`,
+      );
+      await expect(QmpTestServer.replay(join(d, "e.jsonl"))).rejects.toThrow(
+        /e\.jsonl:1: "greeting" must be null or a QMP greeting/,
+      );
+    }
   });
 });
 
