@@ -25,7 +25,6 @@ const ROOT = resolve(import.meta.dirname, "../..");
 const FIXTURE = join(import.meta.dirname, "consumer");
 const ADDON = "qmpkit_fd_passing.node";
 const enabled = process.env["QMPKIT_PACK_TEST"] === "1";
-const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { bin?: Record<string, string> };
 
 // npm passes its config to scripts as npm_* variables; a nested npm would take them as its own.
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
