@@ -135,9 +135,12 @@ describe("reconnect against the fake server", () => {
     expect((await qmp.introspect()).commands()).toEqual(["only-a"]);
     await server.close();
     await waitForState(qmp, "connecting");
+    // asked while reconnecting: waits for the new connection (within its own timeout), like a command
+    await expect(qmp.introspect({ timeout: 20 })).rejects.toMatchObject({ name: "TimeoutError" });
+    const waiting = qmp.introspect({ timeout: 3000 });
     const next = await startServer({ schema: schemaB });
-    await waitForState(qmp, "running");
-    expect(qmp.schema).toBeUndefined();
+    expect((await waiting).commands()).toEqual(["only-b"]);
+    expect(qmp.schema).toBe(await waiting);
     expect((await qmp.introspect()).commands()).toEqual(["only-b"]);
     expect(next.received.filter((m) => m.command === "query-qmp-schema")).toHaveLength(1);
   });
