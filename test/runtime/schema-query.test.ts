@@ -72,6 +72,9 @@ describe("QmpSchema query strings (QEMU 7.2 x86_64 schema)", () => {
     for (const bad of [undefined, null, 5, "x", {}, { return: 5 }, [5], [{ name: 1 }], [{ name: "x", "meta-type": "object" }]]) {
       expect(() => new QmpSchema(bad)).toThrow(TypeError);
     }
+    for (const badOptions of [null, 5, [], { integerWidths: 5 }, { typeNames: "x" }, { integerWidths: [] }]) {
+      expect(() => new QmpSchema(entries, badOptions as never)).toThrow(TypeError);
+    }
     // a meta-type from a future QEMU is skipped, not fatal
     expect(new QmpSchema([{ name: "x", "meta-type": "future-thing" }]).entries).toEqual([]);
   });
