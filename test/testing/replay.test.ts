@@ -170,8 +170,20 @@ describe("QmpRecorder", () => {
     await qmp.connect(server.connectPair());
     await qmp.execute("stop"); // the client is unaffected
     await qmp.disconnect();
-    expect(() => recorder.toJSONL()).toThrow(/redact threw.*boom/);
+    expect(() => recorder.toJSONL()).toThrow(/redact failed.*boom/);
     await expect(recorder.save(join(dir(), "x.jsonl"))).rejects.toThrow(/boom/);
+  });
+
+  it("a redact that returns no message object (greeting included) is reported at save(); the client is unaffected", async () => {
+    for (const returned of [undefined, null, 5, [1]]) {
+      const server = liveServer();
+      const recorder = new QmpRecorder({ redact: () => returned as never });
+      const qmp = new QmpClient({ hooks: recorder.hooks });
+      await qmp.connect(server.connectPair());
+      expect(await qmp.execute("query-status")).toMatchObject({ status: "running" });
+      await qmp.disconnect();
+      expect(() => recorder.toJSONL()).toThrow(/redact failed on a message: it returned .*, not a message object/);
+    }
   });
 });
 
