@@ -124,8 +124,10 @@ export class QmpRecorder {
     this.#start ??= now;
     let text: string;
     try {
-      // Without redact, serialising is the snapshot; redact gets a copy it may modify.
-      const stored = this.#redact === undefined ? message : this.#redact(structuredClone(message), dir);
+      // Without redact, serialising is the snapshot; redact gets a copy it may modify, of the message
+      // as on the wire (toJSON() applied, functions left out: what structuredClone could not copy).
+      const copy = () => parseQmpJson(stringifyMessage(message)) as Record<string, unknown>;
+      const stored = this.#redact === undefined ? message : this.#redact(copy(), dir);
       if (typeof stored !== "object" || stored === null || Array.isArray(stored)) {
         throw new TypeError(`it returned ${Array.isArray(stored) ? "an array" : String(stored)}, not a message object`);
       }

@@ -174,6 +174,19 @@ describe("QmpRecorder", () => {
     await expect(recorder.save(join(dir(), "x.jsonl"))).rejects.toThrow(/boom/);
   });
 
+  it("redact gets the message as it goes on the wire (toJSON applied, functions left out)", async () => {
+    const server = liveServer();
+    server.handle("x-echo", (args) => args);
+    const seen: unknown[] = [];
+    const recorder = new QmpRecorder({ redact: (m) => (m["execute"] === "x-echo" && seen.push(m["arguments"]), m) });
+    const qmp = new QmpClient({ hooks: recorder.hooks });
+    await qmp.connect(server.connectPair());
+    await qmp.execute("x-echo", { when: new Date(0), skip: () => 1, big: 2n ** 64n - 1n });
+    await qmp.disconnect();
+    expect(seen).toEqual([{ when: "1970-01-01T00:00:00.000Z", big: 2n ** 64n - 1n }]);
+    expect(recorder.toJSONL()).toContain('"arguments":{"when":"1970-01-01T00:00:00.000Z","big":18446744073709551615}');
+  });
+
   it("a redact that returns no message object (greeting included) is reported at save(); the client is unaffected", async () => {
     for (const returned of [undefined, null, 5, [1]]) {
       const server = liveServer();
