@@ -71,6 +71,9 @@ describe("reconnect options", () => {
     expect(() => new QmpClient({ reconnect: { retries: 1.5 } })).toThrow(RangeError);
     expect(() => new QmpClient({ reconnect: { delay: Number.NaN } })).toThrow(RangeError);
     expect(() => new QmpClient({ reconnect: { delay: 100, maxDelay: 50 } })).toThrow(RangeError);
+    // a maxDelay alone below the default first wait caps it
+    expect(resolveReconnect({ maxDelay: 50 })).toEqual({ retries: Infinity, delay: 50, maxDelay: 50 });
+    expect(resolveReconnect({ maxDelay: 0 })).toEqual({ retries: Infinity, delay: 0, maxDelay: 0 });
   });
 
   it("backs off exponentially up to maxDelay, with at most 25 % jitter below", () => {
