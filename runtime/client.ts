@@ -106,8 +106,14 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * and cached until the connection ends; `refresh` asks again. Rejects with
    * {@link StateError} when not connected, {@link ExecuteError} when the server has no
    * introspection (qemu-ga), `signal.reason` on abort and a `TimeoutError` on timeout.
+   * While reconnecting it waits for the new connection, like a command.
    */
   introspect(options: IntrospectOptions = {}): Promise<QmpSchema> {
+    if (this.reconnection?.active) {
+      return this.reconnection.sendWhenBack("query-qmp-schema", options, (left) =>
+        this.introspect({ ...options, timeout: left.timeout }),
+      ) as Promise<QmpSchema>;
+    }
     const session = this.session;
     if (this.currentState !== "running" || session === undefined) {
       return Promise.reject(new StateError(`cannot introspect: client is ${this.currentState}, not running`));

@@ -41,7 +41,7 @@ export function notifyReconnected(
 export interface ReconnectOptions {
   /** Reconnection attempts before giving up (default `Infinity`). */
   retries?: number | undefined;
-  /** Milliseconds before the first attempt (default 100); doubles after each failed attempt. */
+  /** Milliseconds before the first attempt (default 100, or `maxDelay` if that is lower); doubles after each failed attempt. */
   delay?: number | undefined;
   /** Longest wait between attempts, in milliseconds (default 5,000). */
   maxDelay?: number | undefined;
@@ -58,7 +58,8 @@ export interface ResolvedReconnect {
 export function resolveReconnect(options: ReconnectOptions | undefined): ResolvedReconnect | undefined {
   if (options === undefined) return undefined;
   const retries = options.retries ?? Infinity;
-  const delay = options.delay ?? 100;
+  // Only a maxDelay below the default first wait: the first wait is maxDelay, not a RangeError.
+  const delay = options.delay ?? Math.min(100, options.maxDelay ?? 100);
   const maxDelay = options.maxDelay ?? Math.max(5000, delay);
   if (!(retries === Infinity || (Number.isInteger(retries) && retries >= 0))) {
     throw new RangeError(`reconnect.retries must be a non-negative integer or Infinity, got ${retries}`);

@@ -217,7 +217,11 @@ export class FdSocket extends Duplex implements FdReceivingSocket {
   #onPoll(status: number, events: number): void {
     if (this.destroyed) return;
     if (status < 0) {
-      this.destroy(pollError(status));
+      // libuv reports an error pending on the socket (POLLERR: the peer reset it, e.g. a killed
+      // QEMU) as EBADF; reading delivers what is still buffered and then the real error (ECONNRESET).
+      this.#reading = true;
+      this.#readLoop();
+      if (!this.destroyed) this.destroy(pollError(status));
       return;
     }
     if (events & POLL_WRITABLE && this.#waitingWritable) this.#pump();

@@ -22,6 +22,9 @@ export const enumText = (name: string, value: string): string => `Parameter '${n
 /** The `arguments` of the command message are not a JSON object. */
 export const ARGUMENTS_NOT_OBJECT = "QMP input member 'arguments' must be an object";
 
+/** The message nests objects and arrays deeper than QEMU's JSON parser accepts (1,024 levels; an id-less error). */
+export const NESTING_TOO_DEEP = "JSON nesting depth limit exceeded";
+
 /** The command does not exist (QEMU's error class CommandNotFound). */
 export const commandNotFoundText = (command: string): string => `The command ${command} has not been found`;
 

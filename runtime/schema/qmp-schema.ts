@@ -68,6 +68,7 @@ export class QmpSchema {
    *   default facts are needed and missing from the package (a broken install).
    */
   constructor(source: unknown, options: QmpSchemaOptions = {}) {
+    checkOptions(options);
     this.entries = Object.freeze(readSchemaEntries(source));
     for (const entry of this.entries) this.#byName.set(entry.name, entry);
     const lookup = (name: string) => this.#byName.get(name);
@@ -139,6 +140,9 @@ export class QmpSchema {
    * else the issues in the order QEMU meets them: the first is the one QEMU reports, with
    * QEMU's own text. An unknown command gives one issue with QEMU's CommandNotFound text.
    * @param args - the arguments as they would be passed to `execute()`; undefined for none.
+   * @throws what `args`' own `toJSON()` or getters throw; a RangeError for arguments nested
+   *   (hundreds of levels) deeper than this stack can walk. Deeper than QEMU's parser accepts
+   *   (1,023 levels) is an issue: `JSON nesting depth limit exceeded`.
    */
   validateArguments(command: string, args?: unknown): ArgumentIssue[] {
     return validateCommandArguments(this.#tables, command, args);
@@ -149,5 +153,18 @@ export class QmpSchema {
       .filter((e) => e["meta-type"] === metaType)
       .map((e) => e.name)
       .sort();
+  }
+}
+
+// Maps of strings or left out: anything else would be read as an empty or odd map and silently ignored.
+function checkOptions(options: unknown): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError("QmpSchema options must be an object: { integerWidths?, typeNames? }");
+  }
+  for (const field of ["integerWidths", "typeNames"] as const) {
+    const value = (options as Record<string, unknown>)[field];
+    if (value !== undefined && value !== null && (typeof value !== "object" || Array.isArray(value))) {
+      throw new TypeError(`QmpSchema option ${field} must be a map of query strings to names, got ${typeof value}`);
+    }
   }
 }

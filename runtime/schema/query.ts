@@ -66,16 +66,29 @@ const MAX_DEPTH = 1000;
  */
 export function walkQuery(parsed: ParsedQuery, lookup: Lookup): SchemaInfo | undefined {
   const head = lookup(parsed.head);
-  return head === undefined ? undefined : walk(head, parsed.steps, 0, lookup, 0);
+  return head === undefined ? undefined : walk(head, parsed.steps, 0, lookup, 0, new Set());
 }
 
-function walk(entry: SchemaInfo, steps: readonly QueryStep[], i: number, lookup: Lookup, depth: number): SchemaInfo | undefined {
+// `tried` holds each (entry, step) already walked: the answer from there is the same every time,
+// and it was no match, or the walk is still inside it (a cycle of arrays or alternates). Without
+// it a malformed schema's cyclic alternates make the search exponential.
+function walk(
+  entry: SchemaInfo,
+  steps: readonly QueryStep[],
+  i: number,
+  lookup: Lookup,
+  depth: number,
+  tried: Set<string>,
+): SchemaInfo | undefined {
   const step = steps[i];
   if (step === undefined) return entry;
   if (depth > MAX_DEPTH) return undefined;
+  const key = `${i}\u0000${entry.name}`;
+  if (tried.has(key)) return undefined;
+  tried.add(key);
   const into = (name: string | undefined, next: number) => {
     const target = name === undefined ? undefined : lookup(name);
-    return target === undefined ? undefined : walk(target, steps, next, lookup, depth + 1);
+    return target === undefined ? undefined : walk(target, steps, next, lookup, depth + 1, tried);
   };
   switch (entry["meta-type"]) {
     case "array":

@@ -8,7 +8,7 @@ import { QmpSchema, type QmpSchemaOptions } from "./qmp-schema.js";
 
 /** Options of `QmpClient.introspect()`. */
 export interface IntrospectOptions {
-  /** Ask QEMU again even when this connection's schema is cached. */
+  /** Ask QEMU again even when this connection's schema is cached (the cached one stays `qmp.schema` until the answer, and if it fails). */
   refresh?: boolean | undefined;
   /** Stop waiting; rejects with `signal.reason` (a fetch shared with other callers goes on). */
   signal?: AbortSignal | undefined;
@@ -36,14 +36,19 @@ export class SchemaCache {
   get(connection: object, fetch: () => Promise<unknown>, options: IntrospectOptions = {}): Promise<QmpSchema> {
     let slot = this.#slots.get(connection);
     if (slot === undefined || options.refresh === true) {
+      const previous = slot;
       const promise = fetch().then((reply) => new QmpSchema(reply, this.schemaOptions));
-      const created: Slot = { promise };
+      // While a refresh is under way the schema fetched before stays the current one.
+      const created: Slot = previous?.value === undefined ? { promise } : { promise, value: previous.value };
       slot = created;
       this.#slots.set(connection, created);
       promise.then(
         (schema) => (created.value = schema),
         () => {
-          if (this.#slots.get(connection) === created) this.#slots.delete(connection); // the next call tries again
+          if (this.#slots.get(connection) !== created) return;
+          // The next call tries again; a failed refresh keeps the schema fetched before.
+          if (previous?.value !== undefined) this.#slots.set(connection, previous);
+          else this.#slots.delete(connection);
         },
       );
     }

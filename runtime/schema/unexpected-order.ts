@@ -8,8 +8,12 @@
 
 const encoder = new TextEncoder();
 
-// GLib's prime moduli, indexed by the table's shift (log2 of its size).
-const PRIME_MOD = [1, 2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071];
+// GLib's prime moduli, indexed by the table's shift (log2 of its size): the largest prime below
+// 2^shift, up to GLib's largest table (shift 31); objects of over ~98,000 keys need shift 18 and up.
+const PRIME_MOD = [
+  1, 2, 3, 7, 13, 31, 61, 127, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071, 262139, 524287, 1048573, 2097143,
+  4194301, 8388593, 16777213, 33554393, 67108859, 134217689, 268435399, 536870909, 1073741789, 2147483647,
+];
 const MIN_SHIFT = 3;
 const UNUSED = 0;
 const TOMBSTONE = 1;

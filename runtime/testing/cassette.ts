@@ -120,10 +120,27 @@ function checkHeader(value: Record<string, unknown>, where: string): CassetteHea
     );
   }
   const greeting = value["greeting"];
-  if (greeting !== null && !(isObject(greeting) && isObject(greeting["QMP"]))) {
-    throw new CassetteError(`${where}: "greeting" must be a {"QMP": {...}} message or null`);
+  if (greeting !== null && !isGreeting(greeting)) {
+    throw new CassetteError(
+      `${where}: "greeting" must be null or a QMP greeting: {"QMP": {"version": {"qemu": {"major", "minor", "micro"}, "package"}, "capabilities": [...]}}`,
+    );
   }
   return value as unknown as CassetteHeader;
+}
+
+// What replay greets with: QEMU's greeting shape, checked so a hand-edited header fails here, by line.
+function isGreeting(value: unknown): boolean {
+  const qmp = isObject(value) ? value["QMP"] : undefined;
+  const version = isObject(qmp) ? qmp["version"] : undefined;
+  const qemu = isObject(version) ? version["qemu"] : undefined;
+  const capabilities = isObject(qmp) ? qmp["capabilities"] : undefined;
+  return (
+    isObject(qemu) &&
+    ["major", "minor", "micro"].every((part) => Number.isInteger(qemu[part])) &&
+    typeof (version as Record<string, unknown>)["package"] === "string" &&
+    Array.isArray(capabilities) &&
+    capabilities.every((c) => typeof c === "string")
+  );
 }
 
 /** Reads and parses a cassette file. */

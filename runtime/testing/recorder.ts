@@ -124,11 +124,17 @@ export class QmpRecorder {
     this.#start ??= now;
     let text: string;
     try {
-      // Without redact, serialising is the snapshot; redact gets a copy it may modify.
-      text = stringifyMessage(this.#redact === undefined ? message : this.#redact(structuredClone(message), dir));
+      // Without redact, serialising is the snapshot; redact gets a copy it may modify, of the message
+      // as on the wire (toJSON() applied, functions left out: what structuredClone could not copy).
+      const copy = () => parseQmpJson(stringifyMessage(message)) as Record<string, unknown>;
+      const stored = this.#redact === undefined ? message : this.#redact(copy(), dir);
+      if (typeof stored !== "object" || stored === null || Array.isArray(stored)) {
+        throw new TypeError(`it returned ${Array.isArray(stored) ? "an array" : String(stored)}, not a message object`);
+      }
+      text = stringifyMessage(stored);
     } catch (error) {
       // Never store what redact could not clean; save() reports it. The client is unaffected.
-      this.#error ??= new Error(`QmpRecorder: redact threw on a message: ${(error as Error).message}`, { cause: error });
+      this.#error ??= new Error(`QmpRecorder: redact failed on a message: ${(error as Error).message}`, { cause: error });
       return;
     }
     if (dir === "in" && this.#greeting === null && this.#lines.length === 0 && "QMP" in message) {

@@ -37,6 +37,12 @@ export function schemaHasCommand(schema: QmpSchema, name: string): boolean {
  */
 export function schemaRejects(schema: QmpSchema, request: ValidRequest): QmpErrorBody | undefined {
   if (request.command === "qmp_capabilities" || !schema.hasCommand(request.command)) return undefined;
-  const [issue] = schema.validateArguments(request.command, request.args);
+  let issues;
+  try {
+    issues = schema.validateArguments(request.command, request.args);
+  } catch {
+    return undefined; // nested too deep for this stack but within QEMU's limit: QEMU would take it
+  }
+  const [issue] = issues;
   return issue === undefined ? undefined : { class: "GenericError", desc: issue.message };
 }

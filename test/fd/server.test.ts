@@ -207,4 +207,24 @@ describe("fd server and client", () => {
     await handle.close();
     expect(() => toFd(handle)).toThrow(StateError);
   });
+  it("reports a peer's reset as ECONNRESET, like net.Socket (not libuv's poll EBADF)", async () => {
+    const net = await import("node:net");
+    const peers: import("node:net").Socket[] = [];
+    // pauseOnConnect: the peer never reads, so closing it with our bytes unread resets the connection.
+    const plain = net.createServer({ pauseOnConnect: true }, (s) => peers.push(s));
+    await new Promise<void>((resolve) => plain.listen(path, resolve));
+    try {
+      const client = await connectFdSocket(path);
+      const failed = once(client, "error");
+      client.resume();
+      client.write("unread by the peer");
+      while (peers.length === 0) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 20));
+      peers[0]!.destroy();
+      const [error] = (await failed) as [NodeJS.ErrnoException];
+      expect(error.code).toBe("ECONNRESET");
+    } finally {
+      await new Promise((r) => plain.close(r));
+    }
+  });
 });

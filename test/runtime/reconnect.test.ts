@@ -71,6 +71,9 @@ describe("reconnect options", () => {
     expect(() => new QmpClient({ reconnect: { retries: 1.5 } })).toThrow(RangeError);
     expect(() => new QmpClient({ reconnect: { delay: Number.NaN } })).toThrow(RangeError);
     expect(() => new QmpClient({ reconnect: { delay: 100, maxDelay: 50 } })).toThrow(RangeError);
+    // a maxDelay alone below the default first wait caps it
+    expect(resolveReconnect({ maxDelay: 50 })).toEqual({ retries: Infinity, delay: 50, maxDelay: 50 });
+    expect(resolveReconnect({ maxDelay: 0 })).toEqual({ retries: Infinity, delay: 0, maxDelay: 0 });
   });
 
   it("backs off exponentially up to maxDelay, with at most 25 % jitter below", () => {
@@ -135,9 +138,12 @@ describe("reconnect against the fake server", () => {
     expect((await qmp.introspect()).commands()).toEqual(["only-a"]);
     await server.close();
     await waitForState(qmp, "connecting");
+    // asked while reconnecting: waits for the new connection (within its own timeout), like a command
+    await expect(qmp.introspect({ timeout: 20 })).rejects.toMatchObject({ name: "TimeoutError" });
+    const waiting = qmp.introspect({ timeout: 3000 });
     const next = await startServer({ schema: schemaB });
-    await waitForState(qmp, "running");
-    expect(qmp.schema).toBeUndefined();
+    expect((await waiting).commands()).toEqual(["only-b"]);
+    expect(qmp.schema).toBe(await waiting);
     expect((await qmp.introspect()).commands()).toEqual(["only-b"]);
     expect(next.received.filter((m) => m.command === "query-qmp-schema")).toHaveLength(1);
   });

@@ -60,6 +60,24 @@ describe("QmpClient.introspect()", () => {
     expect((await pair.qmp.introspect()).hasCommand("query-status")).toBe(true);
   });
 
+  it("keeps the schema fetched before while a refresh is under way, and when it fails", async () => {
+    await using pair = await connectedPair({ schema: qemu72Schema() });
+    const first = await pair.qmp.introspect();
+    const release = pair.server.hang("query-qmp-schema");
+    const refreshing = pair.qmp.introspect({ refresh: true });
+    expect(pair.qmp.schema).toBe(first);
+    release();
+    const second = await refreshing;
+    expect(second).not.toBe(first);
+    expect(pair.qmp.schema).toBe(second);
+    pair.server.handle("query-qmp-schema", () => {
+      throw new Error("no schema today");
+    });
+    await expect(pair.qmp.introspect({ refresh: true })).rejects.toBeInstanceOf(ExecuteError);
+    expect(pair.qmp.schema).toBe(second);
+    expect(await pair.qmp.introspect()).toBe(second);
+  });
+
   it("rejects with StateError when not connected", async () => {
     const qmp = new QmpClient();
     await expect(qmp.introspect()).rejects.toBeInstanceOf(StateError);

@@ -72,7 +72,28 @@ describe("QmpSchema query strings (QEMU 7.2 x86_64 schema)", () => {
     for (const bad of [undefined, null, 5, "x", {}, { return: 5 }, [5], [{ name: 1 }], [{ name: "x", "meta-type": "object" }]]) {
       expect(() => new QmpSchema(bad)).toThrow(TypeError);
     }
+    for (const badOptions of [null, 5, [], { integerWidths: 5 }, { typeNames: "x" }, { integerWidths: [] }]) {
+      expect(() => new QmpSchema(entries, badOptions as never)).toThrow(TypeError);
+    }
     // a meta-type from a future QEMU is skipped, not fatal
     expect(new QmpSchema([{ name: "x", "meta-type": "future-thing" }]).entries).toEqual([]);
+  });
+
+  it("answers at once on a malformed schema whose alternates and arrays form cycles", () => {
+    const cyclic = new QmpSchema([
+      { name: "cmd", "meta-type": "command", "arg-type": "obj", "ret-type": "alt" },
+      { name: "obj", "meta-type": "object", members: [{ name: "m", type: "alt" }] },
+      // every alternate leads back to itself through two branches: a naive search doubles per level
+      { name: "alt", "meta-type": "alternate", members: [{ type: "alt" }, { type: "alt2" }, { type: "list" }] },
+      { name: "alt2", "meta-type": "alternate", members: [{ type: "alt" }, { type: "alt2" }, { type: "str" }] },
+      { name: "list", "meta-type": "array", "element-type": "alt2" },
+      { name: "str", "meta-type": "builtin", "json-type": "string" },
+    ]);
+    const started = Date.now();
+    expect(cyclic.has("cmd/ret-type/nope")).toBe(false);
+    expect(cyclic.has("cmd/arg-type/m/!int")).toBe(false);
+    expect(cyclic.has("cmd/arg-type/m/!string")).toBe(true);
+    expect(cyclic.get("cmd/ret-type/!string")?.name).toBe("str");
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 });

@@ -180,6 +180,46 @@ describe("QmpSchema.validateArguments (QEMU 7.2 texts)", () => {
     expect(
       schema.validateArguments("block-dirty-bitmap-merge", { node: "x", target: "y", bitmaps: [undefined] })[0]?.message,
     ).toBe("Invalid parameter type for 'null', expected: BlockDirtyBitmapOrStr");
+    // only own enumerable members are serialised
+    const hidden = Object.defineProperty({ driver: "file" }, "filename", { value: "/x", enumerable: false });
+    expect(schema.validateArguments("blockdev-add", hidden)[0]?.message).toBe("Parameter 'filename' is missing");
+    const inherited = Object.assign(Object.create({ filename: "/x" }) as object, { driver: "file" });
+    expect(schema.validateArguments("blockdev-add", inherited)[0]?.message).toBe("Parameter 'filename' is missing");
+  });
+
+  it("names the first of a huge set of unexpected members as QEMU does (GLib tables beyond 2^17 buckets)", () => {
+    // 150,000 keys need a GLib table of shift 18; QEMU 7.2 answers 'k104568' (measured).
+    const members: Record<string, number> = {};
+    for (let i = 0; i < 150_000; i++) members[`k${i}`] = i;
+    const issues = schema.validateArguments("query-status", members);
+    expect(issues).toHaveLength(150_000);
+    expect(issues[0]?.message).toBe("Parameter 'k104568' is unexpected");
+  }, 30_000);
+
+  it("refuses nesting beyond QEMU's parser limit and never exhausts the stack", () => {
+    // QEMU 7.2 counts the message's braces too: 1,024 open containers at most (measured).
+    const nestedArrays = (depth: number): unknown => JSON.parse("[".repeat(depth) + "]".repeat(depth));
+    const qomSet = (value: unknown) => schema.validateArguments("qom-set", { path: "/machine", property: "x", value });
+    expect(qomSet(nestedArrays(1022))).toEqual([]);
+    expect(qomSet(nestedArrays(1023))).toEqual([{ path: "", message: "JSON nesting depth limit exceeded" }]);
+    let chain: unknown = "base";
+    for (let i = 0; i < 1023; i++) chain = { driver: "qcow2", file: chain };
+    const deeper = { driver: "qcow2", file: chain };
+    expect(schema.validateArguments("blockdev-add", deeper)[0]?.message).toBe("JSON nesting depth limit exceeded");
+    let huge: unknown = "base";
+    for (let i = 0; i < 50_000; i++) huge = { driver: "qcow2", file: huge };
+    expect(schema.validateArguments("blockdev-add", huge)[0]?.message).toBe("JSON nesting depth limit exceeded");
+    // within QEMU's limit: an answer, or a clear RangeError when this stack cannot walk that deep
+    try {
+      expect(schema.validateArguments("blockdev-add", chain)).toEqual([]);
+    } catch (error) {
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toMatch(/nested too deep to validate/);
+    }
+    // a circular value is not followed (serialising it fails anyway)
+    const circular: Record<string, unknown> = { path: "/machine", property: "x" };
+    circular["value"] = circular;
+    expect(schema.validateArguments("qom-set", circular)).toEqual([]);
   });
 
   it("documents the commands QEMU does not check", () => {

@@ -170,8 +170,33 @@ describe("QmpRecorder", () => {
     await qmp.connect(server.connectPair());
     await qmp.execute("stop"); // the client is unaffected
     await qmp.disconnect();
-    expect(() => recorder.toJSONL()).toThrow(/redact threw.*boom/);
+    expect(() => recorder.toJSONL()).toThrow(/redact failed.*boom/);
     await expect(recorder.save(join(dir(), "x.jsonl"))).rejects.toThrow(/boom/);
+  });
+
+  it("redact gets the message as it goes on the wire (toJSON applied, functions left out)", async () => {
+    const server = liveServer();
+    server.handle("x-echo", (args) => args);
+    const seen: unknown[] = [];
+    const recorder = new QmpRecorder({ redact: (m) => (m["execute"] === "x-echo" && seen.push(m["arguments"]), m) });
+    const qmp = new QmpClient({ hooks: recorder.hooks });
+    await qmp.connect(server.connectPair());
+    await qmp.execute("x-echo", { when: new Date(0), skip: () => 1, big: 2n ** 64n - 1n });
+    await qmp.disconnect();
+    expect(seen).toEqual([{ when: "1970-01-01T00:00:00.000Z", big: 2n ** 64n - 1n }]);
+    expect(recorder.toJSONL()).toContain('"arguments":{"when":"1970-01-01T00:00:00.000Z","big":18446744073709551615}');
+  });
+
+  it("a redact that returns no message object (greeting included) is reported at save(); the client is unaffected", async () => {
+    for (const returned of [undefined, null, 5, [1]]) {
+      const server = liveServer();
+      const recorder = new QmpRecorder({ redact: () => returned as never });
+      const qmp = new QmpClient({ hooks: recorder.hooks });
+      await qmp.connect(server.connectPair());
+      expect(await qmp.execute("query-status")).toMatchObject({ status: "running" });
+      await qmp.disconnect();
+      expect(() => recorder.toJSONL()).toThrow(/redact failed on a message: it returned .*, not a message object/);
+    }
   });
 });
 
@@ -431,6 +456,20 @@ describe("QmpTestServer.replay", () => {
     await writeFile(join(d, "d.jsonl"), "");
     await expect(QmpTestServer.replay(join(d, "d.jsonl"))).rejects.toThrow(/empty cassette/);
     await expect(QmpTestServer.replay(join(d, "missing.jsonl"))).rejects.toMatchObject({ code: "ENOENT" });
+    // a hand-edited greeting that QEMU could not have sent is refused by line, not met later as a TypeError
+    for (const greeting of [
+      '{"QMP":{}}',
+      '{"QMP":{"version":5,"capabilities":[]}}',
+      '{"QMP":{"version":{"qemu":{"major":7},"package":""},"capabilities":[]}}',
+    ]) {
+      await writeFile(
+        join(d, "e.jsonl"),
+        `{"qmpkit-cassette":1,"qmpkit":"0.1.0","qemu":null,"package":null,"greeting":${greeting}}\n`,
+      );
+      await expect(QmpTestServer.replay(join(d, "e.jsonl"))).rejects.toThrow(
+        /e\.jsonl:1: "greeting" must be null or a QMP greeting/,
+      );
+    }
   });
 });
 

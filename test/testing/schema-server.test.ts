@@ -16,6 +16,21 @@ describe("QmpTestServer({ schema })", () => {
   const dir = mkdtempSync(join(tmpdir(), "qmpkit-schema-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  it("survives arguments nested as deep as QEMU accepts, and refuses deeper ones with QEMU's text", async () => {
+    const calls: unknown[] = [];
+    await using pair = await connectedPair({
+      schema: qemu72Schema(),
+      handlers: { "blockdev-add": () => void calls.push(1) },
+    });
+    let chain: unknown = "base";
+    for (let i = 0; i < 1023; i++) chain = { driver: "qcow2", file: chain };
+    await pair.qmp.execute("blockdev-add", chain as Record<string, unknown>); // 1,024 levels with the message
+    expect(calls).toEqual([1]);
+    const error = await failure(pair.qmp.execute("blockdev-add", { driver: "qcow2", file: chain }));
+    expect(error).toMatchObject({ errorClass: "GenericError", desc: "JSON nesting depth limit exceeded" });
+    expect(calls).toEqual([1]);
+  });
+
   it("answers wrong arguments with QEMU's GenericError text and never runs the handler", async () => {
     const calls: unknown[] = [];
     await using pair = await connectedPair({
