@@ -5,6 +5,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, expect, it } from "vitest";
 import { ConnectError, DisconnectedError, QmpClient, type QmpState } from "../../runtime/index.js";
 import { QEMU, describeWith, freePort, spawnQemu, tempDir } from "../helpers/qemu.js";
+import { waitForState as waitForStateWithin } from "../helpers/state.js";
 
 const children: ChildProcess[] = [];
 const cleanup: Array<() => Promise<unknown> | void> = [];
@@ -39,19 +40,7 @@ async function connectWhenUp(qmp: QmpClient, path: string): Promise<void> {
 }
 
 function waitForState(qmp: QmpClient, want: QmpState, timeout = 10_000): Promise<void> {
-  if (qmp.state === want) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`state stayed ${qmp.state}, wanted ${want}`));
-    }, timeout);
-    const off = qmp.onStateChange((state) => {
-      if (state !== want) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
+  return waitForStateWithin(qmp, want, timeout);
 }
 
 async function setup(reconnect: ConstructorParameters<typeof QmpClient>[0] = { reconnect: { delay: 20, maxDelay: 200 } }) {

@@ -14,6 +14,7 @@ import {
 import { backoffDelay, resolveReconnect } from "../../runtime/reconnect.js";
 import { QmpTestServer, type QmpTestServerOptions } from "../../runtime/testing/index.js";
 import { tempDir } from "../helpers/qemu.js";
+import { waitForState as waitForStateWithin } from "../helpers/state.js";
 
 const cleanup: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -44,19 +45,7 @@ async function setup(clientOptions: QmpClientOptions = {}, serverOptions: QmpTes
 }
 
 function waitForState(qmp: QmpClient, want: QmpState, timeout = 3000): Promise<void> {
-  if (qmp.state === want) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`state stayed ${qmp.state}, wanted ${want}`));
-    }, timeout);
-    const off = qmp.onStateChange((state) => {
-      if (state !== want) return;
-      clearTimeout(timer);
-      off();
-      resolve();
-    });
-  });
+  return waitForStateWithin(qmp, want, timeout);
 }
 
 function timers(): number {
