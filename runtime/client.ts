@@ -296,8 +296,9 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     options: ExecuteOptions | undefined,
   ): Promise<unknown> {
     const session = this.session;
-    const waiting = this.reconnect.whenBack(command, options, (opts) => this.sendCommand(message, command, args, opts));
-    if (waiting !== undefined) return waiting;
+    const waiting =
+      this.reconnect.active && this.reconnect.whenBack(command, options, (o) => this.sendCommand(message, command, args, o));
+    if (waiting) return waiting;
     if (this.currentState !== "running" || session === undefined) {
       return Promise.reject(new StateError(`cannot execute ${command}: client is ${this.currentState}, not running`));
     }
