@@ -15,11 +15,10 @@ import type {
   QmpExecutor,
   UntypedApi,
 } from "./api.js";
-import { ArgumentError, ConnectError, DisconnectedError, ExecuteError, ProtocolError, StateError } from "./errors.js";
+import { DisconnectedError, ProtocolError, StateError } from "./errors.js";
 import { EventHub, type EventCallback } from "./event-hub.js";
 import { EventListener, type EventMatch, type ListenOptions } from "./event-listener.js";
 import type { EventEnvelope, QmpGreeting } from "./envelopes.js";
-import { toFd } from "./fd/index.js";
 import * as fdCommands from "./fd-commands.js";
 import { syncGuestAgent } from "./guest-agent.js";
 import { Session } from "./session.js";
@@ -35,12 +34,13 @@ import {
 } from "./client-options.js";
 import { acceptTransport, type AcceptTarget } from "./accept.js";
 import { openTransport, type ConnectTarget, type OpenTransport } from "./transport.js";
-import { DEFAULT_ATTEMPT_TIMEOUT, Reconnection, notifyReconnected, type ReconnectInfo } from "./reconnect.js";
+import type { ReconnectInfo } from "./reconnect.js";
+import { ClientReconnect } from "./client-reconnect.js";
 import type { QmpSchema } from "./schema/qmp-schema.js";
 import { SchemaCache, type IntrospectOptions } from "./schema/schema-cache.js";
-
-// The negotiation and the introspection itself are never validated.
-const NEVER_VALIDATED = new Set(["qmp_capabilities", "query-qmp-schema"]);
+import { commandMessage, sendOnSession } from "./send-command.js";
+import { executeUntil } from "./execute-until.js";
+import { Handshake, describe } from "./handshake.js";
 
 /**
  * An async QMP client. Generic over an API description (see `qmpkit/qemu`'s `QemuApi`);
@@ -60,20 +60,21 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
   private readonly stateCallbacks = new Set<(state: QmpState, previous: QmpState, error?: Error) => void>();
   private readonly events: EventHub;
   private readonly options: ResolvedClientOptions;
-  private handshake: { greeting(greeting: QmpGreeting): void; ended(error: Error | undefined): void } | undefined;
-  private connectAbort: AbortController | undefined;
+  private handshake: Handshake | undefined;
   private connecting: Promise<void> | undefined;
   private disconnecting: Promise<void> | undefined;
-  // Opt-in reconnect: the last connect() target (never a Duplex or accept()), and the episode under way.
-  private reconnectTarget: { target: ConnectTarget; timeout: number | undefined } | undefined;
-  private reconnection: Reconnection | undefined;
-  private readonly reconnectCallbacks = new Set<(info: ReconnectInfo) => unknown>();
+  private readonly reconnect: ClientReconnect;
   private readonly schemas: SchemaCache;
 
   constructor(options: QmpClientOptions = {}) {
     this.options = resolveClientOptions(options);
     this.events = new EventHub(this.options.logger);
     this.schemas = new SchemaCache(this.options.schemaOptions);
+    this.reconnect = new ClientReconnect(this.options, this.events, {
+      openSession: (open, options) => this.openSession(open, options),
+      setState: (state, error) => this.setState(state, error),
+      dropSession: () => this.dropSession(),
+    });
   }
 
   /** The current connection state. */
@@ -109,11 +110,10 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * While reconnecting it waits for the new connection, like a command.
    */
   introspect(options: IntrospectOptions = {}): Promise<QmpSchema> {
-    if (this.reconnection?.active) {
-      return this.reconnection.sendWhenBack("query-qmp-schema", options, (left) =>
-        this.introspect({ ...options, timeout: left.timeout }),
-      ) as Promise<QmpSchema>;
-    }
+    const waiting = this.reconnect.whenBack("query-qmp-schema", options, (left) =>
+      this.introspect({ ...options, timeout: left.timeout }),
+    );
+    if (waiting !== undefined) return waiting as Promise<QmpSchema>;
     const session = this.session;
     if (this.currentState !== "running" || session === undefined) {
       return Promise.reject(new StateError(`cannot introspect: client is ${this.currentState}, not running`));
@@ -130,10 +130,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
 
   /** Connects, waits for the greeting and negotiates capabilities. Rejects with {@link ConnectError}. */
   connect(target: ConnectTarget, options: ConnectOptions = {}): Promise<void> {
-    if (this.currentState === "idle") {
-      const reconnectable = this.options.reconnect !== undefined && typeof (target as { pipe?: unknown }).pipe !== "function";
-      this.reconnectTarget = reconnectable ? { target, timeout: options.timeout } : undefined;
-    }
+    if (this.currentState === "idle") this.reconnect.remember(target, options.timeout);
     return this.startConnecting((signal) => openTransport(target, signal, this.options.fdPassing), options);
   }
 
@@ -144,8 +141,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * commands it executes synchronously go out first. Returns an unsubscribe function.
    */
   onReconnect(callback: (info: ReconnectInfo) => unknown): () => void {
-    this.reconnectCallbacks.add(callback);
-    return () => this.reconnectCallbacks.delete(callback);
+    return this.reconnect.subscribe(callback);
   }
 
   /**
@@ -153,7 +149,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * with `-qmp unix:PATH` without `server`), stops listening, then greets and negotiates.
    */
   accept(target: AcceptTarget, options: AcceptOptions = {}): Promise<void> {
-    if (this.currentState === "idle") this.reconnectTarget = undefined;
+    if (this.currentState === "idle") this.reconnect.forget();
     return this.startConnecting(
       (signal) => acceptTransport(target, signal, options.onListening, this.options.fdPassing),
       options,
@@ -174,9 +170,7 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    */
   execute<K extends CommandName<Api>>(command: K, ...rest: ExecuteRest<CommandArgs<Api, K>>): Promise<CommandReturn<Api, K>> {
     const [args, options] = rest as unknown as [Record<string, unknown> | undefined, ExecuteOptions | undefined];
-    const oob = options?.oob === true;
-    const message: Record<string, unknown> = oob ? { "exec-oob": command } : { execute: command };
-    if (args !== undefined) message["arguments"] = args;
+    const message = commandMessage(command, args, options?.oob === true);
     return this.sendCommand(message, command, args, options) as Promise<CommandReturn<Api, K>>;
   }
 
@@ -212,19 +206,15 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
    * Subscribes to `names`, executes the command, and waits for the first event matching
    * `match` — also when QEMU sends it before the command's reply.
    */
-  async executeUntil<K extends CommandName<Api>, N extends EventName<Api>>(
+  executeUntil<K extends CommandName<Api>, N extends EventName<Api>>(
     command: K,
     args: CommandArgs<Api, K>,
     names: N | readonly N[],
     match?: EventMatch<QmpEventOf<Api, N>>,
     options: ExecuteUntilOptions = {},
   ): Promise<{ result: CommandReturn<Api, K>; event: QmpEventOf<Api, N> }> {
-    const deadline = options.timeout === undefined ? undefined : Date.now() + options.timeout;
-    using listener = this.listen(names);
-    const result = (await this.untyped().execute(command, args as object | undefined, options)) as CommandReturn<Api, K>;
-    const remaining = deadline === undefined ? undefined : Math.max(0, deadline - Date.now());
-    const event = await listener.wait(match, { signal: options.signal, timeout: remaining });
-    return { result, event };
+    const execute = () => this.untyped().execute(command, args as object | undefined, options) as Promise<CommandReturn<Api, K>>;
+    return executeUntil(execute, () => this.listen(names), match, options);
   }
 
   /**
@@ -258,14 +248,8 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
   /** Adds several fds to one (free, unless given) fdset, all or nothing. */
   addFds(fds: readonly fdCommands.PassableFd[], options?: fdCommands.AddFdOptions): Promise<{ fdsetId: number; fds: number[] }> {
     // Refuse before query-fdsets goes out: nothing may be sent on a connection that cannot pass fds.
-    if (this.session !== undefined && this.currentState === "running") {
-      try {
-        fdCommands.checkFdCapable(this.session);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    }
-    return fdCommands.addFds(this.untyped(), fds, options);
+    const refusal = this.currentState === "running" ? fdCommands.fdPassingRefusal(this.session) : undefined;
+    return refusal ?? fdCommands.addFds(this.untyped(), fds, options);
   }
 
   /** Removes one fd of an fdset, or all of them (`remove-fd`). */
@@ -277,9 +261,9 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
   disconnect(): Promise<void> {
     if (this.currentState === "disconnecting" && this.disconnecting !== undefined) return this.disconnecting;
     if (this.currentState === "idle") return Promise.resolve();
-    if (this.reconnection?.active) return this.reconnection.stop();
+    if (this.reconnect.active) return this.reconnect.stop();
     if (this.currentState === "connecting") {
-      this.connectAbort?.abort(new DisconnectedError("disconnect() called while connecting"));
+      this.handshake?.abort(new DisconnectedError("disconnect() called while connecting"));
       return (
         this.connecting?.then(
           () => this.disconnect(),
@@ -312,48 +296,20 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
     options: ExecuteOptions | undefined,
   ): Promise<unknown> {
     const session = this.session;
-    if (this.reconnection?.active) {
-      return this.reconnection.sendWhenBack(command, options, (opts) => this.sendCommand(message, command, args, opts));
-    }
+    const waiting =
+      this.reconnect.active && this.reconnect.whenBack(command, options, (o) => this.sendCommand(message, command, args, o));
+    if (waiting) return waiting;
     if (this.currentState !== "running" || session === undefined) {
       return Promise.reject(new StateError(`cannot execute ${command}: client is ${this.currentState}, not running`));
     }
-    if (options?.oob === true && !session.oob) {
-      return Promise.reject(new StateError(`cannot exec-oob ${command}: out-of-band was not negotiated on this connection`));
-    }
-    if (this.options.validate && !NEVER_VALIDATED.has(command)) {
-      const schema = this.schemas.ready(session);
-      if (schema === undefined) return this.introspectThenSend(message, command, args, options);
-      let issues;
-      try {
-        issues = schema.validateArguments(command, args);
-      } catch (error) {
-        return Promise.reject(error); // e.g. a throwing toJSON(), which serialising would meet too
-      }
-      if (issues.length > 0) return Promise.reject(new ArgumentError(command, args, issues));
-    }
-    const fds = options?.fds;
-    if (fds === undefined || fds.length === 0) return session.send(message, command, args, options);
-    if (options?.noReply === true) return Promise.reject(new TypeError("fds cannot be passed with noReply"));
-    try {
-      fdCommands.checkFdCapable(session);
-      return session.sendWithFds(message, command, args, options ?? {}, fds.map(toFd));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  // First command of a connection with `validate`: fetch the schema within the command's own deadline.
-  private async introspectThenSend(
-    message: Record<string, unknown>,
-    command: string,
-    args: unknown,
-    options: ExecuteOptions | undefined,
-  ): Promise<unknown> {
-    const deadline = options?.timeout === undefined ? undefined : Date.now() + options.timeout;
-    await this.introspect({ signal: options?.signal, timeout: options?.timeout });
-    const timeout = deadline === undefined ? undefined : Math.max(1, deadline - Date.now());
-    return this.sendCommand(message, command, args, { ...options, timeout });
+    const validation = !this.options.validate
+      ? undefined
+      : {
+          schema: this.schemas.ready(session),
+          introspect: (introspectOptions: IntrospectOptions) => this.introspect(introspectOptions),
+          send: (sendOptions: ExecuteOptions) => this.sendCommand(message, command, args, sendOptions),
+        };
+    return sendOnSession(session, message, command, args, options, validation);
   }
 
   private async establish(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {
@@ -372,70 +328,15 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
   // Opens a transport, greets and negotiates: on success `this.session` is ready to run.
   // Rejects with ConnectError (or the caller's abort reason) and leaves nothing open.
   private async openSession(open: (signal: AbortSignal) => Promise<OpenTransport>, options: ConnectOptions): Promise<void> {
-    const controller = new AbortController();
-    this.connectAbort = controller;
-    const { signal: userSignal, timeout } = options;
-    const onUserAbort = () => controller.abort(userSignal?.reason);
-    userSignal?.addEventListener("abort", onUserAbort, { once: true });
-    const timer =
-      timeout === undefined
-        ? undefined
-        : setTimeout(() => controller.abort(new DOMException(`connect timed out after ${timeout} ms`, "TimeoutError")), timeout);
-    try {
-      userSignal?.throwIfAborted();
-      const transport = await open(controller.signal);
-      await this.handshake_(transport, controller.signal);
+    const handshake = new Handshake(options);
+    this.handshake = handshake;
+    const attempt = async (signal: AbortSignal) => {
+      const session = this.attach(await open(signal));
+      await handshake.negotiate(session, this.options, this.lastGreeting, (greeting) => (this.lastGreeting = greeting));
       // The connection may have ended between the negotiation reply and this line.
       if (this.session === undefined) throw new DisconnectedError("connection closed right after the handshake");
-    } catch (error) {
-      void this.session?.close();
-      this.session = undefined;
-      if (userSignal?.aborted && error === userSignal.reason) throw error;
-      throw error instanceof ConnectError ? error : new ConnectError(`QMP connect failed: ${describe(error)}`, { cause: error });
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      userSignal?.removeEventListener("abort", onUserAbort);
-      this.connectAbort = undefined;
-      this.handshake = undefined;
-    }
-  }
-
-  // Greeting and negotiation on a fresh transport; rejects on abort or a lost connection.
-  private async handshake_(transport: OpenTransport, signal: AbortSignal): Promise<void> {
-    let greeted!: (greeting: QmpGreeting) => void;
-    const greeting = new Promise<QmpGreeting>((resolve) => (greeted = resolve));
-    // Rejected by an abort (timeout, disconnect()) or the end of the connection, at any step.
-    let fail!: (error: unknown) => void;
-    const failed = new Promise<never>((_, reject) => (fail = reject));
-    failed.catch(() => {}); // raced below; never left unobserved
-    const onAbort = () => fail(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    this.handshake = {
-      greeting: (received) => greeted(received),
-      // Report the root cause (a bad greeting, ECONNRESET), not the wrapper.
-      ended: (error) => fail(error?.cause ?? error ?? new DisconnectedError("connection closed during the handshake")),
     };
-    const session = this.attach(transport);
-    try {
-      signal.throwIfAborted();
-      if (this.options.awaitGreeting) this.lastGreeting = await Promise.race([greeting, failed]);
-      if (!this.options.negotiate) return;
-      const offered = this.lastGreeting?.capabilities ?? [];
-      const enable = this.options.oob && offered.includes("oob") ? ["oob"] : [];
-      const negotiation = session.send(
-        enable.length > 0 ? { execute: "qmp_capabilities", arguments: { enable } } : { execute: "qmp_capabilities" },
-        "qmp_capabilities",
-        enable.length > 0 ? { enable } : undefined,
-      );
-      await Promise.race([negotiation, failed]).catch((error: unknown) => {
-        throw error instanceof ExecuteError
-          ? new ConnectError(`capabilities negotiation failed: ${error.desc}`, { cause: error })
-          : error;
-      });
-      session.oob = enable.length > 0;
-    } finally {
-      signal.removeEventListener("abort", onAbort);
-    }
+    await handshake.run(attempt, () => this.dropSession()).finally(() => (this.handshake = undefined));
   }
 
   private attach(transport: OpenTransport): Session {
@@ -464,47 +365,22 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       return;
     }
     // Lost (not the user's disconnect, not the end after quit): come back when asked to.
-    if (error !== undefined && this.reconnectTarget !== undefined && this.options.reconnect !== undefined) {
-      if (this.options.reconnect.retries > 0) return this.startReconnecting(this.reconnectTarget, error);
-    }
+    if (error !== undefined && this.reconnect.armed) return this.startReconnecting(error);
     this.events.sessionEnded(error instanceof DisconnectedError ? error : undefined);
     // A protocol failure is reported as the ProtocolError itself; commands got DisconnectedError.
     this.setState("idle", error?.cause instanceof ProtocolError ? error.cause : error);
   }
 
-  private startReconnecting(from: { target: ConnectTarget; timeout: number | undefined }, lost: Error): void {
-    const config = this.options.reconnect as NonNullable<ResolvedClientOptions["reconnect"]>;
+  private startReconnecting(lost: Error): void {
     // Listeners stay open: they get the new connection's events (or the end, if this gives up).
     this.setState("connecting", lost.cause instanceof ProtocolError ? lost.cause : lost);
-    this.reconnection = new Reconnection(
-      config,
-      {
-        attempt: (signal) =>
-          this.openSession((s) => openTransport(from.target, s, this.options.fdPassing), {
-            signal,
-            timeout: from.timeout ?? DEFAULT_ATTEMPT_TIMEOUT,
-          }),
-        succeeded: (attempts) => {
-          this.events.sessionStarted();
-          this.setState("running");
-          notifyReconnected(this.reconnectCallbacks, { attempts, error: lost }, this.options.logger);
-        },
-        gaveUp: (error, attempts) => {
-          this.options.logger.debug(`${this.options.name}: reconnecting gave up after ${attempts} attempts`);
-          this.events.sessionEnded(
-            new DisconnectedError(`connection lost; reconnecting gave up: ${error.message}`, { cause: error }),
-          );
-          this.setState("idle", error);
-        },
-        stopped: () => {
-          void this.session?.close();
-          this.session = undefined;
-          this.events.sessionEnded(undefined);
-          this.setState("idle");
-        },
-      },
-      lost,
-    );
+    this.reconnect.start(lost);
+  }
+
+  // On failure or a stopped reconnect: nothing of the session may stay open.
+  private dropSession(): void {
+    void this.session?.close();
+    this.session = undefined;
   }
 
   private setState(next: QmpState, error?: Error): void {
@@ -521,8 +397,4 @@ export class QmpClient<Api extends QmpApi = UntypedApi> implements AsyncDisposab
       }
     }
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -99,3 +99,14 @@ export function checkFdCapable(session: Session): void {
     throw new StateError("fd passing is off for this connection (client option fdPassing: false)");
   }
 }
+
+/** @internal {@link checkFdCapable}'s error as a rejection; undefined when `session` can pass fds or is undefined. */
+export function fdPassingRefusal(session: Session | undefined): Promise<never> | undefined {
+  if (session === undefined) return undefined;
+  try {
+    checkFdCapable(session);
+    return undefined;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
